@@ -1,0 +1,11 @@
+/*
+ * Somo: SCORM 1.2, SCORM 2004, xAPI and cmi5 for C.
+ * The umbrella header: includes every public header.
+ */
+#ifndef SOMO_H
+#define SOMO_H
+
+#include "somo/version.h"
+#include "somo/common.h"
+
+#endif

@@ -1,0 +1,24 @@
+/* UTF-8, UUIDs and identifiers (IRIs, language tags). */
+#ifndef SOMO_UTIL_TEXT_H
+#define SOMO_UTIL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+bool somo__utf8_valid(const char *s, size_t len);
+/* Number of code points in well-formed UTF-8. */
+size_t somo__utf8_length(const char *s, size_t len);
+
+/* A random (version 4) UUID, lowercase, 36 characters + NUL. Returns 0 or
+ * SOMO_EIO when no randomness is to be had. */
+int somo__uuid_v4(char out[37]);
+/* A UUID in 8-4-4-4-12 hex form (any version, either case). */
+bool somo__uuid_valid(const char *s);
+
+/* An absolute IRI (RFC 3987: scheme ":" ...), as xAPI and cmi5 require. */
+bool somo__iri_valid(const char *s);
+/* An RFC 5646 language tag (as used in language maps and {lang=}). */
+bool somo__langtag_valid(const char *s);
+
+#endif

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what building and testing Somo needs and is not yet on this
+# Debian 12 machine. Safe to run again; installs nothing that is present.
+set -euo pipefail
+
+need=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+for p in build-essential cmake pkg-config clang libclang-rt-14-dev \
+	libxml2-dev libxml2-utils libzip-dev zip unzip libjansson-dev libcurl4-openssl-dev \
+	libmicrohttpd-dev libsqlite3-dev sqlite3 libcmocka-dev chromium; do
+	have_pkg "$p" || need+=("$p")
+done
+# Node.js: this machine may carry a Node 20 that conflicts with Debian's npm;
+# install Debian's nodejs and npm only when npm is missing altogether.
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+
+if ((${#need[@]})); then
+	SUDO=""
+	[[ $(id -u) -eq 0 ]] || SUDO=sudo
+	echo "deps: installing ${need[*]}"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+# Node packages for the browser tests, the LRS and the comparison benchmarks,
+# pinned in tools/package.json and its lock file.
+top=$(cd "$(dirname "$0")/.." && pwd)
+if [[ -f $top/tools/package.json && ! -d $top/tools/node_modules ]]; then
+	(cd "$top/tools" && npm ci --no-audit --no-fund --loglevel=error)
+fi
