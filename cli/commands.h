@@ -14,3 +14,15 @@ extern const somo_cli_command somo_cli_commands[];
 int somo_cmd_version(int argc, char **argv);
 
 #endif
+
+/*
+ * somo inspect and somo validate dispatch on what the package holds
+ * (cmd_inspect.c, cmd_validate.c); cmi5 courses and Tin Can packages are
+ * handled by these (inspect_cmi5.c, inspect_tincan.c). They return the
+ * command's exit status.
+ */
+struct somo_package;
+int somo_cli_inspect_cmi5(struct somo_package *pkg, int json);
+int somo_cli_validate_cmi5(struct somo_package *pkg, int strict);
+int somo_cli_inspect_tincan(struct somo_package *pkg, int json);
+int somo_cli_validate_tincan(struct somo_package *pkg, int strict);

@@ -7,5 +7,6 @@
 
 #include "somo/version.h"
 #include "somo/common.h"
+#include "somo/package.h"
 
 #endif

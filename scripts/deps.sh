@@ -8,7 +8,7 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 
 for p in build-essential cmake pkg-config clang libclang-rt-14-dev \
 	libxml2-dev libxml2-utils libzip-dev zip unzip libjansson-dev libcurl4-openssl-dev \
-	libmicrohttpd-dev libsqlite3-dev sqlite3 libcmocka-dev chromium; do
+	libmicrohttpd-dev libsqlite3-dev sqlite3 libcmocka-dev python3 chromium; do
 	have_pkg "$p" || need+=("$p")
 done
 # Node.js: this machine may carry a Node 20 that conflicts with Debian's npm;
