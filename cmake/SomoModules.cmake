@@ -91,3 +91,13 @@ function(somo_fuzz name)
       COMMAND fuzz-${name} ${PROJECT_SOURCE_DIR}/fuzz/corpus/${name})
   endif()
 endfunction()
+
+# somo_bench(NAME SOURCES <files> MODULES <modules>): a benchmark program,
+# built into the build folder's bench/ and run by bench/<area>/run.sh.
+function(somo_bench name)
+  cmake_parse_arguments(B "" "" "SOURCES;MODULES" ${ARGN})
+  add_executable(${name} ${B_SOURCES})
+  somo_link_modules(${name} ${B_MODULES})
+  target_link_libraries(${name} PRIVATE Threads::Threads)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+endfunction()
