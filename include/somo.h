@@ -8,5 +8,6 @@
 #include "somo/version.h"
 #include "somo/common.h"
 #include "somo/package.h"
+#include "somo/manifest.h"
 
 #endif
