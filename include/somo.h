@@ -8,6 +8,7 @@
 #include "somo/version.h"
 #include "somo/common.h"
 #include "somo/package.h"
+#include "somo/xapi.h"
 #include "somo/manifest.h"
 
 #endif
