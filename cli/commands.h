@@ -12,6 +12,7 @@ typedef struct {
 extern const somo_cli_command somo_cli_commands[];
 
 int somo_cmd_version(int argc, char **argv);
+int somo_cmd_xapi(int argc, char **argv);
 
 #endif
 

@@ -8,6 +8,7 @@
 /* Add a subcommand: declare it in commands.h, list it here. */
 const somo_cli_command somo_cli_commands[] = {
 	{"version", somo_cmd_version, "somo version"},
+	{"xapi", somo_cmd_xapi, "somo xapi validate [--xapi 1.0.3|2.0] FILE|-"},
 	{NULL, NULL, NULL},
 };
 

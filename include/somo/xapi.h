@@ -108,10 +108,11 @@ typedef struct {
 	unsigned version;            /**< SOMO_XAPI_VALIDATE_OPTS_VERSION */
 	somo_xapi_version xapi;      /**< rules to apply; 0 = SOMO_XAPI_2_0 */
 	size_t max_problems;         /**< stop collecting after this many; 0 = 256 */
+	size_t max_bytes;            /**< somo_xapi_validate_json(): largest text; 0 = 16 MiB */
 } somo_xapi_validate_opts;
 
 #define SOMO_XAPI_VALIDATE_OPTS_VERSION 1
-#define SOMO_XAPI_VALIDATE_OPTS_INIT {SOMO_XAPI_VALIDATE_OPTS_VERSION, SOMO_XAPI_2_0, 0}
+#define SOMO_XAPI_VALIDATE_OPTS_INIT {SOMO_XAPI_VALIDATE_OPTS_VERSION, SOMO_XAPI_2_0, 0, 0}
 
 /**
  * Check a statement against the rules of an xAPI version: required

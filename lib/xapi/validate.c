@@ -1058,6 +1058,7 @@ SOMO_API int somo_xapi_validate_json(const char *json, size_t len,
 				     const somo_xapi_validate_opts *opts,
 				     somo_xapi_problems **problems, somo_diag *diag)
 {
+	somo_xapi_parse_opts popts = SOMO_XAPI_PARSE_OPTS_INIT;
 	somo_xapi_problems *p = NULL;
 	somo_xapi_version ver;
 	json_t *root = NULL;
@@ -1070,7 +1071,8 @@ SOMO_API int somo_xapi_validate_json(const char *json, size_t len,
 		return somo__error(SOMO_EINVAL, "somo_xapi_validate_json: json is NULL");
 	if ((rc = validate_opts(opts, &ver, &max)) < 0)
 		return rc;
-	if ((rc = somo__xapi_parse_json(&root, json, len, NULL, diag)) < 0)
+	popts.max_bytes = opts && opts->max_bytes ? opts->max_bytes : (size_t)16 * 1024 * 1024;
+	if ((rc = somo__xapi_parse_json(&root, json, len, &popts, diag)) < 0)
 		return somo__error(rc, "%s", diag ? diag->text : "not JSON");
 	if (problems && (p = somo__xapi_problems_new()) == NULL) {
 		json_decref(root);
