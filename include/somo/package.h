@@ -23,10 +23,13 @@ typedef struct {
 	uint32_t max_ratio;            /**< uncompressed/compressed per member, default 200 */
 	uint32_t max_depth;            /**< path components, default 32 */
 	uint32_t max_name_length;      /**< bytes of one path, default 1024 */
+	uint64_t ratio_min_size;       /**< members smaller than this (uncompressed) skip the
+					    max_ratio check, default 65536: small files of
+					    repeated text compress well and are no bomb */
 } somo_package_opts;
 
 #define SOMO_PACKAGE_OPTS_VERSION 1
-#define SOMO_PACKAGE_OPTS_INIT {SOMO_PACKAGE_OPTS_VERSION, 0, 0, 0, 0, 0, 0}
+#define SOMO_PACKAGE_OPTS_INIT {SOMO_PACKAGE_OPTS_VERSION, 0, 0, 0, 0, 0, 0, 0}
 
 typedef enum { SOMO_PACKAGE_ZIP = 1, SOMO_PACKAGE_FOLDER = 2 } somo_package_kind;
 
