@@ -4,11 +4,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool somo__utf8_valid(const char *s, size_t len);
-/* Number of code points in well-formed UTF-8. */
+/* Number of code points in well-formed UTF-8 (for ill-formed input: the
+ * number of bytes that are not continuation bytes). */
 size_t somo__utf8_length(const char *s, size_t len);
+/* Decode the code point at s (len bytes available): its length in bytes
+ * (1..4) with *cp set (cp may be NULL), or 0 when the bytes there are not
+ * well-formed UTF-8 or len is 0. */
+size_t somo__utf8_decode(const char *s, size_t len, uint32_t *cp);
 
 /* A random (version 4) UUID, lowercase, 36 characters + NUL. Returns 0 or
  * SOMO_EIO when no randomness is to be had. */
