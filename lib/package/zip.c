@@ -268,7 +268,7 @@ int somo__pkg_zip_open_file(somo_package *pkg, const char *path)
 		goto out;
 	}
 	raw.size = (uint64_t)st.st_size;
-	if ((pkg->za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err)) == NULL) {
+	if ((pkg->za = zip_open(path, ZIP_RDONLY, &err)) == NULL) {
 		zip_error_init_with_code(&ze, err);
 		rc = zip_error_raise(path, &ze);
 		zip_error_fini(&ze);
@@ -295,7 +295,7 @@ int somo__pkg_zip_open_memory(somo_package *pkg, const void *data, size_t size)
 		memcpy(pkg->mem, data, size);
 	zip_error_init(&ze);
 	if ((src = zip_source_buffer_create(pkg->mem, size, 0, &ze)) == NULL ||
-	    (pkg->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze)) == NULL) {
+	    (pkg->za = zip_open_from_source(src, ZIP_RDONLY, &ze)) == NULL) {
 		int rc = zip_error_raise(pkg->path, &ze);
 		zip_source_free(src);
 		zip_error_fini(&ze);
