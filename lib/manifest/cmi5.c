@@ -80,6 +80,7 @@ static void walk(pctx *p, xmlNode *el, const char *what, const slot *slots, size
 		 child_fn fn, int depth, void *target)
 {
 	int counts[8] = {0};
+	bool reported[8] = {false};
 	size_t cur = 0, k;
 	bool ext_seen = false, text_reported = false;
 	xmlNode *ch;
@@ -121,9 +122,11 @@ static void walk(pctx *p, xmlNode *el, const char *what, const slot *slots, size
 				     "puts extensions last",
 				     name, what);
 			for (k = cur; k < s; k++)
-				if (counts[k] < slots[k].min)
+				if (counts[k] < slots[k].min && !reported[k]) {
+					reported[k] = true;
 					ERR(p, somo__cx_line(ch), "<%s> lacks %s before <%s>", what,
 					    slot_name(&slots[k], b1, sizeof(b1)), name);
+				}
 			cur = s;
 		} else {
 			for (s = 0; s < cur && !slot_match(&slots[s], name); s++)
@@ -143,7 +146,7 @@ static void walk(pctx *p, xmlNode *el, const char *what, const slot *slots, size
 		fn(p, ch, s, depth, target);
 	}
 	for (k = 0; k < nslots; k++)
-		if (counts[k] < slots[k].min)
+		if (counts[k] < slots[k].min && !reported[k])
 			ERR(p, somo__cx_line(el), "<%s> lacks %s", what,
 			    slot_name(&slots[k], b1, sizeof(b1)));
 }
@@ -808,6 +811,15 @@ int somo_cmi5_parse_file(somo_cmi5_course **out, const char *path, somo_diag *di
 	return rc;
 }
 
+/* Pass the package's error on in diag (copied first: it lives in the buffer diag reuses). */
+static int load_failed(somo_diag *diag, int rc, const char *file)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s", somo_error_last()->message);
+	return somo__diag(diag, rc, file, 0, 0, "%s", msg);
+}
+
 int somo_cmi5_load(somo_cmi5_course **out, somo_package *pkg, somo_diag *diag)
 {
 	void *data = NULL;
@@ -821,13 +833,13 @@ int somo_cmi5_load(somo_cmi5_course **out, somo_package *pkg, somo_diag *diag)
 		return somo__error(SOMO_EINVAL, "somo_cmi5_load: NULL argument");
 	*out = NULL;
 	if ((rc = somo_package_find_root_file(pkg, "cmi5.xml")) < 0)
-		return somo__diag(diag, rc, "cmi5.xml", 0, 0, "%s", somo_error_last()->message);
+		return load_failed(diag, rc, "cmi5.xml");
 	if (somo_package_stat(pkg, "cmi5.xml", &e) == 0 && e.size > SOMO_CMI5_MAX_SIZE)
 		return somo__diag(diag, SOMO_ELIMIT, "cmi5.xml", 0, 0,
 				  "cmi5.xml is %llu bytes, more than the %u allowed",
 				  (unsigned long long)e.size, SOMO_CMI5_MAX_SIZE);
 	if ((rc = somo_package_read(pkg, "cmi5.xml", &data, &size)) < 0)
-		return somo__diag(diag, rc, "cmi5.xml", 0, 0, "%s", somo_error_last()->message);
+		return load_failed(diag, rc, "cmi5.xml");
 	rc = somo_cmi5_parse_memory(out, data, size, "cmi5.xml", diag);
 	somo_free(data);
 	return rc;

@@ -221,6 +221,15 @@ int somo_tincan_parse_memory(somo_tincan **out, const void *data, size_t size, c
 	return 0;
 }
 
+/* Pass the package's error on in diag (copied first: it lives in the buffer diag reuses). */
+static int load_failed(somo_diag *diag, int rc, const char *file)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s", somo_error_last()->message);
+	return somo__diag(diag, rc, file, 0, 0, "%s", msg);
+}
+
 int somo_tincan_load(somo_tincan **out, somo_package *pkg, somo_diag *diag)
 {
 	void *data = NULL;
@@ -234,13 +243,13 @@ int somo_tincan_load(somo_tincan **out, somo_package *pkg, somo_diag *diag)
 		return somo__error(SOMO_EINVAL, "somo_tincan_load: NULL argument");
 	*out = NULL;
 	if ((rc = somo_package_find_root_file(pkg, "tincan.xml")) < 0)
-		return somo__diag(diag, rc, "tincan.xml", 0, 0, "%s", somo_error_last()->message);
+		return load_failed(diag, rc, "tincan.xml");
 	if (somo_package_stat(pkg, "tincan.xml", &e) == 0 && e.size > SOMO_TINCAN_MAX_SIZE)
 		return somo__diag(diag, SOMO_ELIMIT, "tincan.xml", 0, 0,
 				  "tincan.xml is %llu bytes, more than the %u allowed",
 				  (unsigned long long)e.size, SOMO_TINCAN_MAX_SIZE);
 	if ((rc = somo_package_read(pkg, "tincan.xml", &data, &size)) < 0)
-		return somo__diag(diag, rc, "tincan.xml", 0, 0, "%s", somo_error_last()->message);
+		return load_failed(diag, rc, "tincan.xml");
 	rc = somo_tincan_parse_memory(out, data, size, "tincan.xml", diag);
 	somo_free(data);
 	return rc;
