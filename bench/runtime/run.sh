@@ -1,0 +1,70 @@
+#!/bin/sh
+# The runtime benchmark: the same mixed SCORM API workload through Somo's runtime
+# (bench-runtime, built with the project) and through scorm-again 3.x in Node, in one
+# run on one machine; prints calls per second of each, the ratio, and the bytes one live
+# runtime holds with 50 interactions.
+#
+#   bench/runtime/run.sh [BUILD_DIR] [--iterations N] [--runs R] [--instances M]
+#
+# BUILD_DIR defaults to $SOMO_BUILD_DIR or <repo>/build. scorm-again comes from
+# <repo>/tools (npm ci there when node_modules is missing).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${SOMO_BUILD_DIR:-$repo/build}
+case ${1:-} in
+	--*|"") ;;
+	*) build=$1; shift ;;
+esac
+iterations=200000 runs=5 instances=2000
+while [ $# -gt 1 ]; do
+	case $1 in
+		--iterations) iterations=$2 ;;
+		--runs) runs=$2 ;;
+		--instances) instances=$2 ;;
+		*) echo "usage: $0 [BUILD_DIR] [--iterations N] [--runs R] [--instances M]" >&2; exit 2 ;;
+	esac
+	shift 2
+done
+
+bin=$build/bench/bench-runtime
+if [ ! -x "$bin" ]; then
+	echo "run.sh: $bin is missing: cmake --build $build --target bench-runtime" >&2
+	exit 1
+fi
+if [ ! -d "$repo/tools/node_modules/scorm-again" ]; then
+	(cd "$repo/tools" && npm ci --no-audit --no-fund >/dev/null)
+fi
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$bin" --iterations "$iterations" --runs "$runs" --instances "$instances" >>"$out"
+node --expose-gc "$here/scorm_again_bench.cjs" "$repo/tools" "$iterations" "$runs" "$instances" >>"$out"
+
+python3 - "$out" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+def get(side, scorm, measure):
+    for r in rows:
+        if r["side"] == side and r["scorm"] == scorm and r["measure"] == measure:
+            return r
+    raise SystemExit("missing result: %s %s %s" % (side, scorm, measure))
+sa_version = next(r.get("version", "?") for r in rows if r["side"] == "scorm-again")
+print("Runtime benchmark: Somo vs scorm-again %s (Node %s), %d iterations x 9 calls, best of runs"
+      % (sa_version, __import__("subprocess").run(["node", "--version"], capture_output=True,
+                                                  text=True).stdout.strip(),
+         get("somo", "2004", "calls")["iterations"]))
+for scorm in ("2004", "1.2"):
+    s, a = get("somo", scorm, "calls"), get("scorm-again", scorm, "calls")
+    print("SCORM %-4s calls/s: Somo %12s  scorm-again %10s  ratio %.1fx"
+          % (scorm, format(s["calls_per_second"], ","), format(a["calls_per_second"], ","),
+             s["calls_per_second"] / a["calls_per_second"]))
+for scorm in ("2004", "1.2"):
+    s, a = get("somo", scorm, "memory"), get("scorm-again", scorm, "memory")
+    print("SCORM %-4s bytes per live runtime with 50 interactions: Somo %s (malloc heap; %s allocated,"
+          " somo_rt_memory %s)  scorm-again %s (V8 heap)  ratio %.1fx fewer"
+          % (scorm, format(int(s["heap_bytes_per_runtime"]), ","),
+             format(int(s["bytes_allocated_per_runtime"]), ","), format(int(s["somo_rt_memory"]), ","),
+             format(int(a["heap_bytes_per_runtime"]), ","),
+             a["heap_bytes_per_runtime"] / max(s["heap_bytes_per_runtime"], 1)))
+PY
