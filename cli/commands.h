@@ -13,6 +13,7 @@ extern const somo_cli_command somo_cli_commands[];
 
 int somo_cmd_version(int argc, char **argv);
 int somo_cmd_xapi(int argc, char **argv);
+int somo_cmd_rte(int argc, char **argv);
 
 #endif
 
@@ -25,5 +26,8 @@ int somo_cmd_xapi(int argc, char **argv);
 struct somo_package;
 int somo_cli_inspect_cmi5(struct somo_package *pkg, int json);
 int somo_cli_validate_cmi5(struct somo_package *pkg, int strict);
+/* A course structure given alone as PATH (cmi5.xml without a zip, cmi5 14.2). */
+int somo_cli_inspect_cmi5_file(const char *path, int json);
+int somo_cli_validate_cmi5_file(const char *path, int strict);
 int somo_cli_inspect_tincan(struct somo_package *pkg, int json);
 int somo_cli_validate_tincan(struct somo_package *pkg, int strict);
