@@ -9,6 +9,7 @@
 const somo_cli_command somo_cli_commands[] = {
 	{"version", somo_cmd_version, "somo version"},
 	{"xapi", somo_cmd_xapi, "somo xapi validate [--xapi 1.0.3|2.0] FILE|-"},
+	{"rte", somo_cmd_rte, "somo rte [--scorm 1.2|2004] [--init FILE.json] [--state FILE] [--lenient]"},
 	{NULL, NULL, NULL},
 };
 
