@@ -135,6 +135,11 @@ int somo__pkg_check_name(const char *name, size_t len, const somo_package_opts *
 		somo__free(norm);
 		return somo__error(SOMO_EUNSAFE, "member '%s': the name names no file", q);
 	}
+	if (is_drive_letter(norm, n)) {
+		/* "./C:/x" is a drive letter too once normalised. */
+		somo__free(norm);
+		return somo__error(SOMO_EUNSAFE, "member '%s': drive letter in the path", q);
+	}
 	if (is_dir)
 		*is_dir = name[len - 1] == '/';
 	if (normalised)

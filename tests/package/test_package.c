@@ -45,6 +45,7 @@ static const struct {
 	{"//server/share", 14, SOMO_EUNSAFE, NULL},
 	{"c:/x", 4, SOMO_EUNSAFE, NULL},
 	{"Z:x", 3, SOMO_EUNSAFE, NULL},
+	{"./C:/x", 6, SOMO_EUNSAFE, NULL},
 	{"a\\b", 3, SOMO_EUNSAFE, NULL},
 	{"a\0b", 3, SOMO_EUNSAFE, NULL},
 	{"a\nb", 3, SOMO_EUNSAFE, NULL},
