@@ -10,5 +10,7 @@
 #include "somo/package.h"
 #include "somo/xapi.h"
 #include "somo/manifest.h"
+#include "somo/cmi5.h"
+#include "somo/tincan.h"
 
 #endif
