@@ -135,7 +135,10 @@ def main():
     if not work:
         tmp = tempfile.TemporaryDirectory(prefix="adl-cts-rte-")
         work = tmp.name
-    r = replay.RteReplay(a.somo, courses, work, dec, verbose=a.verbose, use_shared=not a.no_shared)
+    use_shared = not a.no_shared and replay.rte_supports(a.somo, "--shared")
+    if not use_shared:
+        print("note: somo rte has no --shared: shared data stores do not outlive one SCO's runtime")
+    r = replay.RteReplay(a.somo, courses, work, dec, verbose=a.verbose, use_shared=use_shared)
     for name in selected:
         r.run_case(cases[name], load)
 

@@ -15,6 +15,7 @@ The sequencing cases need `somo session` (navigation, UI state); they are parsed
 
 import os
 import shutil
+import subprocess
 
 from . import judge as judge_mod
 from .rte import Rte, RteError, write_json
@@ -23,6 +24,15 @@ SINGLE_SCO_CASES = ("API", "DMB", "DMI", "DDM")
 
 LEARNER_ID = "cts-learner-01"
 LEARNER_NAME = "Testtaker, Joe"
+
+
+def rte_supports(somo, option):
+    """Whether `somo rte --help` lists an option."""
+    try:
+        out = subprocess.run([somo, "rte", "--help"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return option.encode() in out.stdout + out.stderr
 
 
 def _is_relaunch(cui):
