@@ -80,7 +80,6 @@ static void walk(pctx *p, xmlNode *el, const char *what, const slot *slots, size
 		 child_fn fn, int depth, void *target)
 {
 	int counts[8] = {0};
-	bool reported[8] = {false};
 	size_t cur = 0, k;
 	bool ext_seen = false, text_reported = false;
 	xmlNode *ch;
@@ -121,12 +120,6 @@ static void walk(pctx *p, xmlNode *el, const char *what, const slot *slots, size
 				     "<%s> follows an extension element in <%s>; CourseStructure.xsd "
 				     "puts extensions last",
 				     name, what);
-			for (k = cur; k < s; k++)
-				if (counts[k] < slots[k].min && !reported[k]) {
-					reported[k] = true;
-					ERR(p, somo__cx_line(ch), "<%s> lacks %s before <%s>", what,
-					    slot_name(&slots[k], b1, sizeof(b1)), name);
-				}
 			cur = s;
 		} else {
 			for (s = 0; s < cur && !slot_match(&slots[s], name); s++)
@@ -146,7 +139,7 @@ static void walk(pctx *p, xmlNode *el, const char *what, const slot *slots, size
 		fn(p, ch, s, depth, target);
 	}
 	for (k = 0; k < nslots; k++)
-		if (counts[k] < slots[k].min && !reported[k])
+		if (counts[k] < slots[k].min)
 			ERR(p, somo__cx_line(el), "<%s> lacks %s", what,
 			    slot_name(&slots[k], b1, sizeof(b1)));
 }

@@ -199,7 +199,7 @@ static void test_schema(void **state)
 		     "lacks its required id attribute");
 	expect_error(DOC(COURSE), "lacks <au> or <block>");
 	expect_error(DOC(AU("https://example.com/a", "", "<url>https://example.com/</url>")),
-		     "<courseStructure> lacks <course> before <au>");
+		     "<courseStructure> lacks <course>");
 	expect_error(DOC(COURSE "<block id=\"https://example.com/b\">" TITLE DESC "</block>"),
 		     "<block> lacks <au> or <block>");
 	expect_error(DOC(COURSE AU("https://example.com/a", "", "<url>https://example.com/</url><bogus/>")),
