@@ -28,10 +28,10 @@ def find_corpus(arg, fallback):
         cands.append(arg)
     if os.environ.get("SOMO_CORPUS_DIR"):
         cands.append(os.environ["SOMO_CORPUS_DIR"])
-    if fallback:
-        cands.append(fallback)
-    here = os.path.dirname(os.path.abspath(__file__))
-    cands.append(os.path.join(here, "..", "..", "..", "shared", "corpus"))
+    if fallback is None:
+        here = os.path.dirname(os.path.abspath(__file__))
+        fallback = os.path.join(here, "..", "..", "..", "shared", "corpus")
+    cands.append(fallback)
     for c in cands:
         d = os.path.join(c, "adl-cts-2004-4th")
         if os.path.isdir(os.path.join(d, "LMSRTE", "Courses", "TestCases")):
