@@ -50,7 +50,8 @@ static void check_time(const char *s, somo__time_dialect d)
 	if (somo__time_parse(buf, SOMO__TIME_XAPI, &again) != 0)
 		abort();
 	/* leap second 60 reads as the next second's instant; both agree */
-	if (somo__time_epoch(&again, &back_nanos) != epoch || back_nanos != nanos / 1000000 * 1000000)
+	if (somo__time_epoch(&again, &back_nanos) != epoch ||
+	    back_nanos != nanos / 1000000 * 1000000)
 		abort();
 }
 

@@ -14,7 +14,7 @@
 #define CENTIS_HOUR   (60 * CENTIS_MINUTE)
 #define CENTIS_DAY    (24 * CENTIS_HOUR)
 #define CENTIS_WEEK   (7 * CENTIS_DAY)
-#define CENTIS_MONTH  (30 * CENTIS_DAY)  /* as the header documents */
+#define CENTIS_MONTH  (30 * CENTIS_DAY) /* as the header documents */
 #define CENTIS_YEAR   (365 * CENTIS_DAY)
 
 static bool is_digit(char c)
@@ -48,7 +48,7 @@ typedef struct {
 	size_t int_len;    /* digits before the point */
 	const char *frac;  /* first fraction digit, NULL when none */
 	size_t frac_len;
-	char designator;   /* the letter after the number */
+	char designator; /* the letter after the number */
 } component;
 
 /* Reads a number and its designator letter; false when there is no number. */
@@ -113,8 +113,8 @@ static bool parse_iso(cursor *c, somo__dur_dialect d, int64_t *total)
 		bool time;
 		int64_t unit;
 	} order[] = {
-		{'Y', false, CENTIS_YEAR},  {'M', false, CENTIS_MONTH},  {'D', false, CENTIS_DAY},
-		{'H', true, CENTIS_HOUR},   {'M', true, CENTIS_MINUTE}, {'S', true, CENTIS_SECOND},
+	    {'Y', false, CENTIS_YEAR}, {'M', false, CENTIS_MONTH}, {'D', false, CENTIS_DAY},
+	    {'H', true, CENTIS_HOUR},  {'M', true, CENTIS_MINUTE}, {'S', true, CENTIS_SECOND},
 	};
 	size_t next = 0, i;
 	bool in_time = false, any = false, any_time = false, had_fraction = false;
@@ -158,7 +158,7 @@ static bool parse_iso(cursor *c, somo__dur_dialect d, int64_t *total)
 				break;
 		if (i == SOMO__ARRAY_SIZE(order)) {
 			c->why = in_time ? "H, M or S expected after T, in that order"
-					 : "Y, M or D expected before T, in that order";
+			                 : "Y, M or D expected before T, in that order";
 			return false;
 		}
 		if (k.frac) {
@@ -285,7 +285,7 @@ int somo__duration_parse(const char *s, somo__dur_dialect d, int64_t *centis)
 	}
 	if (!ok)
 		return somo__error(SOMO_EINVALID, "'%.40s%s' is not a valid %s: %s", s,
-				   strlen(s) > 40 ? "..." : "", name, c.why ? c.why : "malformed");
+		                   strlen(s) > 40 ? "..." : "", name, c.why ? c.why : "malformed");
 	if (centis)
 		*centis = total;
 	return 0;
@@ -308,7 +308,7 @@ int somo__duration_format(int64_t centis, somo__dur_dialect d, char *buf, size_t
 		if (hours > 9999)
 			return somo__error(SOMO_ELIMIT, "CMITimespan holds at most 9999 hours");
 		n = snprintf(tmp, sizeof(tmp), "%04d:%02d:%02d.%02d", (int)hours, minutes, seconds,
-			     hundredths);
+		             hundredths);
 		len = (size_t)n;
 		break;
 	case SOMO__DUR_SCORM2004:
@@ -316,17 +316,18 @@ int somo__duration_format(int64_t centis, somo__dur_dialect d, char *buf, size_t
 		memcpy(tmp, "PT", 2);
 		len = 2;
 		if (hours > 0)
-			len += (size_t)snprintf(tmp + len, sizeof(tmp) - len, "%lldH", (long long)hours);
+			len += (size_t)snprintf(tmp + len, sizeof(tmp) - len, "%lldH",
+			                        (long long)hours);
 		if (minutes > 0)
 			len += (size_t)snprintf(tmp + len, sizeof(tmp) - len, "%dM", minutes);
 		if (seconds > 0 || hundredths > 0 || centis == 0) {
 			len += (size_t)snprintf(tmp + len, sizeof(tmp) - len, "%d", seconds);
 			if (hundredths % 10)
 				len += (size_t)snprintf(tmp + len, sizeof(tmp) - len, ".%02d",
-							hundredths);
+				                        hundredths);
 			else if (hundredths)
 				len += (size_t)snprintf(tmp + len, sizeof(tmp) - len, ".%d",
-							hundredths / 10);
+				                        hundredths / 10);
 			tmp[len++] = 'S';
 			tmp[len] = '\0';
 		}

@@ -81,8 +81,10 @@ static const char *span(const char *p, const char *end, int allow)
 
 		if (c < 0x80) {
 			if (is_unreserved(c) || ((allow & ALLOW_SUB) && is_sub_delim(c)) ||
-			    ((allow & ALLOW_COLON) && c == ':') || ((allow & ALLOW_AT) && c == '@') ||
-			    ((allow & ALLOW_SLASH) && c == '/') || ((allow & ALLOW_QUERY) && c == '?')) {
+			    ((allow & ALLOW_COLON) && c == ':') ||
+			    ((allow & ALLOW_AT) && c == '@') ||
+			    ((allow & ALLOW_SLASH) && c == '/') ||
+			    ((allow & ALLOW_QUERY) && c == '?')) {
 				p++;
 				continue;
 			}
@@ -239,8 +241,8 @@ bool somo__iri_valid(const char *s)
 	if (!s || !is_alpha((unsigned char)s[0]))
 		return false;
 	/* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
-	for (p = s + 1; is_alpha((unsigned char)*p) || is_digit(*p) || *p == '+' || *p == '-' ||
-			*p == '.';
+	for (p = s + 1;
+	     is_alpha((unsigned char)*p) || is_digit(*p) || *p == '+' || *p == '-' || *p == '.';
 	     p++)
 		;
 	if (*p != ':')

@@ -53,9 +53,9 @@ static bool is_x(const subtag *t)
 
 /* irregular grandfathered tags (2.1): they do not fit the langtag rule. */
 static const char *const irregular[] = {
-	"en-GB-oed", "i-ami",     "i-bnn",     "i-default", "i-enochian", "i-hak",
-	"i-klingon", "i-lux",     "i-mingo",   "i-navajo",  "i-pwn",      "i-tao",
-	"i-tay",     "i-tsu",     "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE",
+    "en-GB-oed", "i-ami", "i-bnn",     "i-default", "i-enochian", "i-hak",
+    "i-klingon", "i-lux", "i-mingo",   "i-navajo",  "i-pwn",      "i-tao",
+    "i-tay",     "i-tsu", "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE",
 };
 /* The regular grandfathered ones (art-lojban, zh-min-nan, ...) match langtag. */
 
@@ -101,8 +101,8 @@ bool somo__langtag_valid(const char *s)
 		if (i < n && t[i].len == 4 && all_alpha(&t[i]))
 			i++;
 		/* region = 2ALPHA / 3DIGIT */
-		if (i < n && ((t[i].len == 2 && all_alpha(&t[i])) ||
-			      (t[i].len == 3 && all_digit(&t[i]))))
+		if (i < n &&
+		    ((t[i].len == 2 && all_alpha(&t[i])) || (t[i].len == 3 && all_digit(&t[i]))))
 			i++;
 		/* variant = 5*8alphanum / (DIGIT 3alphanum) */
 		while (i < n && (t[i].len >= 5 || (t[i].len == 4 && is_digit(t[i].p[0]))))

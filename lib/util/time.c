@@ -235,9 +235,9 @@ int somo__time_parse(const char *s, somo__time_dialect d, somo__time *out)
 		ok = fail(&c, "unexpected text after the date-time");
 	if (!ok)
 		return somo__error(SOMO_EINVALID, "'%.40s%s' is not a valid %s: %s", s,
-				   strlen(s) > 40 ? "..." : "",
-				   d == SOMO__TIME_XAPI ? "xAPI timestamp" : "SCORM 2004 time",
-				   c.why ? c.why : "malformed");
+		                   strlen(s) > 40 ? "..." : "",
+		                   d == SOMO__TIME_XAPI ? "xAPI timestamp" : "SCORM 2004 time",
+		                   c.why ? c.why : "malformed");
 	if (out)
 		*out = t;
 	return 0;
@@ -308,7 +308,8 @@ int somo__time_format_xapi(int64_t epoch_sec, int32_t nanos, char *buf, size_t s
 	}
 	civil_from_days(days, &y, &m, &d);
 	n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, m, d,
-		     (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (int)(nanos / 1000000));
+	             (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60),
+	             (int)(nanos / 1000000));
 	if (n < 0 || (size_t)n >= size)
 		return somo__error(SOMO_ELIMIT, "timestamp buffer too small (%zu bytes)", size);
 	return 0;

@@ -94,7 +94,8 @@ int cases_each(const char *path, void (*fn)(const test_case *c, void *payload), 
 			if (n == 1) {
 				long len = unescape(tok, tc->field[1]);
 				if (len < 0) {
-					fprintf(stderr, "%s:%d: bad escape in '%s'\n", full, lineno, tok);
+					fprintf(stderr, "%s:%d: bad escape in '%s'\n", full, lineno,
+					        tok);
 					goto bad;
 				}
 				tc->input_len = (size_t)len;
@@ -103,7 +104,8 @@ int cases_each(const char *path, void (*fn)(const test_case *c, void *payload), 
 			}
 		}
 		if (n < 3 || tok) {
-			fprintf(stderr, "%s:%d: expected KIND INPUT EXPECT [VALUE...]\n", full, lineno);
+			fprintf(stderr, "%s:%d: expected KIND INPUT EXPECT [VALUE...]\n", full,
+			        lineno);
 			goto bad;
 		}
 		tc->nfields = n;

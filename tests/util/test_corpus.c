@@ -48,8 +48,8 @@ static bool corpus_find(void)
 /* ---- xAPI ---------------------------------------------------------------- */
 
 typedef struct {
-	int checked;  /* values checked */
-	int refused;  /* values refused in this statement */
+	int checked;     /* values checked */
+	int refused;     /* values refused in this statement */
 	char first[512]; /* the first refusal, for the report */
 } walk_state;
 
@@ -85,7 +85,7 @@ static void walk(json_t *v, const char *parent_key, const char *path, walk_state
 			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 			if (json_is_string(child) && strcmp(parent_key, "relevantTypes") == 0)
 				verdict(w, "IRI", sub, json_string_value(child),
-					somo__iri_valid(json_string_value(child)));
+				        somo__iri_valid(json_string_value(child)));
 			walk(child, parent_key, sub, w);
 		}
 		return;
@@ -125,10 +125,10 @@ static void walk(json_t *v, const char *parent_key, const char *path, walk_state
 		}
 		if (strcmp(key, "timestamp") == 0 || strcmp(key, "stored") == 0)
 			verdict(w, "timestamp", sub, s,
-				somo__time_parse(s, SOMO__TIME_XAPI, NULL) == 0);
+			        somo__time_parse(s, SOMO__TIME_XAPI, NULL) == 0);
 		else if (strcmp(key, "duration") == 0)
 			verdict(w, "duration", sub, s,
-				somo__duration_parse(s, SOMO__DUR_XAPI, NULL) == 0);
+			        somo__duration_parse(s, SOMO__DUR_XAPI, NULL) == 0);
 		else if (strcmp(key, "language") == 0)
 			verdict(w, "language tag", sub, s, somo__langtag_valid(s));
 		else if (strcmp(key, "registration") == 0)
@@ -137,28 +137,28 @@ static void walk(json_t *v, const char *parent_key, const char *path, walk_state
 			/* a statement's or StatementRef's id is a UUID, a verb's or
 			 * activity's an IRI */
 			bool uuid = strcmp(parent_key, "statement") == 0 ||
-				    strcmp(parent_key, "") == 0 ||
-				    (type && strcmp(type, "StatementRef") == 0);
+			            strcmp(parent_key, "") == 0 ||
+			            (type && strcmp(type, "StatementRef") == 0);
 			if (type && (strcmp(type, "Agent") == 0 || strcmp(type, "Group") == 0))
 				continue;
 			/* interaction components' ids are plain strings */
-			if (strcmp(parent_key, "choices") == 0 || strcmp(parent_key, "scale") == 0 ||
-			    strcmp(parent_key, "source") == 0 || strcmp(parent_key, "target") == 0 ||
-			    strcmp(parent_key, "steps") == 0)
+			if (strcmp(parent_key, "choices") == 0 ||
+			    strcmp(parent_key, "scale") == 0 || strcmp(parent_key, "source") == 0 ||
+			    strcmp(parent_key, "target") == 0 || strcmp(parent_key, "steps") == 0)
 				continue;
 			if (uuid)
 				verdict(w, "UUID", sub, s, somo__uuid_valid(s));
 			else
 				verdict(w, "IRI", sub, s, somo__iri_valid(s));
 		} else if ((strcmp(key, "type") == 0 || strcmp(key, "moreInfo") == 0) &&
-			   strcmp(parent_key, "definition") == 0)
+		           strcmp(parent_key, "definition") == 0)
 			verdict(w, "IRI", sub, s, somo__iri_valid(s));
 		else if (strcmp(key, "usageType") == 0 || strcmp(key, "homePage") == 0 ||
-			 strcmp(key, "openid") == 0)
+		         strcmp(key, "openid") == 0)
 			verdict(w, "IRI", sub, s, somo__iri_valid(s));
 		else if (strcmp(key, "mbox") == 0)
 			verdict(w, "mailto IRI", sub, s,
-				strncmp(s, "mailto:", 7) == 0 && somo__iri_valid(s));
+			        strncmp(s, "mailto:", 7) == 0 && somo__iri_valid(s));
 	}
 }
 
@@ -170,15 +170,26 @@ static void walk(json_t *v, const char *parent_key, const char *path, walk_state
  */
 static bool targets_checked_value(const char *test)
 {
-	static const char *const words[] = {
-		"not IRI",          "invalid iri",          "is IRL",
-		"invalid UUID",     "not \"uuid\"",          "not UUID",
-		"language map invalid", "\"duration\" property is invalid",
-		"in timestamp",     "\"template\" invalid"};
-	static const char *const not_ours[] = {
-		"interactionType", "is numeric",      "is object",  "is string", "invalid numeric",
-		"invalid object",  "invalid number", "not using", "substatement verb \"id\" not IRI",
-		"is is invalid language"};
+	static const char *const words[] = {"not IRI",
+	                                    "invalid iri",
+	                                    "is IRL",
+	                                    "invalid UUID",
+	                                    "not \"uuid\"",
+	                                    "not UUID",
+	                                    "language map invalid",
+	                                    "\"duration\" property is invalid",
+	                                    "in timestamp",
+	                                    "\"template\" invalid"};
+	static const char *const not_ours[] = {"interactionType",
+	                                       "is numeric",
+	                                       "is object",
+	                                       "is string",
+	                                       "invalid numeric",
+	                                       "invalid object",
+	                                       "invalid number",
+	                                       "not using",
+	                                       "substatement verb \"id\" not IRI",
+	                                       "is is invalid language"};
 	size_t i;
 
 	for (i = 0; i < SOMO__ARRAY_SIZE(not_ours); i++)
@@ -203,8 +214,8 @@ static void xapi_suite(void **state)
 		int lineno = 0;
 
 		snprintf(path, sizeof(path),
-			 "%s/xapi/lrs-conformance-test-suite/%s/expanded-statement-tests.jsonl", corpus,
-			 versions[k]);
+		         "%s/xapi/lrs-conformance-test-suite/%s/expanded-statement-tests.jsonl",
+		         corpus, versions[k]);
 		f = fopen(path, "r");
 		assert_non_null(f);
 		while (fgets(line, sizeof(line), f)) {
@@ -218,22 +229,25 @@ static void xapi_suite(void **state)
 			assert_non_null(tc);
 			st = json_object_get(tc, "statement");
 			test = json_string_value(json_object_get(tc, "test"));
-			expect = (int)json_integer_value(json_array_get(json_object_get(tc, "expect"), 0));
+			expect = (int)json_integer_value(
+			    json_array_get(json_object_get(tc, "expect"), 0));
 			memset(&w, 0, sizeof(w));
 			if (st && test) {
 				walk(st, "", "statement", &w);
 				if (expect == 200) {
 					accepted++;
 					if (w.refused) {
-						fprintf(stderr, "%s:%d: '%s' is valid but %s was refused\n",
-							versions[k], lineno, test, w.first);
+						fprintf(stderr,
+						        "%s:%d: '%s' is valid but %s was refused\n",
+						        versions[k], lineno, test, w.first);
 						failures++;
 					}
 				} else if (expect == 400 && targets_checked_value(test)) {
 					if (w.refused == 0) {
 						fprintf(stderr,
-							"%s:%d: '%s' must be rejected but every value passed\n",
-							versions[k], lineno, test);
+						        "%s:%d: '%s' must be rejected but every "
+						        "value passed\n",
+						        versions[k], lineno, test);
 						failures++;
 					} else {
 						rejected++;
@@ -245,7 +259,7 @@ static void xapi_suite(void **state)
 		fclose(f);
 	}
 	fprintf(stderr, "xAPI suite: %d valid statements agree, %d rejections agree, %d disagree\n",
-		accepted, rejected, failures);
+	        accepted, rejected, failures);
 	assert_true(accepted > 500);
 	assert_true(rejected > 50);
 	assert_int_equal(failures, 0);
@@ -265,7 +279,7 @@ static size_t load_abbreviations(abbreviation *tab, size_t max)
 	size_t n = 0;
 
 	snprintf(path, sizeof(path), "%s/adl-cts-2004-4th/decoder-resources/Commands.properties",
-		 corpus);
+	         corpus);
 	if ((f = fopen(path, "r")) == NULL)
 		return 0;
 	while (n < max && fgets(line, sizeof(line), f)) {
@@ -306,8 +320,8 @@ static void scorm_cts(void **state)
 		FILE *f;
 		int lineno = 0;
 
-		snprintf(path, sizeof(path), "%s/adl-cts-2004-4th/LMSRTE/Courses/TestCases/%s", corpus,
-			 files[k]);
+		snprintf(path, sizeof(path), "%s/adl-cts-2004-4th/LMSRTE/Courses/TestCases/%s",
+		         corpus, files[k]);
 		f = fopen(path, "r");
 		assert_non_null(f);
 		while (fgets(line, sizeof(line), f)) {
@@ -350,13 +364,14 @@ static void scorm_cts(void **state)
 			else
 				continue; /* refused for a reason other than the value */
 			decoded = decode(tab, ntab, value);
-			got = is_time ? somo__time_parse(decoded, SOMO__TIME_SCORM2004, NULL) == 0
-				      : somo__duration_parse(decoded, SOMO__DUR_SCORM2004, NULL) == 0;
+			got = is_time
+			          ? somo__time_parse(decoded, SOMO__TIME_SCORM2004, NULL) == 0
+			          : somo__duration_parse(decoded, SOMO__DUR_SCORM2004, NULL) == 0;
 			checked++;
 			if (got != want) {
 				fprintf(stderr, "%s:%d: %s '%s' must be %s\n", files[k], lineno,
-					is_time ? "time" : "timeinterval", decoded,
-					want ? "accepted" : "refused");
+				        is_time ? "time" : "timeinterval", decoded,
+				        want ? "accepted" : "refused");
 				failures++;
 			}
 		}
@@ -364,7 +379,7 @@ static void scorm_cts(void **state)
 	}
 	free(tab);
 	fprintf(stderr, "SCORM 2004 CTS: %d time and timeinterval values checked, %d disagree\n",
-		checked, failures);
+	        checked, failures);
 	assert_true(checked > 300);
 	assert_int_equal(failures, 0);
 }
@@ -372,8 +387,8 @@ static void scorm_cts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(xapi_suite),
-		cmocka_unit_test(scorm_cts),
+	    cmocka_unit_test(xapi_suite),
+	    cmocka_unit_test(scorm_cts),
 	};
 
 	if (!corpus_find()) {

@@ -51,13 +51,13 @@ static void run_case(const test_case *c, void *payload)
 	}
 	if (got != want) {
 		fprintf(stderr, "text-cases.txt:%d: %s '%s': expected %s\n", c->line, k, in,
-			c->field[2]);
+		        c->field[2]);
 		t->failures++;
 	}
 	if (got && strcmp(k, "utf8") == 0 && c->nfields > 3 &&
 	    somo__utf8_length(in, c->input_len) != (size_t)strtoul(c->field[3], NULL, 10)) {
 		fprintf(stderr, "text-cases.txt:%d: length %zu, expected %s\n", c->line,
-			somo__utf8_length(in, c->input_len), c->field[3]);
+		        somo__utf8_length(in, c->input_len), c->field[3]);
 		t->failures++;
 	}
 }
@@ -144,23 +144,53 @@ static void uuid_v4_generated(void **state)
 		assert_int_equal(somo__uuid_v4(a), 0);
 		assert_int_equal(strlen(a), 36);
 		assert_true(somo__uuid_valid(a));
-		assert_int_equal(a[14], '4');                 /* version */
-		assert_non_null(strchr("89ab", a[19]));        /* variant */
+		assert_int_equal(a[14], '4');           /* version */
+		assert_non_null(strchr("89ab", a[19])); /* variant */
 		for (const char *p = a; *p; p++)
-			assert_true(*p == '-' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'));
+			assert_true(*p == '-' || (*p >= '0' && *p <= '9') ||
+			            (*p >= 'a' && *p <= 'f'));
 		assert_int_equal(somo__uuid_v4(b), 0);
 		assert_string_not_equal(a, b);
 	}
 	assert_int_equal(somo__uuid_v4(NULL), SOMO_EINVAL);
 }
 
+/* Inputs far longer than any real value. */
+static void long_inputs(void **state)
+{
+	size_t n = 1 << 20, i;
+	char *s = malloc(n + 32);
+	(void)state;
+
+	assert_non_null(s);
+	/* a 1 MiB IRI: valid, then one bad byte at the end */
+	memcpy(s, "http://example.com/", 19);
+	for (i = 19; i < n; i++)
+		s[i] = (char)('a' + i % 26);
+	s[n] = '\0';
+	assert_true(somo__iri_valid(s));
+	assert_true(somo__utf8_valid(s, n));
+	s[n - 1] = ' ';
+	assert_false(somo__iri_valid(s));
+
+	/* language tags: 64 subtags are taken, 65 refused */
+	strcpy(s, "en-x");
+	for (i = 2; i < 64; i++)
+		strcat(s, "-a");
+	assert_true(somo__langtag_valid(s));
+	strcat(s, "-a");
+	assert_false(somo__langtag_valid(s));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(data_cases),
-		cmocka_unit_test(utf8_edges),
-		cmocka_unit_test(utf8_every_code_point),
-		cmocka_unit_test(uuid_v4_generated),
+	    cmocka_unit_test(data_cases),
+	    cmocka_unit_test(utf8_edges),
+	    cmocka_unit_test(utf8_every_code_point),
+	    cmocka_unit_test(uuid_v4_generated),
+	    cmocka_unit_test(long_inputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,7 +61,8 @@ static void check_time(tally *t, const test_case *c, somo__time_dialect d)
 	memset(&tm, 0x5a, sizeof(tm));
 	rc = somo__time_parse(c->field[1], d, &tm);
 	if ((rc == 0) != want) {
-		report(t, c, "expected %s, got %d (%s)", c->field[2], rc, somo_error_last()->message);
+		report(t, c, "expected %s, got %d (%s)", c->field[2], rc,
+		       somo_error_last()->message);
 		return;
 	}
 	if (rc != 0 && (rc != SOMO_EINVALID || somo_error_last()->message[0] == '\0'))
@@ -88,7 +89,8 @@ static void check_duration(tally *t, const test_case *c, somo__dur_dialect d)
 		return;
 	rc = somo__duration_parse(c->field[1], d, &centis);
 	if ((rc == 0) != want) {
-		report(t, c, "expected %s, got %d (%s)", c->field[2], rc, somo_error_last()->message);
+		report(t, c, "expected %s, got %d (%s)", c->field[2], rc,
+		       somo_error_last()->message);
 		return;
 	}
 	if (rc != 0 && (rc != SOMO_EINVALID || somo_error_last()->message[0] == '\0'))
@@ -198,7 +200,7 @@ static void data_cases(void **state)
 static void duration_round_trip(void **state)
 {
 	static const somo__dur_dialect dialects[] = {SOMO__DUR_SCORM2004, SOMO__DUR_XAPI,
-						     SOMO__DUR_SCORM12};
+	                                             SOMO__DUR_SCORM12};
 	uint64_t x = 0x9E3779B97F4A7C15u;
 	int i, failures = 0;
 	(void)state;
@@ -228,7 +230,7 @@ static void duration_round_trip(void **state)
 			    back != centis) {
 				if (failures++ < 10)
 					fprintf(stderr, "%" PRId64 " -> '%s' -> %" PRId64 "\n",
-						centis, buf, back);
+					        centis, buf, back);
 			}
 		}
 	}
@@ -258,7 +260,7 @@ static void time_fields(void **state)
 	(void)state;
 
 	assert_int_equal(somo__time_parse("2004-04-01T09:45:58.55+02:30", SOMO__TIME_SCORM2004, &t),
-			 0);
+	                 0);
 	assert_int_equal(t.year, 2004);
 	assert_int_equal(t.month, 4);
 	assert_int_equal(t.day, 1);
@@ -282,9 +284,8 @@ static void time_fields(void **state)
 
 	assert_int_equal(somo__time_parse("2004-04-01T15", SOMO__TIME_SCORM2004, &t), 0);
 	assert_int_equal(t.precision, 4);
-	assert_int_equal(somo__time_parse("2008-09-15T15:53:00.0123456789123-05:00",
-					  SOMO__TIME_XAPI, &t),
-			 0);
+	assert_int_equal(
+	    somo__time_parse("2008-09-15T15:53:00.0123456789123-05:00", SOMO__TIME_XAPI, &t), 0);
 	assert_int_equal(t.fraction_digits, 13);
 	assert_int_equal(t.nanos, 12345678);
 	assert_int_equal(t.offset_minutes, -300);
@@ -343,15 +344,58 @@ static void now_is_recent(void **state)
 	somo__time_now(NULL, NULL);
 }
 
+/* Inputs far longer than any real value: linear, bounded, saturating. */
+static void long_inputs(void **state)
+{
+	size_t n = 200000, i;
+	char *s = malloc(n + 8);
+	int64_t centis = -1;
+	(void)state;
+
+	assert_non_null(s);
+	/* PT999...9S saturates */
+	memcpy(s, "PT", 2);
+	memset(s + 2, '9', n);
+	memcpy(s + 2 + n, "S", 2);
+	assert_int_equal(somo__duration_parse(s, SOMO__DUR_XAPI, &centis), 0);
+	assert_true(centis == INT64_MAX);
+	assert_int_equal(somo__duration_parse(s, SOMO__DUR_SCORM2004, &centis), 0);
+	assert_true(centis == INT64_MAX);
+	/* P000...01D is one day */
+	s[0] = 'P';
+	memset(s + 1, '0', n);
+	memcpy(s + 1 + n, "1D", 3);
+	assert_int_equal(somo__duration_parse(s, SOMO__DUR_SCORM2004, &centis), 0);
+	assert_true(centis == 8640000);
+	/* PT0.999...9S: every fraction digit read, the length truncated */
+	memcpy(s, "PT0.", 4);
+	memset(s + 4, '9', n);
+	memcpy(s + 4 + n, "S", 2);
+	assert_int_equal(somo__duration_parse(s, SOMO__DUR_XAPI, &centis), 0);
+	assert_true(centis == 99);
+	assert_int_equal(somo__duration_parse(s, SOMO__DUR_SCORM2004, NULL), SOMO_EINVALID);
+	/* a timestamp with a very long fraction */
+	memcpy(s, "2026-12-04T20:40:23.", 20);
+	for (i = 20; i < n; i++)
+		s[i] = (char)('0' + i % 10);
+	memcpy(s + n, "Z", 2);
+	assert_int_equal(somo__time_parse(s, SOMO__TIME_XAPI, NULL), 0);
+	assert_int_equal(somo__time_parse(s, SOMO__TIME_SCORM2004, NULL), SOMO_EINVALID);
+	/* the error message stays short */
+	assert_true(strlen(somo_error_last()->message) < 200);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(data_cases),
-		cmocka_unit_test(duration_round_trip),
-		cmocka_unit_test(duration_format_buffer_limits),
-		cmocka_unit_test(time_fields),
-		cmocka_unit_test(timestamp_round_trip),
-		cmocka_unit_test(now_is_recent),
+	    cmocka_unit_test(data_cases),
+	    cmocka_unit_test(duration_round_trip),
+	    cmocka_unit_test(duration_format_buffer_limits),
+	    cmocka_unit_test(time_fields),
+	    cmocka_unit_test(timestamp_round_trip),
+	    cmocka_unit_test(now_is_recent),
+	    cmocka_unit_test(long_inputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
