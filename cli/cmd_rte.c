@@ -23,7 +23,7 @@
 #define LINE_MAX_BYTES (16u << 20)
 
 static const char *usage_text =
-	"usage: somo rte [--scorm 1.2|2004] [--init FILE.json] [--state FILE] [--lenient]\n"
+	"usage: somo rte [--scorm 1.2|2004] [--init FILE.json] [--state FILE] [--shared FILE] [--lenient]\n"
 	"\n"
 	"Reads SCORM API calls from standard input, one JSON array per line\n"
 	"([\"Initialize\",\"\"], [\"SetValue\",\"cmi.location\",\"p1\"], [\"GetLastError\"], ...),\n"
@@ -37,10 +37,14 @@ static const char *usage_text =
 	"  --state FILE   restore the runtime from FILE, if it exists, as the learner's\n"
 	"                 next session (resume after cmi.exit suspend, else a new attempt),\n"
 	"                 and write the state back to FILE on Commit and Terminate\n"
+	"  --shared FILE  the learner's adl.data shared data stores, a JSON object of\n"
+	"                 values by store id, shared by every SCO run with the same FILE:\n"
+	"                 read at start, written back on Commit and Terminate\n"
 	"  --lenient      accept common authoring-tool deviations (reported on stderr)\n";
 
 typedef struct {
 	const char *state_path;
+	const char *shared_path;
 } rte_ctx;
 
 static char *read_file(const char *path, size_t max)
@@ -67,35 +71,111 @@ static char *read_file(const char *path, size_t max)
 	return buf;
 }
 
-static int write_state(somo_rt *rt, void *payload)
+/* Write text to path through a temporary file and a rename. */
+static int write_atomic(const char *path, const char *text)
 {
-	rte_ctx *ctx = payload;
-	char *json = NULL, *tmp;
+	char *tmp = malloc(strlen(path) + 8);
 	FILE *f;
 	int ok;
 
-	if (!ctx->state_path)
-		return 0;
-	if (somo_rt_to_json(rt, &json) < 0)
+	if (!tmp)
 		return -1;
-	tmp = malloc(strlen(ctx->state_path) + 8);
-	if (!tmp) {
-		somo_free(json);
-		return -1;
-	}
-	sprintf(tmp, "%s.tmp", ctx->state_path);
+	sprintf(tmp, "%s.tmp", path);
 	f = fopen(tmp, "wb");
-	ok = f && fputs(json, f) >= 0;
+	ok = f && fputs(text, f) >= 0;
 	if (f && fclose(f) != 0)
 		ok = 0;
-	ok = ok && rename(tmp, ctx->state_path) == 0;
+	ok = ok && rename(tmp, path) == 0;
 	if (!ok) {
-		fprintf(stderr, "somo rte: cannot write %s: %s\n", ctx->state_path, strerror(errno));
+		fprintf(stderr, "somo rte: cannot write %s: %s\n", path, strerror(errno));
 		remove(tmp);
 	}
 	free(tmp);
-	somo_free(json);
 	return ok ? 0 : -1;
+}
+
+/* Merge the runtime's adl.data stores into the shared file. */
+static int write_shared(somo_rt *rt, const char *path)
+{
+	json_t *all = json_load_file(path, 0, NULL), *state, *data, *rec;
+	char *json = NULL, *text;
+	size_t i;
+	int rc = -1;
+
+	if (!all || !json_is_object(all)) {
+		json_decref(all);
+		all = json_object();
+	}
+	if (somo_rt_to_json(rt, &json) < 0 || (state = json_loads(json, 0, NULL)) == NULL) {
+		somo_free(json);
+		json_decref(all);
+		return -1;
+	}
+	data = json_object_get(json_object_get(state, "collections"), "adl.data");
+	json_array_foreach(data, i, rec) {
+		json_t *id = json_object_get(rec, "id"), *v = json_object_get(rec, "store");
+		if (!json_is_string(id))
+			continue;
+		if (json_is_string(v))
+			json_object_set(all, json_string_value(id), v);
+		else
+			json_object_del(all, json_string_value(id)); /* emptied: not initialized */
+	}
+	if ((text = json_dumps(all, JSON_COMPACT | JSON_SORT_KEYS)) != NULL) {
+		rc = write_atomic(path, text);
+		free(text);
+	}
+	json_decref(state);
+	json_decref(all);
+	somo_free(json);
+	return rc;
+}
+
+static int write_state(somo_rt *rt, void *payload)
+{
+	rte_ctx *ctx = payload;
+	char *json = NULL;
+	int rc = 0;
+
+	if (ctx->shared_path && write_shared(rt, ctx->shared_path) < 0)
+		rc = -1;
+	if (!ctx->state_path)
+		return rc;
+	if (somo_rt_to_json(rt, &json) < 0)
+		return -1;
+	if (write_atomic(ctx->state_path, json) < 0)
+		rc = -1;
+	somo_free(json);
+	return rc;
+}
+
+/* Load the shared stores the runtime's map names from the shared file. */
+static int load_shared(somo_rt *rt, const somo_rt_data_map *map, size_t n, const char *path)
+{
+	json_error_t jerr;
+	json_t *all = json_load_file(path, 0, &jerr);
+	size_t i;
+	char name[64];
+
+	if (!all) {
+		if (errno == ENOENT || jerr.line == -1)
+			return 0;
+		fprintf(stderr, "somo rte: %s:%d: %s\n", path, jerr.line, jerr.text);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		json_t *v = json_object_get(all, map[i].id);
+		if (!json_is_string(v))
+			continue;
+		snprintf(name, sizeof(name), "adl.data.%zu.store", i);
+		if (somo_rt_set_lms_value(rt, name, json_string_value(v)) < 0) {
+			fprintf(stderr, "somo rte: %s: %s\n", path, somo_error_last()->message);
+			json_decref(all);
+			return -1;
+		}
+	}
+	json_decref(all);
+	return 0;
 }
 
 static void report_lenient(somo_rt *rt, const char *element, const char *value, const char *what,
@@ -295,6 +375,8 @@ int somo_cmd_rte(int argc, char **argv)
 			init_path = argv[++i];
 		} else if (!strcmp(argv[i], "--state") && i + 1 < argc) {
 			ctx.state_path = argv[++i];
+		} else if (!strcmp(argv[i], "--shared") && i + 1 < argc) {
+			ctx.shared_path = argv[++i];
 		} else if (!strcmp(argv[i], "--lenient")) {
 			opts.lenient = 1;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -332,6 +414,8 @@ int somo_cmd_rte(int argc, char **argv)
 		goto out;
 	}
 	if (init && apply_init(rt, init, init_path) < 0)
+		goto out;
+	if (ctx.shared_path && load_shared(rt, map, opts.data_map_len, ctx.shared_path) < 0)
 		goto out;
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
 		char *p = line;

@@ -8,8 +8,10 @@
 /* Add a subcommand: declare it in commands.h, list it here. */
 const somo_cli_command somo_cli_commands[] = {
 	{"version", somo_cmd_version, "somo version"},
+	{"inspect", somo_cmd_inspect, "somo inspect PACKAGE [--json]"},
+	{"validate", somo_cmd_validate, "somo validate PACKAGE [--strict]"},
 	{"xapi", somo_cmd_xapi, "somo xapi validate [--xapi 1.0.3|2.0] FILE|-"},
-	{"rte", somo_cmd_rte, "somo rte [--scorm 1.2|2004] [--init FILE.json] [--state FILE] [--lenient]"},
+	{"rte", somo_cmd_rte, "somo rte [--scorm 1.2|2004] [--init FILE.json] [--state FILE] [--shared FILE] [--lenient]"},
 	{NULL, NULL, NULL},
 };
 

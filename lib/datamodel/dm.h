@@ -172,6 +172,9 @@ bool somo__dm_real(const char *s, size_t len, double *out);
  * (choice as a set, otherwise as written). */
 bool somo__dm_pattern_equal(somo__itype t, const char *a, size_t alen, const char *b, size_t blen);
 
+/* language_type: an RFC 5646 tag whose primary subtag is an ISO 639 code. */
+bool somo__dm_language(const char *s, size_t len);
+
 /* Valid long_identifier_type / short_identifier_type (URI syntax). */
 bool somo__dm_uri(const char *s, size_t len);
 

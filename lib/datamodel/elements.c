@@ -84,7 +84,7 @@ static const somo__dm_element table_2004[] = {
 	VAL("cmi.interactions.n.learner_response", RW, SOMO__T_RESPONSE, 0, SOMO__C_INT, 4, SOMO__D_TYPE, 0, 0, NULL, NULL),
 	CH("cmi.interactions.n.objectives._children", "id"),
 	CNT("cmi.interactions.n.objectives._count", SOMO__C_INT_OBJ),
-	VAL("cmi.interactions.n.objectives.n.id", RW, SOMO__T_LID, 0, SOMO__C_INT_OBJ, 0, SOMO__D_ID, 0, 4000, NULL, NULL),
+	VAL("cmi.interactions.n.objectives.n.id", RW, SOMO__T_LID, 0, SOMO__C_INT_OBJ, 0, 0, 0, 4000, NULL, NULL),
 	VAL("cmi.interactions.n.result", RW, SOMO__T_RESULT, 0, SOMO__C_INT, 5, SOMO__D_ID, 0, 0, v_result, NULL),
 	VAL("cmi.interactions.n.timestamp", RW, SOMO__T_TIME, 0, SOMO__C_INT, 2, SOMO__D_ID, 0, 0, NULL, NULL),
 	VAL("cmi.interactions.n.type", RW, SOMO__T_VOCAB, 0, SOMO__C_INT, 1, SOMO__D_ID, 0, 0, v_itype, NULL),

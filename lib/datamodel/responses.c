@@ -4,6 +4,7 @@
  * 4.2.9.2), with the [,] [.] [:] delimiters and the {case_matters=}
  * {order_matters=} {lang=} prefixes; SCORM 1.2 CMIFeedback.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "datamodel/dm.h"
@@ -50,63 +51,46 @@ static bool find_delim(span in, const char *delim, span *a, span *b)
 	return false;
 }
 
+/* short_identifier_type; its 250-character SPM is a minimum to store, not a limit. */
 static bool short_id(span x)
 {
-	return x.len > 0 && somo__utf8_length(x.s, x.len) <= 250 && somo__dm_uri(x.s, x.len);
+	return x.len > 0 && somo__dm_uri(x.s, x.len);
 }
 
-/* Skip the {case_matters=..} / {order_matters=..} prefixes the type allows. */
+/*
+ * The {case_matters=} / {order_matters=} prefixes a pattern of the type
+ * allows, in any order, before the first part; each must say true or false.
+ * They end at the first {lang=} or text.
+ */
 static bool skip_flags(const char *s, size_t len, size_t *pos, bool case_ok, bool order_ok)
 {
-	bool seen_case = false, seen_order = false;
-
 	for (;;) {
 		const char *p = s + *pos;
-		size_t rest = len - *pos;
-		if (case_ok && !seen_case && rest >= 14 && strncmp(p, "{case_matters=", 14) == 0) {
-			if (rest >= 19 && strncmp(p + 14, "true}", 5) == 0)
-				*pos += 19;
-			else if (rest >= 20 && strncmp(p + 14, "false}", 6) == 0)
-				*pos += 20;
-			else
-				return false;
-			seen_case = true;
-			continue;
-		}
-		if (order_ok && !seen_order && rest >= 15 && strncmp(p, "{order_matters=", 15) == 0) {
-			if (rest >= 20 && strncmp(p + 15, "true}", 5) == 0)
-				*pos += 20;
-			else if (rest >= 21 && strncmp(p + 15, "false}", 6) == 0)
-				*pos += 21;
-			else
-				return false;
-			seen_order = true;
-			continue;
-		}
-		return true;
+		size_t rest = len - *pos, kl;
+		if (case_ok && rest >= 14 && strncmp(p, "{case_matters=", 14) == 0)
+			kl = 14;
+		else if (order_ok && rest >= 15 && strncmp(p, "{order_matters=", 15) == 0)
+			kl = 15;
+		else
+			return true;
+		if (rest >= kl + 5 && strncmp(p + kl, "true}", 5) == 0)
+			*pos += kl + 5;
+		else if (rest >= kl + 6 && strncmp(p + kl, "false}", 6) == 0)
+			*pos += kl + 6;
+		else
+			return false;
 	}
 }
 
-/* A localized string part: optional {lang=tag}, then at most spm characters. */
-static bool lstr(span x, size_t spm)
+/* A localized string part: an optional valid {lang=tag}, then any text. */
+static bool lstr(span x)
 {
 	if (x.len >= 6 && strncmp(x.s, "{lang=", 6) == 0) {
 		const char *end = memchr(x.s, '}', x.len);
-		char tag[64];
-		size_t tl;
-		if (end) {
-			tl = (size_t)(end - x.s) - 6;
-			if (tl == 0 || tl >= sizeof(tag))
-				return false;
-			memcpy(tag, x.s + 6, tl);
-			tag[tl] = '\0';
-			if (!somo__langtag_valid(tag))
-				return false;
-			x.len -= (size_t)(end - x.s) + 1;
-			x.s = end + 1;
-		}
+		if (end && !somo__dm_language(x.s + 6, (size_t)(end - x.s) - 6))
+			return false;
 	}
-	return somo__utf8_length(x.s, x.len) <= spm;
+	return true;
 }
 
 static bool real_span(span x)
@@ -136,11 +120,45 @@ static bool span_eq(span a, span b)
 	return a.len == b.len && memcmp(a.s, b.s, a.len) == 0;
 }
 
+static int cmp_span(const void *a, const void *b)
+{
+	const span *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->s, y->s, n);
+
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* short identifiers separated by [,]; unique when asked (choice). */
+static bool id_list(const char *s, size_t len, bool unique)
+{
+	size_t pos = 0, n = 0, i;
+	span part, *all = NULL;
+	bool ok = true;
+
+	while (next_part(s, len, &pos, "[,]", &part)) {
+		if (!short_id(part))
+			return false;
+		n++;
+	}
+	if (!unique || n < 2)
+		return true;
+	if ((all = somo__calloc(n, sizeof(*all))) == NULL)
+		return false;
+	for (pos = 0, i = 0; next_part(s, len, &pos, "[,]", &part); i++)
+		all[i] = part;
+	qsort(all, n, sizeof(*all), cmp_span);
+	for (i = 1; i < n && ok; i++)
+		if (span_eq(all[i - 1], all[i]))
+			ok = false;
+	somo__free(all);
+	return ok;
+}
+
 static bool valid_2004(somo__itype t, bool pattern, const char *s, size_t len)
 {
-	size_t pos = 0, n = 0;
+	size_t pos = 0;
 	span part;
-	span seen[36];
 
 	switch (t) {
 	case SOMO__IT_TRUE_FALSE:
@@ -149,22 +167,12 @@ static bool valid_2004(somo__itype t, bool pattern, const char *s, size_t len)
 	case SOMO__IT_SEQUENCING:
 		if (len == 0)
 			return t == SOMO__IT_CHOICE;
-		while (next_part(s, len, &pos, "[,]", &part)) {
-			size_t i;
-			if (!short_id(part) || n >= SOMO__ARRAY_SIZE(seen))
-				return false;
-			if (t == SOMO__IT_CHOICE)
-				for (i = 0; i < n; i++)
-					if (span_eq(seen[i], part))
-						return false;
-			seen[n++] = part;
-		}
-		return true;
+		return id_list(s, len, t == SOMO__IT_CHOICE);
 	case SOMO__IT_FILL_IN:
 		if (pattern && !skip_flags(s, len, &pos, true, true))
 			return false;
 		while (next_part(s, len, &pos, "[,]", &part)) {
-			if (!lstr(part, 250) || ++n > 10)
+			if (!lstr(part))
 				return false;
 		}
 		return true;
@@ -173,7 +181,7 @@ static bool valid_2004(somo__itype t, bool pattern, const char *s, size_t len)
 			return false;
 		part.s = s + pos;
 		part.len = len - pos;
-		return lstr(part, 4000);
+		return lstr(part);
 	case SOMO__IT_LIKERT:
 		part.s = s;
 		part.len = len;
@@ -181,7 +189,9 @@ static bool valid_2004(somo__itype t, bool pattern, const char *s, size_t len)
 	case SOMO__IT_MATCHING:
 		while (next_part(s, len, &pos, "[,]", &part)) {
 			span a, b;
-			if (!find_delim(part, "[.]", &a, &b) || !short_id(a) || !short_id(b) || ++n > 36)
+			span x, y;
+			if (!find_delim(part, "[.]", &a, &b) || !short_id(a) || !short_id(b) ||
+			    find_delim(b, "[.]", &x, &y))
 				return false;
 		}
 		return true;
@@ -190,17 +200,15 @@ static bool valid_2004(somo__itype t, bool pattern, const char *s, size_t len)
 			return false;
 		while (next_part(s, len, &pos, "[,]", &part)) {
 			span a, b;
-			if (!find_delim(part, "[.]", &a, &b) || ++n > 250)
+			span x, y;
+			if (!find_delim(part, "[.]", &a, &b) || find_delim(b, "[.]", &x, &y))
 				return false;
 			if (a.len == 0 && b.len == 0)
 				return false;
 			if (a.len && !short_id(a))
 				return false;
-			if (b.len && somo__utf8_length(b.s, b.len) > 250)
-				return false;
 			if (pattern && b.len && memchr(b.s, '[', b.len)) {
 				/* a numeric range min[:]max as the answer */
-				span x, y;
 				if (find_delim(b, "[:]", &x, &y) && !numeric_range(b))
 					return false;
 			}

@@ -63,23 +63,40 @@ static bool in_range(somo__dm_range r, double d)
 	}
 }
 
-/* Characters outside a URI: whitespace, controls and the excluded ASCII set
- * (RFC 3986 / java.net.URI, which ADL's reference LMS uses). */
+/*
+ * long_identifier_type: a URI (RFC 3986) as java.net.URI, which ADL's
+ * reference LMS uses, accepts it: no whitespace, controls or excluded
+ * characters ("<>\"{}|\\^`[]"), %-escapes complete, and a scheme, when one is
+ * given, made of a letter then letters, digits, "+", "-", "." and followed
+ * by something ("urn:" alone is not a URI).
+ */
 bool somo__dm_uri(const char *s, size_t len)
 {
-	size_t i;
+	size_t i, colon = len;
 
-	if (len == 0 || s[0] == ':')
-		return false;
-	if (!somo__utf8_valid(s, len))
+	if (len == 0 || !somo__utf8_valid(s, len))
 		return false;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c <= 0x20 || c == 0x7f || strchr("<>\"{}|\\^`", c))
+		if (c <= 0x20 || c == 0x7f || strchr("<>\"{}|\\^`[]", c))
 			return false;
-		if (c == '%') {
-			if (i + 2 >= len || !strchr("0123456789abcdefABCDEF", s[i + 1]) ||
-			    !strchr("0123456789abcdefABCDEF", s[i + 2]))
+		if (c == '%' && (i + 2 >= len || !strchr("0123456789abcdefABCDEF", s[i + 1]) ||
+				 !strchr("0123456789abcdefABCDEF", s[i + 2])))
+			return false;
+		if (colon == len && (c == '/' || c == '?' || c == '#'))
+			colon = len + 1; /* no scheme */
+		if (colon == len && c == ':')
+			colon = i;
+	}
+	if (colon < len) {
+		if (colon == 0 || colon + 1 == len)
+			return false;
+		if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+			return false;
+		for (i = 1; i < colon; i++) {
+			char c = s[i];
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			      c == '+' || c == '-' || c == '.'))
 				return false;
 		}
 	}
@@ -109,7 +126,7 @@ static long lang_delim(const char *s, size_t len)
 		return -1;
 	memcpy(tag, s + 6, tl);
 	tag[tl] = '\0';
-	if (!somo__langtag_valid(tag))
+	if (!somo__dm_language(tag, tl))
 		return -1;
 	return (long)(end - s) + 1;
 }
@@ -249,11 +266,7 @@ somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *e
 	case SOMO__T_LANG:
 		if (len == 0)
 			return SOMO__V_OK;
-		if (len >= sizeof(buf))
-			return SOMO__V_TYPE;
-		memcpy(buf, value, len);
-		buf[len] = '\0';
-		return somo__langtag_valid(buf) ? SOMO__V_OK : SOMO__V_TYPE;
+		return somo__dm_language(value, len) ? SOMO__V_OK : SOMO__V_TYPE;
 	case SOMO__T_RESULT:
 		if (vocab_has(el->vocab, value, len))
 			return SOMO__V_OK;

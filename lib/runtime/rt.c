@@ -11,7 +11,8 @@
 #include "util/time.h"
 
 /* Bounds on what content can make a runtime hold. */
-#define VALUE_MAX_LENIENT (1u << 20) /* characters of one value, lenient mode */
+#define VALUE_MAX_STRICT 64000u      /* bytes of one value (the largest SPM) */
+#define VALUE_MAX_LENIENT (1u << 20) /* bytes of one value, lenient mode */
 #define ARENA_MAX (64u << 20)        /* bytes of values per runtime */
 #define COLL_MAX 4096u               /* records of a collection */
 #define SUB_MAX 256u                 /* interaction objectives / correct responses */
@@ -773,9 +774,6 @@ static int unique_check(somo_rt *rt, const somo__dm_element *el, const uint32_t 
 		somo__itype t = itype_of(rt, index[0]);
 		c = &rt->isub[index[0]].cr;
 		self = index[1];
-		if ((t == SOMO__IT_TRUE_FALSE || t == SOMO__IT_LIKERT || t == SOMO__IT_NUMERIC ||
-		     t == SOMO__IT_OTHER) && self >= 1)
-			return R_MAX;
 		if (t == SOMO__IT_CHOICE || t == SOMO__IT_SEQUENCING) {
 			for (i = 0; i < c->count; i++) {
 				size_t l;
@@ -884,6 +882,15 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 		*reason = R_READONLY;
 		return 404;
 	}
+	/* true-false, likert, numeric and other hold one correct response (351 before the type) */
+	if (!is12 && el->coll == SOMO__C_INT_CR && ref->index[1] >= 1) {
+		somo__itype t = itype_of(rt, ref->index[0]);
+		if (t == SOMO__IT_TRUE_FALSE || t == SOMO__IT_LIKERT || t == SOMO__IT_NUMERIC ||
+		    t == SOMO__IT_OTHER) {
+			*reason = R_MAX;
+			return 351;
+		}
+	}
 	vr = somo__dm_validate((somo_scorm_version)rt->version, el,
 			       el->coll == SOMO__C_INT_CR || el->coll == SOMO__C_INT ? itype_of(rt, ref->index[0])
 										 : SOMO__IT_NONE,
@@ -898,11 +905,14 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 		*reason = R_RANGE;
 		return is12 ? 405 : 407;
 	case SOMO__V_SPM:
-		if (!rt->lenient || len > VALUE_MAX_LENIENT) {
+		/* The SPM is the least an LMS must store (RTE book 4.1.1): longer values
+		 * are kept up to the runtime's ceiling, a larger one when lenient.
+		 * SCORM 1.2's CMIString255 / CMIString4096 are types: longer is 405
+		 * unless lenient. */
+		if (len > (rt->lenient ? VALUE_MAX_LENIENT : VALUE_MAX_STRICT) || (is12 && !rt->lenient)) {
 			*reason = R_SPM;
 			return is12 ? 405 : 407;
 		}
-		report_lenient(rt, name, value, "a value longer than the element's smallest permitted maximum stored");
 		break;
 	case SOMO__V_LENIENT:
 		report_lenient(rt, name, value, why);
@@ -922,6 +932,11 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 		if (somo__rt_push(rt, c, width, el->coll == SOMO__C_INT) < 0)
 			goto oom;
 		s = &c->v[(size_t)idx * width + el->field];
+	}
+	if (el->coll == SOMO__C_DATA && len == 0) {
+		/* an emptied shared data store reads as not initialized, as in ADL's LMS */
+		drop_slot(rt, s);
+		return 0;
 	}
 	if ((r = somo__rt_store(rt, s, value, len)) < 0) {
 		if (create)

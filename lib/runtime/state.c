@@ -240,11 +240,15 @@ static int restore(somo_rt *rt, json_t *root, const somo_rt *orig)
 			}
 			if ((rc = somo__rt_push(rt, c, w, k == SOMO__C_INT)) < 0)
 				return somo__error_oom();
-			for (i = 0; i < n; i++) {
-				const char *f = field_name(&t[i], k);
-				if (!f || (jv = json_object_get(rec, f)) == NULL)
+			/* two passes: an interaction's type before the response that depends on it */
+			for (i = 0; i < 2 * n; i++) {
+				const somo__dm_element *el = &t[i % n];
+				const char *f = field_name(el, k);
+				bool late = el->type == SOMO__T_RESPONSE || el->type == SOMO__T_PATTERN ||
+					    el->type == SOMO__T_12_FEEDBACK;
+				if (late != (i >= n) || !f || (jv = json_object_get(rec, f)) == NULL)
 					continue;
-				if ((rc = restore_value(rt, &t[i], &c->v[at * w + t[i].field], jv, t[i].name,
+				if ((rc = restore_value(rt, el, &c->v[at * w + el->field], jv, el->name,
 							k == SOMO__C_INT ? rec_itype(rt, at) : SOMO__IT_NONE)) < 0)
 					return rc;
 			}
