@@ -6,9 +6,10 @@
  *   conformant LRS accepts, each timestamp, duration, UUID, IRI and language
  *   tag must be accepted; in every statement it rejects for one of those
  *   values, some value must be refused.
- * - ADL's SCORM 2004 4th edition CTS (DMI, DMB): every SetValue of a time or
- *   timeinterval element expected to succeed (0) or to fail with a type
- *   mismatch (406).
+ * - ADL's SCORM 2004 4th edition CTS (every TestCases file): every
+ *   SetValue of a time or timeinterval element expected to succeed (0) or to
+ *   fail with a type mismatch (406), and every learner_preference.language
+ *   expected to succeed.
  *
  * The corpus is found at $SOMO_CORPUS_DIR or <source>/../shared/corpus; the
  * test is skipped (77) without it.
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <cmocka.h>
@@ -306,22 +308,30 @@ static const char *decode(const abbreviation *tab, size_t n, const char *token)
 
 static void scorm_cts(void **state)
 {
-	static const char *const files[] = {"DMI.properties", "DMB.properties"};
 	abbreviation *tab = calloc(512, sizeof(*tab));
-	size_t ntab, k;
-	int checked = 0, failures = 0;
+	char dir[4200];
+	DIR *d;
+	struct dirent *e;
+	size_t ntab;
+	int checked = 0, langs = 0, failures = 0;
 	(void)state;
 
 	assert_non_null(tab);
 	ntab = load_abbreviations(tab, 512);
 	assert_true(ntab > 50);
-	for (k = 0; k < SOMO__ARRAY_SIZE(files); k++) {
-		char path[4300], line[4096];
+	snprintf(dir, sizeof(dir), "%s/adl-cts-2004-4th/LMSRTE/Courses/TestCases", corpus);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		char path[4600], line[4096];
+		const char *file = e->d_name;
+		size_t flen = strlen(file);
 		FILE *f;
 		int lineno = 0;
 
-		snprintf(path, sizeof(path), "%s/adl-cts-2004-4th/LMSRTE/Courses/TestCases/%s",
-		         corpus, files[k]);
+		if (flen < 11 || strcmp(file + flen - 11, ".properties") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, file);
 		f = fopen(path, "r");
 		assert_non_null(f);
 		while (fgets(line, sizeof(line), f)) {
@@ -351,6 +361,19 @@ static void scorm_cts(void **state)
 			if (!last || strncmp(elem, "c~", 2) != 0)
 				continue;
 			last++;
+			if (strcmp(elem, "c~LP~LANG") == 0) {
+				/* cmi.learner_preference.language: a language tag or "" */
+				if (strcmp(err, "0") != 0 || strcmp(ret, "t") != 0)
+					continue;
+				decoded = decode(tab, ntab, value);
+				langs++;
+				if (*decoded && !somo__langtag_valid(decoded)) {
+					fprintf(stderr, "%s:%d: language '%s' must be accepted\n",
+					        file, lineno, decoded);
+					failures++;
+				}
+				continue;
+			}
 			if (strcmp(last, "TS") == 0)
 				is_time = true;
 			else if (strcmp(last, "ST") == 0 || strcmp(last, "LAT") == 0)
@@ -369,7 +392,7 @@ static void scorm_cts(void **state)
 			          : somo__duration_parse(decoded, SOMO__DUR_SCORM2004, NULL) == 0;
 			checked++;
 			if (got != want) {
-				fprintf(stderr, "%s:%d: %s '%s' must be %s\n", files[k], lineno,
+				fprintf(stderr, "%s:%d: %s '%s' must be %s\n", file, lineno,
 				        is_time ? "time" : "timeinterval", decoded,
 				        want ? "accepted" : "refused");
 				failures++;
@@ -377,10 +400,14 @@ static void scorm_cts(void **state)
 		}
 		fclose(f);
 	}
+	closedir(d);
 	free(tab);
-	fprintf(stderr, "SCORM 2004 CTS: %d time and timeinterval values checked, %d disagree\n",
-	        checked, failures);
+	fprintf(stderr,
+	        "SCORM 2004 CTS: %d time and timeinterval values, %d language tags checked, "
+	        "%d disagree\n",
+	        checked, langs, failures);
 	assert_true(checked > 300);
+	assert_true(langs > 500);
 	assert_int_equal(failures, 0);
 }
 
