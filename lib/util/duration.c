@@ -200,17 +200,21 @@ static bool take_fixed(cursor *c, int n, int *v)
 	return true;
 }
 
-/* :MM:SS[.S[S]] with minutes and seconds 00..59, into hundredths. */
-static bool parse_min_sec(cursor *c, int64_t *centis)
+/*
+ * :MM:SS[.S[S]] into hundredths. A clock (CMITime) has minutes and seconds
+ * 00..59; a CMITimespan only "exactly 2 digits" (SCORM 1.2 RTE 3.4.2), so
+ * "00:75:00" is 75 minutes there.
+ */
+static bool parse_min_sec(cursor *c, bool clock, int64_t *centis)
 {
-	int mm, ss, f = 0, n = 0;
+	int mm, ss, f = 0, n = 0, max = clock ? 59 : 99;
 
-	if (*c->p != ':' || (c->p++, !take_fixed(c, 2, &mm)) || mm > 59) {
-		c->why = ":MM expected (00..59)";
+	if (*c->p != ':' || (c->p++, !take_fixed(c, 2, &mm)) || mm > max) {
+		c->why = clock ? ":MM expected (00..59)" : ":MM expected (two digits)";
 		return false;
 	}
-	if (*c->p != ':' || (c->p++, !take_fixed(c, 2, &ss)) || ss > 59) {
-		c->why = ":SS expected (00..59)";
+	if (*c->p != ':' || (c->p++, !take_fixed(c, 2, &ss)) || ss > max) {
+		c->why = clock ? ":SS expected (00..59)" : ":SS expected (two digits)";
 		return false;
 	}
 	if (*c->p == '.') {
@@ -246,7 +250,7 @@ static bool parse_scorm12_span(cursor *c, int64_t *centis)
 		c->why = "two to four digits of hours expected";
 		return false;
 	}
-	if (!parse_min_sec(c, &rest))
+	if (!parse_min_sec(c, false, &rest))
 		return false;
 	*centis = hours * CENTIS_HOUR + rest;
 	return true;
@@ -349,5 +353,5 @@ bool somo__scorm12_time_valid(const char *s)
 
 	if (!s || !take_fixed(&c, 2, &hh) || hh > 23)
 		return false;
-	return parse_min_sec(&c, &rest) && *c.p == '\0';
+	return parse_min_sec(&c, true, &rest) && *c.p == '\0';
 }

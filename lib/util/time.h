@@ -29,7 +29,9 @@
  *   component written (any digits, '.' only); SCORM 2004 a fraction on the
  *   seconds only, one or two digits. No sign, no alternative format.
  * - SCORM 1.2: CMITimespan hours two to four digits, minutes and seconds
- *   00..59; CMITime hours 00..23. Fractions one or two digits.
+ *   exactly two digits (the spec gives no range: "00:75:00" is 75 minutes);
+ *   CMITime, a clock, hours 00..23, minutes and seconds 00..59. Fractions
+ *   one or two digits.
  *
  * All functions are pure and thread-safe; parse failures set the thread's
  * last error (somo_error_last()) with the reason.
