@@ -169,7 +169,7 @@ static int scan_names_for_nul(raw_src *s, uint64_t expected)
 			   (unsigned long long)expected);
 }
 
-static int check_member(somo_package *pkg, zip_uint64_t i, uint64_t *total)
+static int check_member(somo_package *pkg, zip_uint64_t i, uint64_t archive_size, uint64_t *total)
 {
 	const somo_package_opts *o = &pkg->opts;
 	zip_stat_t st;
@@ -203,6 +203,11 @@ static int check_member(somo_package *pkg, zip_uint64_t i, uint64_t *total)
 				 q, (unsigned)st.comp_method);
 	else if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
 		rc = somo__error(SOMO_ECORRUPT, "member '%s': sizes unknown", q);
+	else if (!is_dir && st.comp_size > archive_size)
+		rc = somo__error(SOMO_ECORRUPT,
+				 "member '%s': declares %llu compressed bytes, more than the whole "
+				 "archive holds",
+				 q, (unsigned long long)st.comp_size);
 	else if (st.size > o->max_entry_size)
 		rc = somo__error(SOMO_ELIMIT,
 				 "member '%s': %llu bytes uncompressed (limit %llu per member)", q,
@@ -250,7 +255,7 @@ static int scan_members(somo_package *pkg, raw_src *raw)
 	if ((rc = scan_names_for_nul(raw, (uint64_t)n)) < 0)
 		return rc;
 	for (i = 0; i < (zip_uint64_t)n; i++)
-		if ((rc = check_member(pkg, i, &total)) < 0)
+		if ((rc = check_member(pkg, i, raw->size, &total)) < 0)
 			return rc;
 	return 0;
 }

@@ -319,6 +319,26 @@ static void lying_sizes_fail_reads(void **state)
 		}
 }
 
+/* A member claiming far more bytes than the archive holds is refused at
+ * open, before anything is allocated for it. */
+static void refuses_sizes_beyond_archive(void **state)
+{
+	static char data[1000];
+	zg_file f[] = {ZD("video.mp4", data, sizeof(data), 1)};
+	size_t size;
+	void *zip = zg_make(f, 1, &size);
+	long lh = zg_local_header(zip, size, "video.mp4");
+	long ch = zg_central_header(zip, size, "video.mp4");
+	(void)state;
+	assert_true(lh >= 0 && ch >= 0);
+	zg_put32(zip, (size_t)lh + 18, 0x70000000u);
+	zg_put32(zip, (size_t)lh + 22, 0x70000000u);
+	zg_put32(zip, (size_t)ch + 20, 0x70000000u);
+	zg_put32(zip, (size_t)ch + 24, 0x70000000u);
+	expect_refused_bytes(zip, size, SOMO_ECORRUPT, "more than the whole archive holds");
+	free(zip);
+}
+
 static void crc_mismatch_fails_read(void **state)
 {
 	static char data[3000];
@@ -362,6 +382,7 @@ int main(void)
 		cmocka_unit_test(refuses_long_name),
 		cmocka_unit_test(refuses_garbage),
 		cmocka_unit_test(lying_sizes_fail_reads),
+		cmocka_unit_test(refuses_sizes_beyond_archive),
 		cmocka_unit_test(crc_mismatch_fails_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
