@@ -14,6 +14,8 @@ extern const somo_cli_command somo_cli_commands[];
 int somo_cmd_version(int argc, char **argv);
 int somo_cmd_xapi(int argc, char **argv);
 int somo_cmd_rte(int argc, char **argv);
+int somo_cmd_inspect(int argc, char **argv);
+int somo_cmd_validate(int argc, char **argv);
 
 #endif
 
