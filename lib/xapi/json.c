@@ -147,6 +147,9 @@ SOMO_API int somo_xapi_statement_to_json(const somo_xapi_statement *st, unsigned
 	if (out == NULL || st == NULL)
 		return somo__error(SOMO_EINVAL, "somo_xapi_statement_to_json: NULL argument");
 	*out = NULL;
+	/* most statements fit in 1 KiB: one allocation instead of a doubling series */
+	if (somo__buf_grow(&b, 1024) < 0)
+		return somo__error_oom();
 	if ((rc = somo__xapi_dump(st->root, flags, &b)) < 0) {
 		somo__buf_free(&b);
 		return rc;
