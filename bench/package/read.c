@@ -31,11 +31,46 @@ static uint64_t next(void)
 }
 
 static const char *const words[] = {
-	"customs", "valuation", "tariff", "declaration", "import", "export", "duty",
-	"goods", "origin", "invoice", "clearance", "broker", "<div class=\"slide\">",
-	"</div>", "<p>", "</p>", "function", "var", "return", "score", "learner",
-	"cmi.core.lesson_status", "SetValue(", "GetValue(", "=", ";", "{", "}", "\n",
-	"the", "a", "of", "and", "to", "in", "is", "for", "on", "with", "as",
+    "customs",
+    "valuation",
+    "tariff",
+    "declaration",
+    "import",
+    "export",
+    "duty",
+    "goods",
+    "origin",
+    "invoice",
+    "clearance",
+    "broker",
+    "<div class=\"slide\">",
+    "</div>",
+    "<p>",
+    "</p>",
+    "function",
+    "var",
+    "return",
+    "score",
+    "learner",
+    "cmi.core.lesson_status",
+    "SetValue(",
+    "GetValue(",
+    "=",
+    ";",
+    "{",
+    "}",
+    "\n",
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "for",
+    "on",
+    "with",
+    "as",
 };
 
 static char *make_text(size_t len)
@@ -82,11 +117,11 @@ static int generate(const char *path)
 		char name[64], *data = media ? make_media(len) : make_text(len);
 		zip_source_t *src = zip_source_buffer(za, data, len, 1);
 		zip_int64_t idx;
-		snprintf(name, sizeof(name), media ? "media/sco%02d/clip%04d.mp4" : "sco%02d/page%04d.html",
-			 i % 50, i);
+		snprintf(name, sizeof(name),
+		         media ? "media/sco%02d/clip%04d.mp4" : "sco%02d/page%04d.html", i % 50, i);
 		if (!src || (idx = zip_file_add(za, name, src, 0)) < 0 ||
-		    zip_set_file_compression(za, (zip_uint64_t)idx, media ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
-					     6) != 0) {
+		    zip_set_file_compression(za, (zip_uint64_t)idx,
+		                             media ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 6) != 0) {
 			fprintf(stderr, "%s: %s\n", name, zip_strerror(za));
 			return 1;
 		}

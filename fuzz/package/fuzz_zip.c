@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 		if (somo_package_read_range(pkg, e.name, e.size / 2, range, sizeof(range), &got) ==
-			    0 &&
+		        0 &&
 		    got > sizeof(range))
 			abort();
 	}

@@ -59,20 +59,20 @@ static int write_all(int fd, const char *p, size_t n, const char *name)
 }
 
 static int extract_entry(somo_package *pkg, int root_fd, const somo__pkg_entry *e, char *buf,
-			 size_t bufsz)
+                         size_t bufsz)
 {
 	const char *slash = strrchr(e->name, '/');
 	const char *leaf = slash ? slash + 1 : e->name;
 	somo__pkg_reader r;
 	int dfd, fd, rc;
 
-	if ((rc = somo__pkg_open_dir_beneath(root_fd, e->name, slash ? (size_t)(slash - e->name) : 0,
-					     &dfd)) < 0)
+	if ((rc = somo__pkg_open_dir_beneath(root_fd, e->name,
+	                                     slash ? (size_t)(slash - e->name) : 0, &dfd)) < 0)
 		return rc;
 	if (e->is_dir) {
 		if (mkdirat(dfd, leaf, 0755) != 0)
 			rc = somo__error(errno == EEXIST ? SOMO_EUNSAFE : SOMO_EIO,
-					 "extracting '%s': %s", e->name, strerror(errno));
+			                 "extracting '%s': %s", e->name, strerror(errno));
 		close(dfd);
 		return rc;
 	}
@@ -80,7 +80,7 @@ static int extract_entry(somo_package *pkg, int root_fd, const somo__pkg_entry *
 	close(dfd);
 	if (fd < 0)
 		return somo__error(errno == EEXIST || errno == ELOOP ? SOMO_EUNSAFE : SOMO_EIO,
-				   "extracting '%s': %s", e->name, strerror(errno));
+		                   "extracting '%s': %s", e->name, strerror(errno));
 	if ((rc = somo__pkg_reader_open(&r, pkg, e)) == 0) {
 		for (;;) {
 			size_t got;
@@ -133,7 +133,7 @@ SOMO_API int somo_package_extract(somo_package *pkg, const char *target)
 	}
 	if (mkdtemp(tmp) == NULL) {
 		rc = somo__error(SOMO_EIO, "%s: cannot make a temporary folder: %s", target,
-				 strerror(errno));
+		                 strerror(errno));
 		somo__free(tmp);
 		tmp = NULL;
 		goto out;
@@ -165,7 +165,7 @@ SOMO_API int somo_package_extract(somo_package *pkg, const char *target)
 		}
 		if (err)
 			rc = somo__error(err == EEXIST ? SOMO_EEXISTS : SOMO_EIO, "%s: %s", target,
-					 strerror(err));
+			                 strerror(err));
 	}
 out:
 	if (rc < 0 && tmp) {

@@ -40,11 +40,12 @@ int somo__pkg_open_dir_beneath(int dir_fd, const char *path, size_t len, int *ou
 			close(fd);
 			/* O_NOFOLLOW|O_DIRECTORY on a link: ELOOP or ENOTDIR. */
 			if (err == ELOOP || err == ENOTDIR)
-				return somo__error(SOMO_EUNSAFE,
-						   "'%.*s': a symbolic link or not a folder, refused",
-						   (int)j, path);
+				return somo__error(
+				    SOMO_EUNSAFE,
+				    "'%.*s': a symbolic link or not a folder, refused", (int)j,
+				    path);
 			return somo__error(err == ENOENT ? SOMO_ENOTFOUND : SOMO_EIO, "'%.*s': %s",
-					   (int)j, path, strerror(err));
+			                   (int)j, path, strerror(err));
 		}
 		close(fd);
 		fd = next;
@@ -72,8 +73,8 @@ static int walk(walk_state *w, int dir_fd, uint32_t depth)
 	if ((fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0)) < 0 || (d = fdopendir(fd)) == NULL) {
 		if (fd >= 0)
 			close(fd);
-		return somo__error(SOMO_EIO, "%s/%s: %s", w->pkg->path, w->path.ptr ? w->path.ptr : "",
-				   strerror(errno));
+		return somo__error(SOMO_EIO, "%s/%s: %s", w->pkg->path,
+		                   w->path.ptr ? w->path.ptr : "", strerror(errno));
 	}
 	while (rc == 0) {
 		struct stat st;
@@ -93,8 +94,8 @@ static int walk(walk_state *w, int dir_fd, uint32_t depth)
 		    (rc = somo__buf_puts(&w->path, de->d_name)) < 0)
 			break;
 		if (++w->members > o->max_entries) {
-			rc = somo__error(SOMO_ELIMIT, "%s: more than %llu members (limit)", w->pkg->path,
-					 (unsigned long long)o->max_entries);
+			rc = somo__error(SOMO_ELIMIT, "%s: more than %llu members (limit)",
+			                 w->pkg->path, (unsigned long long)o->max_entries);
 			break;
 		}
 		if ((rc = somo__pkg_check_name(w->path.ptr, w->path.len, o, &e.name, NULL)) < 0)
@@ -102,20 +103,23 @@ static int walk(walk_state *w, int dir_fd, uint32_t depth)
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			rc = somo__error(SOMO_EIO, "member '%s': %s", e.name, strerror(errno));
 		} else if (S_ISLNK(st.st_mode)) {
-			rc = somo__error(SOMO_EUNSAFE, "member '%s': a symbolic link, refused", e.name);
+			rc = somo__error(SOMO_EUNSAFE, "member '%s': a symbolic link, refused",
+			                 e.name);
 		} else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-			rc = somo__error(SOMO_EUNSAFE,
-					 "member '%s': a special file (device, pipe or socket), refused",
-					 e.name);
+			rc = somo__error(
+			    SOMO_EUNSAFE,
+			    "member '%s': a special file (device, pipe or socket), refused",
+			    e.name);
 		} else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > o->max_entry_size) {
-			rc = somo__error(SOMO_ELIMIT, "member '%s': %llu bytes (limit %llu per member)",
-					 e.name, (unsigned long long)st.st_size,
-					 (unsigned long long)o->max_entry_size);
+			rc = somo__error(
+			    SOMO_ELIMIT, "member '%s': %llu bytes (limit %llu per member)", e.name,
+			    (unsigned long long)st.st_size, (unsigned long long)o->max_entry_size);
 		} else if (S_ISREG(st.st_mode) &&
-			   (w->total += (uint64_t)st.st_size) > o->max_total_size) {
-			rc = somo__error(SOMO_ELIMIT,
-					 "member '%s': the package holds more than %llu bytes (limit)",
-					 e.name, (unsigned long long)o->max_total_size);
+		           (w->total += (uint64_t)st.st_size) > o->max_total_size) {
+			rc = somo__error(
+			    SOMO_ELIMIT,
+			    "member '%s': the package holds more than %llu bytes (limit)", e.name,
+			    (unsigned long long)o->max_total_size);
 		}
 		if (rc < 0) {
 			somo__free(e.name);
@@ -138,10 +142,10 @@ static int walk(walk_state *w, int dir_fd, uint32_t depth)
 			break;
 		if (is_dir) {
 			int sub = openat(dirfd(d), de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0) {
 				rc = somo__error(errno == ELOOP ? SOMO_EUNSAFE : SOMO_EIO,
-						 "member '%s': %s", w->path.ptr, strerror(errno));
+				                 "member '%s': %s", w->path.ptr, strerror(errno));
 				break;
 			}
 			/* check_name bounds the depth, and so this recursion. */

@@ -62,7 +62,7 @@ static bool is_drive_letter(const char *s, size_t len)
 }
 
 int somo__pkg_check_name(const char *name, size_t len, const somo_package_opts *opts,
-			 char **normalised, bool *is_dir)
+                         char **normalised, bool *is_dir)
 {
 	somo_package_opts o;
 	char q[160];
@@ -81,21 +81,22 @@ int somo__pkg_check_name(const char *name, size_t len, const somo_package_opts *
 	if (len == 0)
 		return somo__error(SOMO_EUNSAFE, "member '': the name is empty");
 	if (len > o.max_name_length)
-		return somo__error(SOMO_ELIMIT, "member '%s': the name is %zu bytes long (limit %u)",
-				   q, len, (unsigned)o.max_name_length);
+		return somo__error(SOMO_ELIMIT,
+		                   "member '%s': the name is %zu bytes long (limit %u)", q, len,
+		                   (unsigned)o.max_name_length);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 		if (c == '\0')
 			return somo__error(SOMO_EUNSAFE, "member '%s': NUL byte in the name", q);
 		if (c == '\\')
 			return somo__error(SOMO_EUNSAFE,
-					   "member '%s': backslash in the name (a Windows path "
-					   "separator, refused)",
-					   q);
+			                   "member '%s': backslash in the name (a Windows path "
+			                   "separator, refused)",
+			                   q);
 		if (c < 0x20 || c == 0x7f)
 			return somo__error(SOMO_EUNSAFE,
-					   "member '%s': control character 0x%02x in the name", q,
-					   c);
+			                   "member '%s': control character 0x%02x in the name", q,
+			                   c);
 	}
 	if (!somo__utf8_valid(name, len))
 		return somo__error(SOMO_EUNSAFE, "member '%s': the name is not valid UTF-8", q);
@@ -115,15 +116,15 @@ int somo__pkg_check_name(const char *name, size_t len, const somo_package_opts *
 			continue;
 		if (clen == 2 && name[start] == '.' && name[start + 1] == '.') {
 			somo__free(norm);
-			return somo__error(SOMO_EUNSAFE,
-					   "member '%s': '..' in the path climbs out of the package",
-					   q);
+			return somo__error(
+			    SOMO_EUNSAFE, "member '%s': '..' in the path climbs out of the package",
+			    q);
 		}
 		if (++depth > o.max_depth) {
 			somo__free(norm);
 			return somo__error(SOMO_ELIMIT,
-					   "member '%s': the path is more than %u folders deep", q,
-					   (unsigned)o.max_depth);
+			                   "member '%s': the path is more than %u folders deep", q,
+			                   (unsigned)o.max_depth);
 		}
 		if (n)
 			norm[n++] = '/';
@@ -150,7 +151,7 @@ int somo__pkg_check_name(const char *name, size_t len, const somo_package_opts *
 }
 
 SOMO_API int somo_package_check_name(const char *name, size_t len, const somo_package_opts *opts,
-				     char **normalised)
+                                     char **normalised)
 {
 	return somo__pkg_check_name(name, len, opts, normalised, NULL);
 }

@@ -43,7 +43,7 @@ SOMO_API int somo_package_open(somo_package **out, const char *path, const somo_
 		return somo__error(SOMO_EINVAL, "somo_package_open: no path given");
 	if (stat(path, &st) != 0)
 		return somo__error(errno == ENOENT ? SOMO_ENOTFOUND : SOMO_EIO, "%s: %s", path,
-				   strerror(errno));
+		                   strerror(errno));
 	if ((rc = package_new(&pkg, path, opts)) < 0)
 		return rc;
 	if (S_ISDIR(st.st_mode))
@@ -63,7 +63,7 @@ SOMO_API int somo_package_open(somo_package **out, const char *path, const somo_
 }
 
 SOMO_API int somo_package_open_memory(somo_package **out, const void *data, size_t size,
-				      const somo_package_opts *opts)
+                                      const somo_package_opts *opts)
 {
 	somo_package *pkg = NULL;
 	int rc;
@@ -187,13 +187,13 @@ static int collision(const somo__pkg_entry *a, const somo__pkg_entry *b)
 	shown(b, qb, sizeof(qb));
 	if (a->is_dir != b->is_dir)
 		return somo__error(SOMO_EUNSAFE,
-				   "members '%s' and '%s' collide: '%s' would be both a file and "
-				   "a folder",
-				   qa, qb, a->name);
+		                   "members '%s' and '%s' collide: '%s' would be both a file and "
+		                   "a folder",
+		                   qa, qb, a->name);
 	return somo__error(SOMO_EUNSAFE,
-			   "members '%s' and '%s' collide once normalised ('%s' and '%s' are "
-			   "one file on case-insensitive systems)",
-			   qa, qb, a->name, b->name);
+	                   "members '%s' and '%s' collide once normalised ('%s' and '%s' are "
+	                   "one file on case-insensitive systems)",
+	                   qa, qb, a->name, b->name);
 }
 
 int somo__pkg_finish_entries(somo_package *pkg)
@@ -292,7 +292,7 @@ SOMO_API int somo_package_entry_at(const somo_package *pkg, size_t i, somo_packa
 		return somo__error(SOMO_EINVAL, "somo_package_entry_at: NULL argument");
 	if (i >= pkg->count)
 		return somo__error(SOMO_ENOTFOUND, "no member %zu: the package has %zu", i,
-				   pkg->count);
+		                   pkg->count);
 	fill_entry(&pkg->entries[i], out);
 	return 0;
 }
@@ -338,7 +338,7 @@ static int file_entry(const somo_package *pkg, const char *name, const somo__pkg
 		return rc;
 	if ((*e)->is_dir)
 		return somo__error(SOMO_EINVAL, "%s: member '%s' is a folder", pkg->path,
-				   (*e)->name);
+		                   (*e)->name);
 	return 0;
 }
 
@@ -367,8 +367,9 @@ SOMO_API int somo_package_read(somo_package *pkg, const char *name, void **data,
 		return rc;
 	}
 	if ((rc = somo__pkg_reader_read(&r, buf, (size_t)e->size, &got)) == 0 && got != e->size)
-		rc = somo__error(SOMO_ECORRUPT, "member '%s' is shorter than its declared %llu bytes",
-				 e->name, (unsigned long long)e->size);
+		rc = somo__error(SOMO_ECORRUPT,
+		                 "member '%s' is shorter than its declared %llu bytes", e->name,
+		                 (unsigned long long)e->size);
 	if (rc == 0)
 		rc = somo__pkg_reader_finish(&r);
 	somo__pkg_reader_close(&r);
@@ -384,7 +385,7 @@ SOMO_API int somo_package_read(somo_package *pkg, const char *name, void **data,
 }
 
 SOMO_API int somo_package_read_range(somo_package *pkg, const char *name, uint64_t offset,
-				     void *buf, size_t len, size_t *got)
+                                     void *buf, size_t len, size_t *got)
 {
 	const somo__pkg_entry *e;
 	somo__pkg_reader *r;
@@ -413,8 +414,9 @@ SOMO_API int somo_package_read_range(somo_package *pkg, const char *name, uint64
 	if ((rc = somo__pkg_reader_seek(r, offset)) == 0)
 		rc = somo__pkg_reader_read(r, buf, len, got);
 	if (rc == 0 && *got < len && offset + *got < e->size)
-		rc = somo__error(SOMO_ECORRUPT, "member '%s' is shorter than its declared %llu bytes",
-				 e->name, (unsigned long long)e->size);
+		rc = somo__error(SOMO_ECORRUPT,
+		                 "member '%s' is shorter than its declared %llu bytes", e->name,
+		                 (unsigned long long)e->size);
 	if (rc == 0 && r->pos == e->size)
 		rc = somo__pkg_reader_finish(r);
 	if (rc < 0 || r->pos == e->size) {
@@ -439,11 +441,11 @@ SOMO_API int somo_package_find_root_file(const somo_package *pkg, const char *na
 
 	if (!pkg || !name || !*name || strchr(name, '/'))
 		return somo__error(SOMO_EINVAL, "somo_package_find_root_file: a plain file name is "
-						"needed");
+		                                "needed");
 	if ((e = somo__pkg_find(pkg, name)) != NULL) {
 		if (e->is_dir)
 			return somo__error(SOMO_EINVALID, "%s: %s at the package root is a folder",
-					   pkg->path, name);
+			                   pkg->path, name);
 		return 0;
 	}
 	for (i = 0; i < pkg->count; i++) {
@@ -467,12 +469,11 @@ SOMO_API int somo_package_find_root_file(const somo_package *pkg, const char *na
 	}
 	if (other_case)
 		return somo__error(SOMO_ENOTFOUND,
-				   "%s: %s is not at the package root; found %s (names are "
-				   "case-sensitive)",
-				   pkg->path, name, other_case->name);
+		                   "%s: %s is not at the package root; found %s (names are "
+		                   "case-sensitive)",
+		                   pkg->path, name, other_case->name);
 	if (deeper)
-		return somo__error(SOMO_ENOTFOUND,
-				   "%s: %s is not at the package root; found at %s", pkg->path,
-				   name, deeper->name);
+		return somo__error(SOMO_ENOTFOUND, "%s: %s is not at the package root; found at %s",
+		                   pkg->path, name, deeper->name);
 	return somo__error(SOMO_ENOTFOUND, "%s: the package has no %s", pkg->path, name);
 }

@@ -12,18 +12,18 @@ struct zip;
 struct zip_file;
 
 /* Defaults of somo_package_opts (a zero field takes these). */
-#define SOMO__PKG_MAX_ENTRIES     65536u
-#define SOMO__PKG_MAX_TOTAL       (UINT64_C(4) << 30)
-#define SOMO__PKG_MAX_ENTRY       (UINT64_C(2) << 30)
-#define SOMO__PKG_MAX_RATIO       200u
-#define SOMO__PKG_MAX_DEPTH       32u
-#define SOMO__PKG_MAX_NAME        1024u
-#define SOMO__PKG_RATIO_MIN_SIZE  65536u
+#define SOMO__PKG_MAX_ENTRIES    65536u
+#define SOMO__PKG_MAX_TOTAL      (UINT64_C(4) << 30)
+#define SOMO__PKG_MAX_ENTRY      (UINT64_C(2) << 30)
+#define SOMO__PKG_MAX_RATIO      200u
+#define SOMO__PKG_MAX_DEPTH      32u
+#define SOMO__PKG_MAX_NAME       1024u
+#define SOMO__PKG_RATIO_MIN_SIZE 65536u
 
 /* One member: a file or a folder (listed in the archive or implied by a path). */
 typedef struct {
-	char *name;  /* normalised, '/' separated, no trailing '/' */
-	char *raw;   /* the name as stored, for messages; NULL for implied folders */
+	char *name; /* normalised, '/' separated, no trailing '/' */
+	char *raw;  /* the name as stored, for messages; NULL for implied folders */
 	uint64_t size;
 	uint64_t comp_size;
 	int64_t mtime;
@@ -44,7 +44,7 @@ typedef struct {
 struct somo_package {
 	somo_package_kind kind;
 	char *path;
-	somo_package_opts opts; /* every field resolved */
+	somo_package_opts opts;   /* every field resolved */
 	somo__pkg_entry *entries; /* sorted by name (strcmp) */
 	size_t count;
 	size_t cap;
@@ -63,7 +63,7 @@ void somo__pkg_opts_resolve(somo_package_opts *out, const somo_package_opts *in)
  * *is_dir tells whether it ended with '/'. name is used for messages.
  */
 int somo__pkg_check_name(const char *name, size_t len, const somo_package_opts *opts,
-			 char **normalised, bool *is_dir);
+                         char **normalised, bool *is_dir);
 
 /* A printable, bounded rendering of a name for messages: \xNN for odd bytes. */
 void somo__pkg_quote(const char *s, size_t len, char *out, size_t outsz);

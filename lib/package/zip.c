@@ -25,14 +25,13 @@ static int zip_error_raise(const char *what, zip_error_t *ze)
 		return somo__error(SOMO_ECORRUPT, "%s: CRC mismatch, the data is damaged", what);
 	case ZIP_ER_INCONS:
 		return somo__error(SOMO_ECORRUPT,
-				   "%s: the archive is inconsistent (declared sizes or headers do "
-				   "not match the data)",
-				   what);
+		                   "%s: the archive is inconsistent (declared sizes or headers do "
+		                   "not match the data)",
+		                   what);
 	case ZIP_ER_NOZIP:
 		return somo__error(SOMO_ECORRUPT, "%s: not a zip archive", what);
 	case ZIP_ER_COMPNOTSUPP:
-		return somo__error(SOMO_EUNSUPPORTED, "%s: compression method not supported",
-				   what);
+		return somo__error(SOMO_EUNSUPPORTED, "%s: compression method not supported", what);
 	case ZIP_ER_ENCRNOTSUPP:
 	case ZIP_ER_NOPASSWD:
 	case ZIP_ER_WRONGPASSWD:
@@ -118,7 +117,8 @@ static int scan_names_for_nul(raw_src *s, uint64_t expected)
 	uint64_t base = s->size - tail_len, i;
 
 	if (tail_len < 22 || (p = raw_get(s, base, (size_t)tail_len)) == NULL)
-		return somo__error(SOMO_ECORRUPT, "not a zip archive (no end of central directory)");
+		return somo__error(SOMO_ECORRUPT,
+		                   "not a zip archive (no end of central directory)");
 	memcpy(tail, p, (size_t)tail_len);
 	for (i = tail_len - 22 + 1; i-- > 0;) {
 		uint64_t eocd = base + i, n, cd_size, cd_off, off, count = 0;
@@ -155,8 +155,8 @@ static int scan_names_for_nul(raw_src *s, uint64_t expected)
 			if (memchr(p, 0, nl)) {
 				char q[200];
 				somo__pkg_quote((const char *)p, nl, q, sizeof(q));
-				return somo__error(SOMO_EUNSAFE, "member '%s': NUL byte in the name",
-						   q);
+				return somo__error(SOMO_EUNSAFE,
+				                   "member '%s': NUL byte in the name", q);
 			}
 			off += 46u + nl + el + cl;
 		}
@@ -164,9 +164,9 @@ static int scan_names_for_nul(raw_src *s, uint64_t expected)
 			return 0;
 	}
 	return somo__error(SOMO_ECORRUPT,
-			   "the central directory could not be read as it is stored (%llu members "
-			   "expected)",
-			   (unsigned long long)expected);
+	                   "the central directory could not be read as it is stored (%llu members "
+	                   "expected)",
+	                   (unsigned long long)expected);
 }
 
 static int check_member(somo_package *pkg, zip_uint64_t i, uint64_t archive_size, uint64_t *total)
@@ -194,35 +194,38 @@ static int check_member(somo_package *pkg, zip_uint64_t i, uint64_t archive_size
 	else if (opsys == ZIP_OPSYS_UNIX && ((attr >> 16) & S_IFMT) == S_IFLNK)
 		rc = somo__error(SOMO_EUNSAFE, "member '%s': a symbolic link, refused", q);
 	else if (opsys == ZIP_OPSYS_UNIX && ((attr >> 16) & S_IFMT) != 0 &&
-		 ((attr >> 16) & S_IFMT) != S_IFREG && ((attr >> 16) & S_IFMT) != S_IFDIR)
-		rc = somo__error(SOMO_EUNSAFE,
-				 "member '%s': a special file (device, pipe or socket), refused", q);
+	         ((attr >> 16) & S_IFMT) != S_IFREG && ((attr >> 16) & S_IFMT) != S_IFDIR)
+		rc =
+		    somo__error(SOMO_EUNSAFE,
+		                "member '%s': a special file (device, pipe or socket), refused", q);
 	else if (!is_dir && (st.valid & ZIP_STAT_COMP_METHOD) &&
-		 !zip_compression_method_supported((zip_int32_t)st.comp_method, 0))
-		rc = somo__error(SOMO_EUNSUPPORTED, "member '%s': compression method %u not supported",
-				 q, (unsigned)st.comp_method);
+	         !zip_compression_method_supported((zip_int32_t)st.comp_method, 0))
+		rc = somo__error(SOMO_EUNSUPPORTED,
+		                 "member '%s': compression method %u not supported", q,
+		                 (unsigned)st.comp_method);
 	else if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
 		rc = somo__error(SOMO_ECORRUPT, "member '%s': sizes unknown", q);
 	else if (!is_dir && st.comp_size > archive_size)
 		rc = somo__error(SOMO_ECORRUPT,
-				 "member '%s': declares %llu compressed bytes, more than the whole "
-				 "archive holds",
-				 q, (unsigned long long)st.comp_size);
+		                 "member '%s': declares %llu compressed bytes, more than the whole "
+		                 "archive holds",
+		                 q, (unsigned long long)st.comp_size);
 	else if (st.size > o->max_entry_size)
-		rc = somo__error(SOMO_ELIMIT,
-				 "member '%s': %llu bytes uncompressed (limit %llu per member)", q,
-				 (unsigned long long)st.size, (unsigned long long)o->max_entry_size);
+		rc = somo__error(
+		    SOMO_ELIMIT, "member '%s': %llu bytes uncompressed (limit %llu per member)", q,
+		    (unsigned long long)st.size, (unsigned long long)o->max_entry_size);
 	else if ((*total += st.size) > o->max_total_size)
 		rc = somo__error(SOMO_ELIMIT,
-				 "member '%s': the package expands to more than %llu bytes (limit)", q,
-				 (unsigned long long)o->max_total_size);
+		                 "member '%s': the package expands to more than %llu bytes (limit)",
+		                 q, (unsigned long long)o->max_total_size);
 	else if (st.size >= o->ratio_min_size &&
-		 (st.comp_size == 0 || st.size / st.comp_size >= o->max_ratio))
+	         (st.comp_size == 0 || st.size / st.comp_size >= o->max_ratio))
 		rc = somo__error(SOMO_ELIMIT,
-				 "member '%s': compression ratio %llu:1 (limit %u:1) says zip bomb", q,
-				 st.comp_size ? (unsigned long long)(st.size / st.comp_size)
-					      : (unsigned long long)st.size,
-				 (unsigned)o->max_ratio);
+		                 "member '%s': compression ratio %llu:1 (limit %u:1) says zip bomb",
+		                 q,
+		                 st.comp_size ? (unsigned long long)(st.size / st.comp_size)
+		                              : (unsigned long long)st.size,
+		                 (unsigned)o->max_ratio);
 	if (rc < 0) {
 		somo__free(e.name);
 		return rc;
@@ -251,7 +254,7 @@ static int scan_members(somo_package *pkg, raw_src *raw)
 		return zip_error_raise(pkg->path, zip_get_error(pkg->za));
 	if ((uint64_t)n > pkg->opts.max_entries)
 		return somo__error(SOMO_ELIMIT, "%s: %lld members (limit %llu)", pkg->path,
-				   (long long)n, (unsigned long long)pkg->opts.max_entries);
+		                   (long long)n, (unsigned long long)pkg->opts.max_entries);
 	if ((rc = scan_names_for_nul(raw, (uint64_t)n)) < 0)
 		return rc;
 	for (i = 0; i < (zip_uint64_t)n; i++)
@@ -350,14 +353,14 @@ int somo__pkg_reader_open(somo__pkg_reader *r, somo_package *pkg, const somo__pk
 		r->fd = openat(dfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		close(dfd);
 		if (r->fd < 0)
-			return somo__error(errno == ELOOP ? SOMO_EUNSAFE : SOMO_EIO,
-					   "member '%s': %s", e->name,
-					   errno == ELOOP ? "a symbolic link, refused" : strerror(errno));
+			return somo__error(
+			    errno == ELOOP ? SOMO_EUNSAFE : SOMO_EIO, "member '%s': %s", e->name,
+			    errno == ELOOP ? "a symbolic link, refused" : strerror(errno));
 		if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 			close(r->fd);
 			r->fd = -1;
 			return somo__error(SOMO_EUNSAFE, "member '%s': no longer a regular file",
-					   e->name);
+			                   e->name);
 		}
 		return 0;
 	}
@@ -382,13 +385,13 @@ int somo__pkg_reader_read(somo__pkg_reader *r, void *buf, size_t len, size_t *go
 				break;
 			done += (size_t)n;
 		} else {
-			ssize_t n = pread(r->fd, (char *)buf + done, want - done,
-					  (off_t)(r->pos + done));
+			ssize_t n =
+			    pread(r->fd, (char *)buf + done, want - done, (off_t)(r->pos + done));
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0)
 				return somo__error(SOMO_EIO, "member '%s': %s", r->e->name,
-						   strerror(errno));
+				                   strerror(errno));
 			if (n == 0)
 				break;
 			done += (size_t)n;
@@ -436,13 +439,13 @@ int somo__pkg_reader_seek(somo__pkg_reader *r, uint64_t offset)
 	/* Compressed data is read and dropped up to offset. */
 	while (r->pos < offset) {
 		size_t got, want = offset - r->pos < sizeof(skip) ? (size_t)(offset - r->pos)
-								   : sizeof(skip);
+		                                                  : sizeof(skip);
 		if ((rc = somo__pkg_reader_read(r, skip, want, &got)) < 0)
 			return rc;
 		if (got == 0)
 			return somo__error(SOMO_ECORRUPT,
-					   "member '%s' is shorter than its declared %llu bytes",
-					   r->e->name, (unsigned long long)r->e->size);
+			                   "member '%s' is shorter than its declared %llu bytes",
+			                   r->e->name, (unsigned long long)r->e->size);
 	}
 	return 0;
 }
@@ -452,17 +455,19 @@ int somo__pkg_reader_finish(somo__pkg_reader *r)
 	char c;
 
 	if (r->pos != r->e->size)
-		return somo__error(SOMO_ECORRUPT, "member '%s' is shorter than its declared %llu bytes",
-				   r->e->name, (unsigned long long)r->e->size);
+		return somo__error(SOMO_ECORRUPT,
+		                   "member '%s' is shorter than its declared %llu bytes",
+		                   r->e->name, (unsigned long long)r->e->size);
 	if (r->zf) {
 		/* Reading past the end is what makes libzip check the CRC. */
 		zip_int64_t n = zip_fread(r->zf, &c, 1);
 		if (n < 0)
 			return member_error(r->e, zip_file_get_error(r->zf));
 		if (n > 0)
-			return somo__error(SOMO_ECORRUPT,
-					   "member '%s' holds more data than its declared %llu bytes",
-					   r->e->name, (unsigned long long)r->e->size);
+			return somo__error(
+			    SOMO_ECORRUPT,
+			    "member '%s' holds more data than its declared %llu bytes", r->e->name,
+			    (unsigned long long)r->e->size);
 		return 0;
 	}
 	for (;;) {
@@ -470,11 +475,12 @@ int somo__pkg_reader_finish(somo__pkg_reader *r)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return somo__error(SOMO_EIO, "member '%s': %s", r->e->name, strerror(errno));
+			return somo__error(SOMO_EIO, "member '%s': %s", r->e->name,
+			                   strerror(errno));
 		if (n > 0)
 			return somo__error(SOMO_ECORRUPT,
-					   "member '%s' grew since the package was opened",
-					   r->e->name);
+			                   "member '%s' grew since the package was opened",
+			                   r->e->name);
 		return 0;
 	}
 }

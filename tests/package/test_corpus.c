@@ -63,7 +63,7 @@ static int open_and_read_all(const char *path)
 static void corpus_zips_open(void **state)
 {
 	static const char *dirs[] = {"scorm/zips", "scorm/moodle-zips",
-				     "cmi5/catapult/course_examples/packages"};
+	                             "cmi5/catapult/course_examples/packages"};
 	size_t d;
 	int zips = 0;
 	(void)state;
@@ -81,7 +81,7 @@ static void corpus_zips_open(void **state)
 				char path[4600];
 				snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name);
 				print_message("%s: %d files\n", list[i]->d_name,
-					      open_and_read_all(path));
+				              open_and_read_all(path));
 				zips++;
 			}
 			free(list[i]);
@@ -101,7 +101,7 @@ static void badscorm_manifest_in_subfolder(void **state)
 	assert_int_equal(somo_package_find_root_file(pkg, "imsmanifest.xml"), SOMO_ENOTFOUND);
 	print_message("%s\n", somo_error_last()->message);
 	assert_non_null(strstr(somo_error_last()->message,
-			       "imsmanifest.xml is not at the package root; found at "));
+	                       "imsmanifest.xml is not at the package root; found at "));
 	somo_package_free(pkg);
 
 	snprintf(path, sizeof(path), "%s/scorm/moodle-zips/invalid.zip", corpus);
@@ -149,9 +149,9 @@ static void corpus_folders_open(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(corpus_zips_open),
-		cmocka_unit_test(badscorm_manifest_in_subfolder),
-		cmocka_unit_test(corpus_folders_open),
+	    cmocka_unit_test(corpus_zips_open),
+	    cmocka_unit_test(badscorm_manifest_in_subfolder),
+	    cmocka_unit_test(corpus_folders_open),
 	};
 	if (!find_corpus()) {
 		fprintf(stderr, "corpus not found (%s): skipped\n", corpus);

@@ -21,14 +21,26 @@
 
 static const char text[] = "<html><body>hello</body></html>\n";
 /* Members: text (deflated), data, a Unix mode, encrypted. */
-#define ZT(n) {.name = (n), .data = text, .len = sizeof(text) - 1}
-#define ZD(n, d, l, s) {.name = (n), .data = (d), .len = (l), .store = (s)}
-#define ZM(n, d, l, m) {.name = (n), .data = (d), .len = (l), .store = 1, .unix_mode = (m)}
-#define ZE(n) {.name = (n), .data = text, .len = sizeof(text) - 1, .encrypt = 1}
+#define ZT(n)                                                                                      \
+	{                                                                                          \
+		.name = (n), .data = text, .len = sizeof(text) - 1                                 \
+	}
+#define ZD(n, d, l, s)                                                                             \
+	{                                                                                          \
+		.name = (n), .data = (d), .len = (l), .store = (s)                                 \
+	}
+#define ZM(n, d, l, m)                                                                             \
+	{                                                                                          \
+		.name = (n), .data = (d), .len = (l), .store = 1, .unix_mode = (m)                 \
+	}
+#define ZE(n)                                                                                      \
+	{                                                                                          \
+		.name = (n), .data = text, .len = sizeof(text) - 1, .encrypt = 1                   \
+	}
 
 /* Opens a zip made of files and expects code with a message holding want. */
-static void expect_refused(const zg_file *files, size_t n, const somo_package_opts *opts,
-			   int code, const char *want)
+static void expect_refused(const zg_file *files, size_t n, const somo_package_opts *opts, int code,
+                           const char *want)
 {
 	somo_package *pkg = (somo_package *)1;
 	size_t size;
@@ -38,7 +50,7 @@ static void expect_refused(const zg_file *files, size_t n, const somo_package_op
 	free(zip);
 	if (rc != code || !strstr(somo_error_last()->message, want))
 		fail_msg("expected %d containing \"%s\", got %d: %s", code, want, rc,
-			 somo_error_last()->message);
+		         somo_error_last()->message);
 	assert_null(pkg);
 }
 
@@ -49,7 +61,7 @@ static void expect_refused_bytes(void *zip, size_t size, int code, const char *w
 
 	if (rc != code || !strstr(somo_error_last()->message, want))
 		fail_msg("expected %d containing \"%s\", got %d: %s", code, want, rc,
-			 somo_error_last()->message);
+		         somo_error_last()->message);
 	assert_null(pkg);
 }
 
@@ -98,8 +110,7 @@ static void refuses_nul_in_name(void **state)
 
 static void refuses_symlink(void **state)
 {
-	zg_file f[] = {ZT("index.html"),
-		       ZM("link", "/etc/passwd", 11, S_IFLNK | 0777)};
+	zg_file f[] = {ZT("index.html"), ZM("link", "/etc/passwd", 11, S_IFLNK | 0777)};
 	(void)state;
 	expect_refused(f, 2, NULL, SOMO_EUNSAFE, "member 'link': a symbolic link");
 }
@@ -116,7 +127,7 @@ static void refuses_case_collision(void **state)
 	zg_file f[] = {ZT("Index.html"), ZT("index.html")};
 	(void)state;
 	expect_refused(f, 2, NULL, SOMO_EUNSAFE,
-		       "members 'Index.html' and 'index.html' collide once normalised");
+	               "members 'Index.html' and 'index.html' collide once normalised");
 }
 
 static void refuses_slash_collision(void **state)
@@ -191,7 +202,7 @@ static void refuses_too_many_bytes(void **state)
 	(void)state;
 	o.max_total_size = 1000;
 	expect_refused(f, 2, &o, SOMO_ELIMIT,
-		       "member 'b.bin': the package expands to more than 1000 bytes");
+	               "member 'b.bin': the package expands to more than 1000 bytes");
 	o.max_total_size = 0;
 	o.max_entry_size = 599;
 	expect_refused(f, 2, &o, SOMO_ELIMIT, "member 'a.bin': 600 bytes uncompressed (limit 599");
@@ -269,7 +280,7 @@ static void lying_sizes_fail_reads(void **state)
 {
 	static char data[5000];
 	zg_file f[] = {ZD("stored.bin", data, sizeof(data), 1),
-		       ZD("deflated.txt", data, sizeof(data), 0)};
+	               ZD("deflated.txt", data, sizeof(data), 0)};
 	const char *names[] = {"stored.bin", "deflated.txt"};
 	const uint32_t lies[] = {4000, 6000};
 	int i, j;
@@ -290,7 +301,7 @@ static void lying_sizes_fail_reads(void **state)
 			if (somo_package_open_memory(&pkg, zip, size, NULL) != 0) {
 				/* Refused at open: as good, provided it says why. */
 				print_message("%s declared %u: refused at open: %s\n", names[i],
-					      lies[j], somo_error_last()->message);
+				              lies[j], somo_error_last()->message);
 				assert_int_equal(somo_error_last()->code, SOMO_ECORRUPT);
 				free(zip);
 				continue;
@@ -298,14 +309,14 @@ static void lying_sizes_fail_reads(void **state)
 			rc = somo_package_read(pkg, names[i], &out, &got);
 			if (rc != SOMO_ECORRUPT)
 				fail_msg("%s declared %u: read gave %d: %s", names[i], lies[j], rc,
-					 somo_error_last()->message);
+				         somo_error_last()->message);
 			print_message("%s declared %u: %s\n", names[i], lies[j],
-				      somo_error_last()->message);
+			              somo_error_last()->message);
 			assert_null(out);
 			assert_non_null(strstr(somo_error_last()->message, names[i]));
 			/* A range read at the end meets the lie too. */
 			rc = somo_package_read_range(pkg, names[i], lies[j] - 100, range,
-						     sizeof(range), &got);
+			                             sizeof(range), &got);
 			if (rc == 0)
 				assert_true(got <= 100);
 			else
@@ -364,26 +375,26 @@ static void crc_mismatch_fails_read(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(refuses_dotdot),
-		cmocka_unit_test(refuses_absolute),
-		cmocka_unit_test(refuses_drive_letter),
-		cmocka_unit_test(refuses_backslash),
-		cmocka_unit_test(refuses_nul_in_name),
-		cmocka_unit_test(refuses_symlink),
-		cmocka_unit_test(refuses_special_file),
-		cmocka_unit_test(refuses_case_collision),
-		cmocka_unit_test(refuses_slash_collision),
-		cmocka_unit_test(refuses_file_folder_collision),
-		cmocka_unit_test(refuses_encrypted),
-		cmocka_unit_test(refuses_too_many_entries),
-		cmocka_unit_test(refuses_too_many_bytes),
-		cmocka_unit_test(refuses_zip_bomb_ratio),
-		cmocka_unit_test(refuses_excessive_depth),
-		cmocka_unit_test(refuses_long_name),
-		cmocka_unit_test(refuses_garbage),
-		cmocka_unit_test(lying_sizes_fail_reads),
-		cmocka_unit_test(refuses_sizes_beyond_archive),
-		cmocka_unit_test(crc_mismatch_fails_read),
+	    cmocka_unit_test(refuses_dotdot),
+	    cmocka_unit_test(refuses_absolute),
+	    cmocka_unit_test(refuses_drive_letter),
+	    cmocka_unit_test(refuses_backslash),
+	    cmocka_unit_test(refuses_nul_in_name),
+	    cmocka_unit_test(refuses_symlink),
+	    cmocka_unit_test(refuses_special_file),
+	    cmocka_unit_test(refuses_case_collision),
+	    cmocka_unit_test(refuses_slash_collision),
+	    cmocka_unit_test(refuses_file_folder_collision),
+	    cmocka_unit_test(refuses_encrypted),
+	    cmocka_unit_test(refuses_too_many_entries),
+	    cmocka_unit_test(refuses_too_many_bytes),
+	    cmocka_unit_test(refuses_zip_bomb_ratio),
+	    cmocka_unit_test(refuses_excessive_depth),
+	    cmocka_unit_test(refuses_long_name),
+	    cmocka_unit_test(refuses_garbage),
+	    cmocka_unit_test(lying_sizes_fail_reads),
+	    cmocka_unit_test(refuses_sizes_beyond_archive),
+	    cmocka_unit_test(crc_mismatch_fails_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,30 +27,30 @@ static const struct {
 	int code;
 	const char *norm;
 } name_cases[] = {
-	{"index.html", 10, 0, "index.html"},
-	{"a/b/c.js", 8, 0, "a/b/c.js"},
-	{"a//b", 4, 0, "a/b"},
-	{"a/./b", 5, 0, "a/b"},
-	{"./a/b/", 6, 0, "a/b"},
-	{"shared/", 7, 0, "shared"},
-	{"caf\xc3\xa9.html", 10, 0, "caf\xc3\xa9.html"},
-	{"a..b/..c", 8, 0, "a..b/..c"},
-	{"", 0, SOMO_EUNSAFE, NULL},
-	{".", 1, SOMO_EUNSAFE, NULL},
-	{"./", 2, SOMO_EUNSAFE, NULL},
-	{"..", 2, SOMO_EUNSAFE, NULL},
-	{"a/../b", 6, SOMO_EUNSAFE, NULL},
-	{"a/..", 4, SOMO_EUNSAFE, NULL},
-	{"/etc/passwd", 11, SOMO_EUNSAFE, NULL},
-	{"//server/share", 14, SOMO_EUNSAFE, NULL},
-	{"c:/x", 4, SOMO_EUNSAFE, NULL},
-	{"Z:x", 3, SOMO_EUNSAFE, NULL},
-	{"./C:/x", 6, SOMO_EUNSAFE, NULL},
-	{"a\\b", 3, SOMO_EUNSAFE, NULL},
-	{"a\0b", 3, SOMO_EUNSAFE, NULL},
-	{"a\nb", 3, SOMO_EUNSAFE, NULL},
-	{"a\x7f", 2, SOMO_EUNSAFE, NULL},
-	{"caf\xe9.html", 9, SOMO_EUNSAFE, NULL},
+    {"index.html", 10, 0, "index.html"},
+    {"a/b/c.js", 8, 0, "a/b/c.js"},
+    {"a//b", 4, 0, "a/b"},
+    {"a/./b", 5, 0, "a/b"},
+    {"./a/b/", 6, 0, "a/b"},
+    {"shared/", 7, 0, "shared"},
+    {"caf\xc3\xa9.html", 10, 0, "caf\xc3\xa9.html"},
+    {"a..b/..c", 8, 0, "a..b/..c"},
+    {"", 0, SOMO_EUNSAFE, NULL},
+    {".", 1, SOMO_EUNSAFE, NULL},
+    {"./", 2, SOMO_EUNSAFE, NULL},
+    {"..", 2, SOMO_EUNSAFE, NULL},
+    {"a/../b", 6, SOMO_EUNSAFE, NULL},
+    {"a/..", 4, SOMO_EUNSAFE, NULL},
+    {"/etc/passwd", 11, SOMO_EUNSAFE, NULL},
+    {"//server/share", 14, SOMO_EUNSAFE, NULL},
+    {"c:/x", 4, SOMO_EUNSAFE, NULL},
+    {"Z:x", 3, SOMO_EUNSAFE, NULL},
+    {"./C:/x", 6, SOMO_EUNSAFE, NULL},
+    {"a\\b", 3, SOMO_EUNSAFE, NULL},
+    {"a\0b", 3, SOMO_EUNSAFE, NULL},
+    {"a\nb", 3, SOMO_EUNSAFE, NULL},
+    {"a\x7f", 2, SOMO_EUNSAFE, NULL},
+    {"caf\xe9.html", 9, SOMO_EUNSAFE, NULL},
 };
 
 static void check_name_cases(void **state)
@@ -59,10 +59,11 @@ static void check_name_cases(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(name_cases) / sizeof(name_cases[0]); i++) {
 		char *norm = (char *)1;
-		int rc = somo_package_check_name(name_cases[i].name, name_cases[i].len, NULL, &norm);
+		int rc =
+		    somo_package_check_name(name_cases[i].name, name_cases[i].len, NULL, &norm);
 		if (rc != name_cases[i].code)
 			fail_msg("case %zu: expected %d, got %d (%s)", i, name_cases[i].code, rc,
-				 somo_error_last()->message);
+			         somo_error_last()->message);
 		if (rc == 0) {
 			assert_string_equal(norm, name_cases[i].norm);
 			somo_free(norm);
@@ -105,12 +106,12 @@ static somo_package *open_sample(void **zip_out, size_t *size_out)
 	static const char manifest[] = "<manifest identifier=\"m\"/>\n";
 	unsigned char *big = pattern(BIG);
 	zg_file f[] = {
-		{.name = "imsmanifest.xml", .data = manifest, .len = sizeof(manifest) - 1},
-		{.name = "media/"},
-		{.name = "media/clip.bin", .data = big, .len = BIG, .store = 1},
-		{.name = "media/clip.txt", .data = big, .len = BIG},
-		{.name = "sco/page/index.html", .data = "<p>hi</p>", .len = 9},
-		{.name = "empty.txt", .data = "", .len = 0},
+	    {.name = "imsmanifest.xml", .data = manifest, .len = sizeof(manifest) - 1},
+	    {.name = "media/"},
+	    {.name = "media/clip.bin", .data = big, .len = BIG, .store = 1},
+	    {.name = "media/clip.txt", .data = big, .len = BIG},
+	    {.name = "sco/page/index.html", .data = "<p>hi</p>", .len = 9},
+	    {.name = "empty.txt", .data = "", .len = 0},
 	};
 	somo_package *pkg;
 	size_t size;
@@ -120,8 +121,7 @@ static somo_package *open_sample(void **zip_out, size_t *size_out)
 	if (zip_out) {
 		*zip_out = zip;
 		*size_out = size;
-	}
-	else
+	} else
 		free(zip);
 	return pkg;
 }
@@ -129,9 +129,9 @@ static somo_package *open_sample(void **zip_out, size_t *size_out)
 /* The members of pkg must be those of the sample, in order. */
 static void check_listing(somo_package *pkg)
 {
-	static const char *want[] = {"empty.txt",    "imsmanifest.xml", "media",
-				     "media/clip.bin", "media/clip.txt", "sco",
-				     "sco/page",     "sco/page/index.html"};
+	static const char *want[] = {"empty.txt",      "imsmanifest.xml",    "media",
+	                             "media/clip.bin", "media/clip.txt",     "sco",
+	                             "sco/page",       "sco/page/index.html"};
 	somo_package_entry e;
 	size_t i;
 
@@ -183,15 +183,15 @@ static void check_reads(somo_package *pkg)
 		for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
 			size_t len = 1 + (size_t)(offs[i] % 60000);
 			size_t expect = offs[i] + len > BIG ? (size_t)(BIG - offs[i]) : len;
-			assert_int_equal(somo_package_read_range(pkg, name, offs[i], buf, len, &got),
-					 0);
+			assert_int_equal(
+			    somo_package_read_range(pkg, name, offs[i], buf, len, &got), 0);
 			assert_int_equal(got, expect);
 			assert_memory_equal(buf, want + offs[i], got);
 		}
 		/* Successive ranges covering the whole member. */
 		for (size = 0; size < BIG; size += got) {
 			assert_int_equal(somo_package_read_range(pkg, name, size, buf, 4096, &got),
-					 0);
+			                 0);
 			assert_true(got > 0);
 			assert_memory_equal(buf, want + size, got);
 		}
@@ -291,7 +291,7 @@ static void failed_extraction_leaves_nothing(void **state)
 {
 	static char data[3000];
 	zg_file f[] = {{.name = "a.txt", .data = "a", .len = 1},
-		       {.name = "z/damaged.bin", .data = data, .len = sizeof(data), .store = 1}};
+	               {.name = "z/damaged.bin", .data = data, .len = sizeof(data), .store = 1}};
 	char *dir = scratch("failed"), target[4200], names[1000];
 	somo_package *pkg;
 	size_t size;
@@ -317,7 +317,7 @@ static void failed_extraction_leaves_nothing(void **state)
 static void hostile_zip_writes_nothing_outside(void **state)
 {
 	zg_file f[] = {{.name = "index.html", .data = "x", .len = 1},
-		       {.name = "../../escaped.txt", .data = "x", .len = 1}};
+	               {.name = "../../escaped.txt", .data = "x", .len = 1}};
 	char *dir = scratch("outside"), path[4200], names[1000];
 	somo_package *pkg = (somo_package *)1;
 	size_t size;
@@ -435,7 +435,7 @@ static void folder_limits_and_collisions(void **state)
 static void manifest_must_be_at_root(void **state)
 {
 	zg_file deep[] = {{.name = "course/imsmanifest.xml", .data = "<m/>", .len = 4},
-			  {.name = "other/deeper/imsmanifest.xml", .data = "<m/>", .len = 4}};
+	                  {.name = "other/deeper/imsmanifest.xml", .data = "<m/>", .len = 4}};
 	zg_file upper[] = {{.name = "IMSManifest.xml", .data = "<m/>", .len = 4}};
 	zg_file none[] = {{.name = "index.html", .data = "<p/>", .len = 4}};
 	somo_package *pkg;
@@ -447,8 +447,8 @@ static void manifest_must_be_at_root(void **state)
 	assert_int_equal(somo_package_open_memory(&pkg, zip, size, NULL), 0);
 	assert_int_equal(somo_package_find_root_file(pkg, "imsmanifest.xml"), SOMO_ENOTFOUND);
 	assert_non_null(strstr(somo_error_last()->message,
-			       "imsmanifest.xml is not at the package root; found at "
-			       "course/imsmanifest.xml"));
+	                       "imsmanifest.xml is not at the package root; found at "
+	                       "course/imsmanifest.xml"));
 	assert_int_equal(somo_package_find_root_file(pkg, "course"), SOMO_EINVALID);
 	assert_int_equal(somo_package_find_root_file(pkg, "a/b"), SOMO_EINVAL);
 	somo_package_free(pkg);
@@ -485,17 +485,17 @@ static void bad_arguments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(check_name_cases),
-		cmocka_unit_test(check_name_limits),
-		cmocka_unit_test(zip_listing_and_reads),
-		cmocka_unit_test(zip_file_on_disk),
-		cmocka_unit_test(extract_then_folder_mode),
-		cmocka_unit_test(failed_extraction_leaves_nothing),
-		cmocka_unit_test(hostile_zip_writes_nothing_outside),
-		cmocka_unit_test(folder_refuses_symlinks),
-		cmocka_unit_test(folder_limits_and_collisions),
-		cmocka_unit_test(manifest_must_be_at_root),
-		cmocka_unit_test(bad_arguments),
+	    cmocka_unit_test(check_name_cases),
+	    cmocka_unit_test(check_name_limits),
+	    cmocka_unit_test(zip_listing_and_reads),
+	    cmocka_unit_test(zip_file_on_disk),
+	    cmocka_unit_test(extract_then_folder_mode),
+	    cmocka_unit_test(failed_extraction_leaves_nothing),
+	    cmocka_unit_test(hostile_zip_writes_nothing_outside),
+	    cmocka_unit_test(folder_refuses_symlinks),
+	    cmocka_unit_test(folder_limits_and_collisions),
+	    cmocka_unit_test(manifest_must_be_at_root),
+	    cmocka_unit_test(bad_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,20 +40,19 @@ void *zg_make(const zg_file *files, size_t n, size_t *size)
 		if (idx < 0)
 			fail_msg("libzip refused '%s': %s", files[i].name, zip_strerror(za));
 		if (files[i].data)
-			assert_int_equal(zip_set_file_compression(za, (zip_uint64_t)idx,
-								  files[i].store ? ZIP_CM_STORE
-										 : ZIP_CM_DEFLATE,
-								  0),
-					 0);
+			assert_int_equal(zip_set_file_compression(
+			                     za, (zip_uint64_t)idx,
+			                     files[i].store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0),
+			                 0);
 		if (files[i].unix_mode)
 			assert_int_equal(zip_file_set_external_attributes(
-						 za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
-						 (zip_uint32_t)files[i].unix_mode << 16),
-					 0);
+			                     za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+			                     (zip_uint32_t)files[i].unix_mode << 16),
+			                 0);
 		if (files[i].encrypt)
 			assert_int_equal(zip_file_set_encryption(za, (zip_uint64_t)idx,
-								 ZIP_EM_TRAD_PKWARE, "secret"),
-					 0);
+			                                         ZIP_EM_TRAD_PKWARE, "secret"),
+			                 0);
 	}
 	if (zip_close(za) != 0)
 		fail_msg("zip_close: %s", zip_strerror(za));
@@ -86,13 +85,14 @@ int zg_patch(void *buf, size_t size, const void *from, const void *to, size_t le
 }
 
 static long find_header(const void *buf, size_t size, const char *sig, size_t len_at,
-			size_t name_at, const char *name)
+                        size_t name_at, const char *name)
 {
 	const unsigned char *p = buf;
 	size_t nl = strlen(name), i;
 
 	for (i = 0; i + name_at + nl <= size; i++)
-		if (memcmp(p + i, sig, 4) == 0 && (size_t)(p[i + len_at] | p[i + len_at + 1] << 8) == nl &&
+		if (memcmp(p + i, sig, 4) == 0 &&
+		    (size_t)(p[i + len_at] | p[i + len_at + 1] << 8) == nl &&
 		    memcmp(p + i + name_at, name, nl) == 0)
 			return (long)i;
 	return -1;

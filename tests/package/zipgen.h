@@ -9,9 +9,9 @@ typedef struct {
 	const char *name;
 	const void *data; /* NULL: a folder entry (name ends with '/') */
 	size_t len;
-	int store;        /* 1: stored, 0: deflated */
+	int store;          /* 1: stored, 0: deflated */
 	uint32_t unix_mode; /* 0: default attributes; else (S_IFxxx | perms) */
-	int encrypt;      /* 1: traditional PKWARE encryption when libzip can write it */
+	int encrypt;        /* 1: traditional PKWARE encryption when libzip can write it */
 } zg_file;
 
 /* A zip in memory (free()), made from files; aborts the test on failure. */
