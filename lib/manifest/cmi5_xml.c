@@ -41,6 +41,13 @@ static void cx_refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext
 	xmlStopParser(ctxt);
 }
 
+/* libxml2 reports some encoding errors through the generic handler whatever the options. */
+static void cx_silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 static const char *base_name(const char *file)
 {
 	return file && *file ? file : "document";
@@ -53,6 +60,8 @@ int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, co
 	xmlDocPtr doc;
 	cx_state st = {false};
 	const char *name = base_name(file);
+	xmlGenericErrorFunc old_handler;
+	void *old_ctx;
 
 	*out = NULL;
 	if (!data && size)
@@ -68,7 +77,12 @@ int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, co
 		return somo__error_oom();
 	ctxt->sax->internalSubset = cx_refuse_doctype;
 	ctxt->_private = &st;
+	/* The handler is per thread in libxml2: set for this parse, then put back. */
+	old_handler = xmlGenericError;
+	old_ctx = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, cx_silent);
 	doc = xmlCtxtReadMemory(ctxt, data, (int)size, NULL, NULL, CX_PARSE_OPTIONS);
+	xmlSetGenericErrorFunc(old_ctx, old_handler);
 	if (st.saw_doctype) {
 		int line = ctxt->input ? ctxt->input->line : 0;
 		xmlFreeDoc(doc);
