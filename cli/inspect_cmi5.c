@@ -21,7 +21,8 @@ static int load(somo_cmi5_course **c, somo_package *pkg, const char *path, const
 		if (d.line > 0)
 			fprintf(stderr, "%s:%d: %s\n", *file, d.line, d.text);
 		else
-			fprintf(stderr, "%s: %s\n", *file, d.text[0] ? d.text : somo_error_last()->message);
+			fprintf(stderr, "%s: %s\n", *file,
+			        d.text[0] ? d.text : somo_error_last()->message);
 	}
 	return rc;
 }
@@ -33,7 +34,7 @@ static json_t *text_map(const somo_cmi5_text *t)
 
 	for (i = 0; i < t->count; i++)
 		json_object_set_new(o, t->items[i].lang[0] ? t->items[i].lang : "und",
-				    json_string(t->items[i].text));
+		                    json_string(t->items[i].text));
 	return o;
 }
 
@@ -56,20 +57,22 @@ static json_t *node_json(const somo_cmi5_node *n)
 	json_object_set_new(o, "id", json_string(n->id));
 	json_object_set_new(o, "title", json_string(somo_cmi5_text_get(&n->title, NULL)));
 	json_object_set_new(o, "titles", text_map(&n->title));
-	json_object_set_new(o, "description", json_string(somo_cmi5_text_get(&n->description, NULL)));
+	json_object_set_new(o, "description",
+	                    json_string(somo_cmi5_text_get(&n->description, NULL)));
 	if (n->objective_count)
 		json_object_set_new(o, "objectives", refs_json(n));
 	if (n->kind == SOMO_CMI5_NODE_AU) {
 		json_object_set_new(o, "url", json_string(n->url));
 		json_object_set_new(o, "launchMethod",
-				    json_string(somo_cmi5_launch_method_name(n->launch_method)));
+		                    json_string(somo_cmi5_launch_method_name(n->launch_method)));
 		json_object_set_new(o, "moveOn", json_string(somo_cmi5_move_on_name(n->move_on)));
 		if (n->has_mastery_score)
 			json_object_set_new(o, "masteryScore", json_real(n->mastery_score));
 		if (n->activity_type)
 			json_object_set_new(o, "activityType", json_string(n->activity_type));
 		if (n->launch_parameters)
-			json_object_set_new(o, "launchParameters", json_string(n->launch_parameters));
+			json_object_set_new(o, "launchParameters",
+			                    json_string(n->launch_parameters));
 		if (n->entitlement_key)
 			json_object_set_new(o, "entitlementKey", json_string(n->entitlement_key));
 	} else {
@@ -99,12 +102,12 @@ static int inspect_json(const somo_cmi5_course *c, const somo_cmi5_report *r, co
 	json_object_set_new(o, "id", json_string(root->id));
 	json_object_set_new(o, "title", json_string(somo_cmi5_text_get(&root->title, NULL)));
 	json_object_set_new(o, "titles", text_map(&root->title));
-	json_object_set_new(o, "description", json_string(somo_cmi5_text_get(&root->description, NULL)));
+	json_object_set_new(o, "description",
+	                    json_string(somo_cmi5_text_get(&root->description, NULL)));
 	for (i = 0; i < somo_cmi5_objective_count(c); i++) {
 		const somo_cmi5_objective *ob = somo_cmi5_objective_at(c, i);
-		json_array_append_new(objectives,
-				      json_pack("{s:s, s:s}", "id", ob->id, "title",
-						somo_cmi5_text_get(&ob->title, NULL)));
+		json_array_append_new(objectives, json_pack("{s:s, s:s}", "id", ob->id, "title",
+		                                            somo_cmi5_text_get(&ob->title, NULL)));
 	}
 	json_object_set_new(o, "objectives", objectives);
 	for (i = 0; i < root->child_count; i++)
@@ -113,16 +116,16 @@ static int inspect_json(const somo_cmi5_course *c, const somo_cmi5_report *r, co
 	for (i = 0; i < somo_cmi5_au_count(c); i++) {
 		const somo_cmi5_node *au = somo_cmi5_au_at(c, i);
 		json_array_append_new(aus, json_pack("{s:s, s:s, s:s}", "id", au->id, "title",
-						     somo_cmi5_text_get(&au->title, NULL), "url",
-						     au->url));
+		                                     somo_cmi5_text_get(&au->title, NULL), "url",
+		                                     au->url));
 	}
 	json_object_set_new(o, "aus", aus);
 	json_object_set_new(o, "valid", json_boolean(somo_cmi5_report_errors(r) == 0));
 	for (i = 0; i < somo_cmi5_report_count(r); i++) {
 		const somo_cmi5_message *m = somo_cmi5_report_at(r, i);
 		json_array_append_new(msgs, json_pack("{s:s, s:i, s:s}", "severity",
-						      severity(m->severity), "line", m->line, "text",
-						      m->text));
+		                                      severity(m->severity), "line", m->line,
+		                                      "text", m->text));
 	}
 	json_object_set_new(o, "messages", msgs);
 	rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10) | JSON_PRESERVE_ORDER);
@@ -139,7 +142,8 @@ static void print_node(const somo_cmi5_node *n, int depth)
 		printf("%*sblock \"%s\" (%s)\n", depth * 2, "", somo_cmi5_text_get(&n->title, NULL),
 		       n->id);
 	} else {
-		printf("%*sau \"%s\" (%s)\n", depth * 2, "", somo_cmi5_text_get(&n->title, NULL), n->id);
+		printf("%*sau \"%s\" (%s)\n", depth * 2, "", somo_cmi5_text_get(&n->title, NULL),
+		       n->id);
 		printf("%*s  url: %s\n", depth * 2, "", n->url);
 		printf("%*s  moveOn: %s, launchMethod: %s", depth * 2, "",
 		       somo_cmi5_move_on_name(n->move_on),
@@ -166,8 +170,8 @@ static void print_messages(const somo_cmi5_report *r, const char *file)
 
 	for (i = 0; i < somo_cmi5_report_count(r); i++) {
 		const somo_cmi5_message *m = somo_cmi5_report_at(r, i);
-		printf("%s:%d: %s%s\n", file, m->line, m->severity == SOMO_CMI5_WARNING ? "warning: " : "",
-		       m->text);
+		printf("%s:%d: %s%s\n", file, m->line,
+		       m->severity == SOMO_CMI5_WARNING ? "warning: " : "", m->text);
 	}
 }
 
@@ -198,7 +202,8 @@ static int inspect(somo_package *pkg, const char *path, int json)
 			printf("objectives:\n");
 			for (i = 0; i < somo_cmi5_objective_count(c); i++) {
 				const somo_cmi5_objective *ob = somo_cmi5_objective_at(c, i);
-				printf("  \"%s\" (%s)\n", somo_cmi5_text_get(&ob->title, NULL), ob->id);
+				printf("  \"%s\" (%s)\n", somo_cmi5_text_get(&ob->title, NULL),
+				       ob->id);
 			}
 		}
 		printf("structure:\n");
@@ -238,8 +243,9 @@ static int validate(somo_package *pkg, const char *path, int strict)
 	else
 		rc = 0;
 	printf("%s: %s cmi5 course structure (%zu AU%s, %zu error%s, %zu warning%s)\n", file,
-	       rc ? "invalid" : "valid", somo_cmi5_au_count(c), somo_cmi5_au_count(c) == 1 ? "" : "s",
-	       errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	       rc ? "invalid" : "valid", somo_cmi5_au_count(c),
+	       somo_cmi5_au_count(c) == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
+	       warnings == 1 ? "" : "s");
 	somo_cmi5_report_free(r);
 	somo_cmi5_free(c);
 	return rc;

@@ -17,7 +17,8 @@ static int load(somo_tincan **tc, somo_package *pkg)
 		if (d.line > 0)
 			fprintf(stderr, "tincan.xml:%d: %s\n", d.line, d.text);
 		else
-			fprintf(stderr, "tincan.xml: %s\n", d.text[0] ? d.text : somo_error_last()->message);
+			fprintf(stderr, "tincan.xml: %s\n",
+			        d.text[0] ? d.text : somo_error_last()->message);
 	}
 	return rc;
 }
@@ -29,7 +30,7 @@ static json_t *text_map(const somo_tincan_text *t)
 
 	for (i = 0; i < t->count; i++)
 		json_object_set_new(o, t->items[i].lang[0] ? t->items[i].lang : "und",
-				    json_string(t->items[i].text));
+		                    json_string(t->items[i].text));
 	return o;
 }
 
@@ -53,10 +54,11 @@ static int inspect_json(const somo_tincan *tc, const somo_tincan_report *r)
 
 	json_object_set_new(o, "standard", json_string("tincan"));
 	json_object_set_new(o, "file", json_string(somo_tincan_file(tc)));
-	json_object_set_new(o, "title", json_string(launch ? somo_tincan_text_get(&launch->name, NULL) : ""));
+	json_object_set_new(o, "title",
+	                    json_string(launch ? somo_tincan_text_get(&launch->name, NULL) : ""));
 	if (launch)
-		json_object_set_new(o, "launch", json_pack("{s:s, s:s}", "id", launch->id, "url",
-							   launch->launch));
+		json_object_set_new(
+		    o, "launch", json_pack("{s:s, s:s}", "id", launch->id, "url", launch->launch));
 	else
 		json_object_set_new(o, "launch", json_null());
 	for (i = 0; i < somo_tincan_activity_count(tc); i++) {
@@ -67,7 +69,7 @@ static int inspect_json(const somo_tincan *tc, const somo_tincan_report *r)
 		json_object_set_new(ja, "name", json_string(somo_tincan_text_get(&a->name, NULL)));
 		json_object_set_new(ja, "names", text_map(&a->name));
 		json_object_set_new(ja, "description",
-				    json_string(somo_tincan_text_get(&a->description, NULL)));
+		                    json_string(somo_tincan_text_get(&a->description, NULL)));
 		json_object_set_new(ja, "launch", a->launch ? json_string(a->launch) : json_null());
 		json_array_append_new(acts, ja);
 	}
@@ -75,9 +77,10 @@ static int inspect_json(const somo_tincan *tc, const somo_tincan_report *r)
 	json_object_set_new(o, "valid", json_boolean(somo_tincan_report_errors(r) == 0));
 	for (i = 0; i < somo_tincan_report_count(r); i++) {
 		const somo_tincan_message *m = somo_tincan_report_at(r, i);
-		json_array_append_new(msgs, json_pack("{s:s, s:i, s:s}", "severity",
-						      m->severity == SOMO_TINCAN_ERROR ? "error" : "warning",
-						      "line", m->line, "text", m->text));
+		json_array_append_new(
+		    msgs, json_pack("{s:s, s:i, s:s}", "severity",
+		                    m->severity == SOMO_TINCAN_ERROR ? "error" : "warning", "line",
+		                    m->line, "text", m->text));
 	}
 	json_object_set_new(o, "messages", msgs);
 	rc = json_dumpf(o, stdout, JSON_INDENT(2));

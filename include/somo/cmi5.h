@@ -43,16 +43,17 @@ typedef enum {
 
 /** moveOn (section 13.1.4). Append only. */
 typedef enum {
-	SOMO_CMI5_MOVEON_NOT_APPLICABLE = 0,      /**< "NotApplicable", the default */
-	SOMO_CMI5_MOVEON_PASSED = 1,              /**< "Passed" */
-	SOMO_CMI5_MOVEON_COMPLETED = 2,           /**< "Completed" */
+	SOMO_CMI5_MOVEON_NOT_APPLICABLE = 0,       /**< "NotApplicable", the default */
+	SOMO_CMI5_MOVEON_PASSED = 1,               /**< "Passed" */
+	SOMO_CMI5_MOVEON_COMPLETED = 2,            /**< "Completed" */
 	SOMO_CMI5_MOVEON_COMPLETED_AND_PASSED = 3, /**< "CompletedAndPassed" */
-	SOMO_CMI5_MOVEON_COMPLETED_OR_PASSED = 4  /**< "CompletedOrPassed" */
+	SOMO_CMI5_MOVEON_COMPLETED_OR_PASSED = 4   /**< "CompletedOrPassed" */
 } somo_cmi5_move_on;
 
 /** What a node is. */
 typedef enum {
-	SOMO_CMI5_NODE_COURSE = 1, /**< the root: the <course> element with the top-level children */
+	SOMO_CMI5_NODE_COURSE =
+	    1, /**< the root: the <course> element with the top-level children */
 	SOMO_CMI5_NODE_BLOCK = 2,
 	SOMO_CMI5_NODE_AU = 3
 } somo_cmi5_node_kind;
@@ -128,7 +129,7 @@ typedef struct somo_cmi5_report somo_cmi5_report;
  * SOMO_EINVAL or SOMO_ENOMEM with *out set to NULL.
  */
 SOMO_API int somo_cmi5_parse_memory(somo_cmi5_course **out, const void *data, size_t size,
-				    const char *file, somo_diag *diag);
+                                    const char *file, somo_diag *diag);
 
 /**
  * Parse a standalone cmi5.xml file (a course structure given without a zip,
@@ -158,7 +159,8 @@ SOMO_API const somo_cmi5_node *somo_cmi5_root(const somo_cmi5_course *course);
 SOMO_API size_t somo_cmi5_objective_count(const somo_cmi5_course *course);
 
 /** The i-th course-level objective, NULL when i is out of range. */
-SOMO_API const somo_cmi5_objective *somo_cmi5_objective_at(const somo_cmi5_course *course, size_t i);
+SOMO_API const somo_cmi5_objective *somo_cmi5_objective_at(const somo_cmi5_course *course,
+                                                           size_t i);
 
 /** Number of AUs in the whole course. */
 SOMO_API size_t somo_cmi5_au_count(const somo_cmi5_course *course);
@@ -200,7 +202,7 @@ SOMO_API const char *somo_cmi5_move_on_name(somo_cmi5_move_on m);
  * SOMO_EINVAL with *out NULL.
  */
 SOMO_API int somo_cmi5_validate(somo_cmi5_report **out, const somo_cmi5_course *course,
-				struct somo_package *pkg);
+                                struct somo_package *pkg);
 
 /** Number of messages. NULL gives 0. */
 SOMO_API size_t somo_cmi5_report_count(const somo_cmi5_report *report);

@@ -39,8 +39,8 @@ typedef struct {
 
 /** One <activity>. Read only; owned by the package. */
 typedef struct {
-	const char *id;          /**< "" when missing, which validation reports */
-	const char *type;        /**< NULL when absent */
+	const char *id;   /**< "" when missing, which validation reports */
+	const char *type; /**< NULL when absent */
 	somo_tincan_text name;
 	somo_tincan_text description;
 	const char *launch;      /**< the launch href, NULL when the activity has no <launch> */
@@ -79,7 +79,7 @@ typedef struct somo_tincan_report somo_tincan_report;
  * SOMO_EUNSAFE, SOMO_EINVAL or SOMO_ENOMEM with *out NULL.
  */
 SOMO_API int somo_tincan_parse_memory(somo_tincan **out, const void *data, size_t size,
-				      const char *file, somo_diag *diag);
+                                      const char *file, somo_diag *diag);
 
 /**
  * Read and parse tincan.xml at the root of pkg. As somo_tincan_parse_memory(),
@@ -121,7 +121,7 @@ SOMO_API const char *somo_tincan_text_get(const somo_tincan_text *t, const char 
  * when there is at least one, SOMO_ENOMEM or SOMO_EINVAL with *out NULL.
  */
 SOMO_API int somo_tincan_validate(somo_tincan_report **out, const somo_tincan *tc,
-				  struct somo_package *pkg);
+                                  struct somo_package *pkg);
 
 /** Number of messages; NULL gives 0. */
 SOMO_API size_t somo_tincan_report_count(const somo_tincan_report *report);
@@ -131,7 +131,7 @@ SOMO_API size_t somo_tincan_report_errors(const somo_tincan_report *report);
 
 /** The i-th message, NULL when out of range; borrowed. */
 SOMO_API const somo_tincan_message *somo_tincan_report_at(const somo_tincan_report *report,
-							   size_t i);
+                                                          size_t i);
 
 /** Free a report. NULL is a no-op. */
 SOMO_API void somo_tincan_report_free(somo_tincan_report *report);

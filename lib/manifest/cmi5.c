@@ -31,12 +31,12 @@ typedef struct {
 
 typedef void (*child_fn)(pctx *p, xmlNode *child, size_t slot_index, int depth, void *target);
 
-#define ERR(p, line, ...) somo__cx_add(&(p)->c->msgs, SOMO__CX_ERROR, (line), __VA_ARGS__)
+#define ERR(p, line, ...)  somo__cx_add(&(p)->c->msgs, SOMO__CX_ERROR, (line), __VA_ARGS__)
 #define WARN(p, line, ...) somo__cx_add(&(p)->c->msgs, SOMO__CX_WARNING, (line), __VA_ARGS__)
 
 static const char *const launch_method_names[] = {"AnyWindow", "OwnWindow"};
 static const char *const move_on_names[] = {"NotApplicable", "Passed", "Completed",
-					    "CompletedAndPassed", "CompletedOrPassed"};
+                                            "CompletedAndPassed", "CompletedOrPassed"};
 
 const char *somo_cmi5_launch_method_name(somo_cmi5_launch_method m)
 {
@@ -77,7 +77,7 @@ static const char *slot_name(const slot *s, char *buf, size_t size)
  * namespaces are extensions (13.1.5), allowed after the cmi5 ones.
  */
 static void walk(pctx *p, xmlNode *el, const char *what, const slot *slots, size_t nslots,
-		 child_fn fn, int depth, void *target)
+                 child_fn fn, int depth, void *target)
 {
 	int counts[8] = {0};
 	size_t cur = 0, k;
@@ -89,13 +89,15 @@ static void walk(pctx *p, xmlNode *el, const char *what, const slot *slots, size
 		const char *name;
 		size_t s;
 
-		if ((ch->type == XML_TEXT_NODE || ch->type == XML_CDATA_SECTION_NODE) && !text_reported) {
+		if ((ch->type == XML_TEXT_NODE || ch->type == XML_CDATA_SECTION_NODE) &&
+		    !text_reported) {
 			const char *t = (const char *)ch->content;
 			for (; t && *t; t++)
 				if (*t != ' ' && *t != '\t' && *t != '\r' && *t != '\n')
 					break;
 			if (t && *t) {
-				ERR(p, somo__cx_line(ch), "<%s> may not contain text, only elements", what);
+				ERR(p, somo__cx_line(ch),
+				    "<%s> may not contain text, only elements", what);
 				text_reported = true;
 			}
 			continue;
@@ -106,7 +108,8 @@ static void walk(pctx *p, xmlNode *el, const char *what, const slot *slots, size
 		if (!is_cmi5(p, ch)) {
 			if (!somo__cx_ns(ch))
 				ERR(p, somo__cx_line(ch),
-				    "<%s> in <%s> is not a cmi5 element and has no namespace of its own "
+				    "<%s> in <%s> is not a cmi5 element and has no namespace of "
+				    "its own "
 				    "(extensions must be namespaced, cmi5 13.1.5)",
 				    name, what);
 			ext_seen = true;
@@ -117,7 +120,8 @@ static void walk(pctx *p, xmlNode *el, const char *what, const slot *slots, size
 		if (s < nslots) {
 			if (ext_seen)
 				WARN(p, somo__cx_line(ch),
-				     "<%s> follows an extension element in <%s>; CourseStructure.xsd "
+				     "<%s> follows an extension element in <%s>; "
+				     "CourseStructure.xsd "
 				     "puts extensions last",
 				     name, what);
 			cur = s;
@@ -125,11 +129,13 @@ static void walk(pctx *p, xmlNode *el, const char *what, const slot *slots, size
 			for (s = 0; s < cur && !slot_match(&slots[s], name); s++)
 				;
 			if (s == cur) {
-				ERR(p, somo__cx_line(ch), "unexpected element <%s> in <%s>", name, what);
+				ERR(p, somo__cx_line(ch), "unexpected element <%s> in <%s>", name,
+				    what);
 				continue;
 			}
-			ERR(p, somo__cx_line(ch), "<%s> is out of order in <%s>: it must come before %s",
-			    name, what, slot_name(&slots[cur], b2, sizeof(b2)));
+			ERR(p, somo__cx_line(ch),
+			    "<%s> is out of order in <%s>: it must come before %s", name, what,
+			    slot_name(&slots[cur], b2, sizeof(b2)));
 		}
 		if (slots[s].max >= 0 && counts[s] >= slots[s].max) {
 			ERR(p, somo__cx_line(ch), "more than one <%s> in <%s>", name, what);
@@ -259,7 +265,7 @@ static void free_text(somo_cmi5_text *t)
 /* ---- nodes ---- */
 
 static somo_cmi5_node *new_node(pctx *p, somo_cmi5_node_kind kind, const xmlNode *el,
-				const somo_cmi5_node *parent)
+                                const somo_cmi5_node *parent)
 {
 	somo_cmi5_course *c = p->c;
 	somo_cmi5_node *n;
@@ -348,7 +354,8 @@ static char *required_id(pctx *p, const xmlNode *el)
 	if (id && !*id)
 		ERR(p, somo__cx_line(el), "<%s> has an empty id", (const char *)el->name);
 	if (!id && !p->oom) {
-		ERR(p, somo__cx_line(el), "<%s> lacks its required id attribute", (const char *)el->name);
+		ERR(p, somo__cx_line(el), "<%s> lacks its required id attribute",
+		    (const char *)el->name);
 		if ((id = somo__strdup("")) == NULL)
 			p->oom = true;
 	}
@@ -372,11 +379,13 @@ static void on_objective_ref(pctx *p, xmlNode *el, size_t s, int depth, void *ta
 			     somo__cx_has_text(el)))
 				break;
 		if (ch)
-			ERR(p, somo__cx_line(el), "an objective reference is an empty <objective idref=\"...\"/>");
+			ERR(p, somo__cx_line(el),
+			    "an objective reference is an empty <objective idref=\"...\"/>");
 	}
 	if ((idref = attr(p, el, "idref")) == NULL) {
 		if (!p->oom)
-			ERR(p, somo__cx_line(el), "<objective> reference lacks its idref attribute");
+			ERR(p, somo__cx_line(el),
+			    "<objective> reference lacks its idref attribute");
 		return;
 	}
 	add_ref(p, target, idref);
@@ -473,12 +482,11 @@ static void on_au_child(pctx *p, xmlNode *el, size_t s, int depth, void *target)
 static void parse_au(pctx *p, xmlNode *el, somo_cmi5_node *parent)
 {
 	static const slot slots[] = {
-		{"title", NULL, 1, 1},	       {"description", NULL, 1, 1},
-		{"objectives", NULL, 0, 1},    {"url", NULL, 1, 1},
-		{"launchParameters", NULL, 0, 1}, {"entitlementKey", NULL, 0, 1},
+	    {"title", NULL, 1, 1}, {"description", NULL, 1, 1},      {"objectives", NULL, 0, 1},
+	    {"url", NULL, 1, 1},   {"launchParameters", NULL, 0, 1}, {"entitlementKey", NULL, 0, 1},
 	};
-	static const char *const known[] = {"id", "moveOn", "masteryScore", "launchMethod",
-					    "activityType", NULL};
+	static const char *const known[] = {"id",           "moveOn",       "masteryScore",
+	                                    "launchMethod", "activityType", NULL};
 	somo_cmi5_node *au = new_node(p, SOMO_CMI5_NODE_AU, el, parent);
 	somo_cmi5_course *c = p->c;
 	char *v;
@@ -511,7 +519,8 @@ static void parse_au(pctx *p, xmlNode *el, somo_cmi5_node *parent)
 		somo__free(v);
 	}
 	if ((v = attr(p, el, "launchMethod")) != NULL) {
-		if ((k = vocabulary(v, launch_method_names, SOMO__ARRAY_SIZE(launch_method_names))) < 0)
+		if ((k = vocabulary(v, launch_method_names,
+		                    SOMO__ARRAY_SIZE(launch_method_names))) < 0)
 			ERR(p, au->line, "launchMethod '%s' is not AnyWindow or OwnWindow", v);
 		else
 			au->launch_method = (somo_cmi5_launch_method)k;
@@ -555,10 +564,10 @@ static void on_block_child(pctx *p, xmlNode *el, size_t s, int depth, void *targ
 static void parse_block(pctx *p, xmlNode *el, somo_cmi5_node *parent, int depth)
 {
 	static const slot slots[] = {
-		{"title", NULL, 1, 1},
-		{"description", NULL, 1, 1},
-		{"objectives", NULL, 0, 1},
-		{"au", "block", 1, -1},
+	    {"title", NULL, 1, 1},
+	    {"description", NULL, 1, 1},
+	    {"objectives", NULL, 0, 1},
+	    {"au", "block", 1, -1},
 	};
 	static const char *const known[] = {"id", NULL};
 	somo_cmi5_node *block;
@@ -692,12 +701,12 @@ void somo_cmi5_free(somo_cmi5_course *c)
 }
 
 int somo_cmi5_parse_memory(somo_cmi5_course **out, const void *data, size_t size, const char *file,
-			   somo_diag *diag)
+                           somo_diag *diag)
 {
 	static const slot slots[] = {
-		{"course", NULL, 1, 1},
-		{"objectives", NULL, 0, 1},
-		{"au", "block", 1, -1},
+	    {"course", NULL, 1, 1},
+	    {"objectives", NULL, 0, 1},
+	    {"au", "block", 1, -1},
 	};
 	static const char *const none[] = {NULL};
 	const char *name = file && *file ? file : "cmi5.xml";
@@ -717,8 +726,8 @@ int somo_cmi5_parse_memory(somo_cmi5_course **out, const void *data, size_t size
 	root = xmlDocGetRootElement(doc);
 	if (strcmp((const char *)root->name, "courseStructure") != 0) {
 		rc = somo__diag(diag, SOMO_EPARSE, name, somo__cx_line(root), 0,
-				"the root element is <%s>, not the cmi5 <courseStructure>",
-				(const char *)root->name);
+		                "the root element is <%s>, not the cmi5 <courseStructure>",
+		                (const char *)root->name);
 		xmlFreeDoc(doc);
 		return rc;
 	}
@@ -737,8 +746,8 @@ int somo_cmi5_parse_memory(somo_cmi5_course **out, const void *data, size_t size
 	if ((c->root = new_node(&p, SOMO_CMI5_NODE_COURSE, root, NULL)) != NULL) {
 		c->root->id = somo__strdup("");
 		check_attrs(&p, root, none);
-		walk(&p, root, "courseStructure", slots, SOMO__ARRAY_SIZE(slots), on_structure_child, 0,
-		     c->root);
+		walk(&p, root, "courseStructure", slots, SOMO__ARRAY_SIZE(slots),
+		     on_structure_child, 0, c->root);
 		if (!c->root->id)
 			p.oom = true;
 	}
@@ -767,7 +776,7 @@ int somo_cmi5_parse_file(somo_cmi5_course **out, const char *path, somo_diag *di
 	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	if ((f = fopen(path, "rb")) == NULL)
 		return somo__diag(diag, somo__error(SOMO_EIO, "cannot open %s", path), base, 0, 0,
-				  "cannot open %s", path);
+		                  "cannot open %s", path);
 	for (;;) {
 		size_t got;
 		if (n == cap) {
@@ -776,8 +785,8 @@ int somo_cmi5_parse_file(somo_cmi5_course **out, const char *path, somo_diag *di
 				fclose(f);
 				somo__free(data);
 				return somo__diag(diag, SOMO_ELIMIT, base, 0, 0,
-						  "%s is larger than the %u bytes allowed", path,
-						  SOMO_CMI5_MAX_SIZE);
+				                  "%s is larger than the %u bytes allowed", path,
+				                  SOMO_CMI5_MAX_SIZE);
 			}
 			cap = cap ? cap * 2 : 65536;
 			if ((nd = somo__realloc(data, cap + 1)) == NULL) {
@@ -796,7 +805,7 @@ int somo_cmi5_parse_file(somo_cmi5_course **out, const char *path, somo_diag *di
 		fclose(f);
 		somo__free(data);
 		return somo__diag(diag, somo__error(SOMO_EIO, "cannot read %s", path), base, 0, 0,
-				  "cannot read %s", path);
+		                  "cannot read %s", path);
 	}
 	fclose(f);
 	rc = somo_cmi5_parse_memory(out, data, n, base, diag);
@@ -829,8 +838,8 @@ int somo_cmi5_load(somo_cmi5_course **out, somo_package *pkg, somo_diag *diag)
 		return load_failed(diag, rc, "cmi5.xml");
 	if (somo_package_stat(pkg, "cmi5.xml", &e) == 0 && e.size > SOMO_CMI5_MAX_SIZE)
 		return somo__diag(diag, SOMO_ELIMIT, "cmi5.xml", 0, 0,
-				  "cmi5.xml is %llu bytes, more than the %u allowed",
-				  (unsigned long long)e.size, SOMO_CMI5_MAX_SIZE);
+		                  "cmi5.xml is %llu bytes, more than the %u allowed",
+		                  (unsigned long long)e.size, SOMO_CMI5_MAX_SIZE);
 	if ((rc = somo_package_read(pkg, "cmi5.xml", &data, &size)) < 0)
 		return load_failed(diag, rc, "cmi5.xml");
 	rc = somo_cmi5_parse_memory(out, data, size, "cmi5.xml", diag);

@@ -12,7 +12,7 @@
 #include "somo/package.h"
 #include "util/text.h"
 
-#define ERR(l, line, ...) somo__cx_add((l), SOMO__CX_ERROR, (line), __VA_ARGS__)
+#define ERR(l, line, ...)  somo__cx_add((l), SOMO__CX_ERROR, (line), __VA_ARGS__)
 #define WARN(l, line, ...) somo__cx_add((l), SOMO__CX_WARNING, (line), __VA_ARGS__)
 
 typedef struct {
@@ -90,7 +90,7 @@ static int cmp_key(const void *key, const void *elem)
 }
 
 static void check_refs(somo__cx_msgs *l, const somo_cmi5_course *c, const id_entry *objs,
-		       size_t nobj)
+                       size_t nobj)
 {
 	size_t i, j;
 
@@ -99,7 +99,8 @@ static void check_refs(somo__cx_msgs *l, const somo_cmi5_course *c, const id_ent
 		for (j = 0; j < nd->objective_count; j++)
 			if (!bsearch(nd->objectives[j], objs, nobj, sizeof(*objs), cmp_key))
 				ERR(l, nd->line,
-				    "<%s> '%s' references objective '%s', which the course does not "
+				    "<%s> '%s' references objective '%s', which the course does "
+				    "not "
 				    "define",
 				    kind_name(nd->kind), nd->id, nd->objectives[j]);
 	}
@@ -107,7 +108,7 @@ static void check_refs(somo__cx_msgs *l, const somo_cmi5_course *c, const id_ent
 
 /* The query-string names the LMS adds at launch (cmi5 8.1): content may not use them. */
 static const char *const launch_params[] = {"endpoint", "fetch", "actor", "registration",
-					    "activityId"};
+                                            "activityId"};
 
 typedef struct {
 	somo__cx_msgs *l;
@@ -138,8 +139,8 @@ static void check_url(somo__cx_msgs *l, const somo_cmi5_node *au, somo_package *
 	if (!*au->url)
 		return; /* reported while parsing */
 	if ((why = somo__cx_url_problem(au->url)) != NULL) {
-		ERR(l, au->line, "the url '%s' of <au> '%s' is not a valid URL: %s", au->url, au->id,
-		    why);
+		ERR(l, au->line, "the url '%s' of <au> '%s' is not a valid URL: %s", au->url,
+		    au->id, why);
 		return;
 	}
 	somo__cx_url_query_names(au->url, on_query_name, &q);
@@ -154,7 +155,8 @@ static void check_url(somo__cx_msgs *l, const somo_cmi5_node *au, somo_package *
 	}
 	if (somo__cx_url_member(au->url, &member, &why) < 0) {
 		if (why)
-			ERR(l, au->line, "the url '%s' of <au> '%s' cannot name a file of the package: %s",
+			ERR(l, au->line,
+			    "the url '%s' of <au> '%s' cannot name a file of the package: %s",
 			    au->url, au->id, why);
 		else
 			l->oom = true;
@@ -207,7 +209,7 @@ int somo_cmi5_validate(somo_cmi5_report **out, const somo_cmi5_course *c, somo_p
 	*out = r;
 	if (r->errors)
 		return somo__error(SOMO_EINVALID, "%s: %zu error%s against the cmi5 specification",
-				   c->file, r->errors, r->errors == 1 ? "" : "s");
+		                   c->file, r->errors, r->errors == 1 ? "" : "s");
 	return 0;
 }
 

@@ -18,8 +18,8 @@
  * substitution (XML_PARSE_NOENT stays unset); BIG_LINES keeps line numbers
  * past 65535 for messages; errors are collected, never printed.
  */
-#define CX_PARSE_OPTIONS \
-	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | \
+#define CX_PARSE_OPTIONS                                                                           \
+	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |         \
 	 XML_PARSE_NOCDATA)
 
 typedef struct {
@@ -28,7 +28,7 @@ typedef struct {
 
 /* A DOCTYPE stops the parse at once: no internal subset, no entity ever declared. */
 static void cx_refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
-			      const xmlChar *sys_id)
+                              const xmlChar *sys_id)
 {
 	xmlParserCtxtPtr ctxt = ctx;
 	cx_state *st = ctxt->_private;
@@ -54,7 +54,7 @@ static const char *base_name(const char *file)
 }
 
 int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, const char *file,
-		   somo_diag *diag)
+                   somo_diag *diag)
 {
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
@@ -68,7 +68,7 @@ int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, co
 		return somo__diag(diag, SOMO_EINVAL, name, 0, 0, "no data");
 	if (size > max || size > (size_t)INT_MAX)
 		return somo__diag(diag, SOMO_ELIMIT, name, 0, 0,
-				  "%s is %zu bytes, more than the %zu allowed", name, size, max);
+		                  "%s is %zu bytes, more than the %zu allowed", name, size, max);
 	if (size == 0)
 		return somo__diag(diag, SOMO_EPARSE, name, 1, 1, "%s is empty", name);
 
@@ -87,9 +87,9 @@ int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, co
 		int line = ctxt->input ? ctxt->input->line : 0;
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(ctxt);
-		return somo__diag(diag, SOMO_EUNSAFE, name, line, 0,
-				  "a DOCTYPE is not allowed in %s (no DTD or entity is ever loaded)",
-				  name);
+		return somo__diag(
+		    diag, SOMO_EUNSAFE, name, line, 0,
+		    "a DOCTYPE is not allowed in %s (no DTD or entity is ever loaded)", name);
 	}
 	if (!doc || !ctxt->wellFormed) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
@@ -97,7 +97,8 @@ int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, co
 		int line = e ? e->line : 0, col = e ? e->int2 : 0;
 		size_t n;
 
-		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "not well-formed XML");
+		snprintf(msg, sizeof(msg), "%s",
+		         e && e->message ? e->message : "not well-formed XML");
 		n = strlen(msg);
 		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 			msg[--n] = '\0';
@@ -108,7 +109,8 @@ int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, co
 	xmlFreeParserCtxt(ctxt);
 	if (doc->intSubset || doc->extSubset) {
 		xmlFreeDoc(doc);
-		return somo__diag(diag, SOMO_EUNSAFE, name, 0, 0, "a DOCTYPE is not allowed in %s", name);
+		return somo__diag(diag, SOMO_EUNSAFE, name, 0, 0, "a DOCTYPE is not allowed in %s",
+		                  name);
 	}
 	if (!xmlDocGetRootElement(doc)) {
 		xmlFreeDoc(doc);
@@ -261,7 +263,8 @@ void somo__cx_add_all(somo__cx_msgs *l, const somo__cx_msgs *src)
 	size_t i, kept_errors = 0;
 
 	for (i = 0; i < src->count; i++) {
-		somo__cx_add(l, src->items[i].severity, src->items[i].line, "%s", src->items[i].text);
+		somo__cx_add(l, src->items[i].severity, src->items[i].line, "%s",
+		             src->items[i].text);
 		if (src->items[i].severity == SOMO__CX_ERROR)
 			kept_errors++;
 	}
@@ -339,9 +342,10 @@ const char *somo__cx_url_problem(const char *u)
 	for (p = (const unsigned char *)u; *p; p++) {
 		if (*p <= 0x20 || *p == 0x7f)
 			return *p == ' ' ? "it contains a space (write %20)"
-					 : "it contains whitespace or a control character";
+			                 : "it contains whitespace or a control character";
 		if (strchr("<>\"{}|\\^`", *p))
-			return "it contains a character that URLs do not allow (one of < > \" { } | \\ ^ `)";
+			return "it contains a character that URLs do not allow (one of < > \" { } "
+			       "| \\ ^ `)";
 		if (*p == '%' && !(is_hex((char)p[1]) && is_hex((char)p[2])))
 			return "it contains a '%' not followed by two hexadecimal digits";
 	}
@@ -376,7 +380,8 @@ int somo__cx_url_member(const char *u, char **path, const char **why)
 			;
 		for (i = 0; seg + i < end; i++) {
 			char c = seg[i];
-			if (c == '%' && seg + i + 2 < end && is_hex(seg[i + 1]) && is_hex(seg[i + 2])) {
+			if (c == '%' && seg + i + 2 < end && is_hex(seg[i + 1]) &&
+			    is_hex(seg[i + 2])) {
 				c = (char)(hex_val(seg[i + 1]) * 16 + hex_val(seg[i + 2]));
 				i += 2;
 				if (c == '\0') {
@@ -423,7 +428,7 @@ oom:
 }
 
 int somo__cx_url_query_names(const char *u, int (*fn)(const char *name, void *payload),
-			     void *payload)
+                             void *payload)
 {
 	const char *q = strchr(u, '?'), *p, *end;
 	somo__buf b = SOMO__BUF_INIT;
@@ -444,7 +449,8 @@ int somo__cx_url_query_names(const char *u, int (*fn)(const char *name, void *pa
 			char c = p[i];
 			if (c == '+')
 				c = ' ';
-			else if (c == '%' && p + i + 2 < eq && is_hex(p[i + 1]) && is_hex(p[i + 2])) {
+			else if (c == '%' && p + i + 2 < eq && is_hex(p[i + 1]) &&
+			         is_hex(p[i + 2])) {
 				c = (char)(hex_val(p[i + 1]) * 16 + hex_val(p[i + 2]));
 				i += 2;
 			}
@@ -463,7 +469,7 @@ int somo__cx_url_query_names(const char *u, int (*fn)(const char *name, void *pa
 }
 
 size_t somo__cx_pick_lang(const char *(*lang_at)(const void *items, size_t i), const void *items,
-			  size_t count, const char *want)
+                          size_t count, const char *want)
 {
 	size_t i, plen;
 

@@ -22,7 +22,7 @@ struct somo_package;
  * bytes. On failure fills diag (file, line, text) and returns a SOMO_E* code.
  */
 int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, const char *file,
-		   somo_diag *diag);
+                   somo_diag *diag);
 
 /* The element's text and CDATA content, trimmed; "" when empty. NULL only on OOM. */
 char *somo__cx_text(const xmlNode *el);
@@ -47,16 +47,16 @@ typedef struct {
 	somo__cx_msg *items;
 	size_t count, cap;
 	size_t errors;
-	bool oom;     /* a message could not be recorded */
+	bool oom; /* a message could not be recorded */
 } somo__cx_msgs;
 
-#define SOMO__CX_ERROR 1
+#define SOMO__CX_ERROR   1
 #define SOMO__CX_WARNING 2
 /* Most messages one list keeps; a hostile document cannot grow it further. */
 #define SOMO__CX_MAX_MSGS 10000
 
 void somo__cx_add(somo__cx_msgs *l, int severity, int line, const char *fmt, ...)
-	SOMO__PRINTF(4, 5);
+    SOMO__PRINTF(4, 5);
 /* Append copies of every message of src. */
 void somo__cx_add_all(somo__cx_msgs *l, const somo__cx_msgs *src);
 /* Stable sort by line (0 first). */
@@ -80,13 +80,13 @@ int somo__cx_url_member(const char *u, char **path, const char **why);
  * with '+' as space); stops and returns fn's non-zero result.
  */
 int somo__cx_url_query_names(const char *u, int (*fn)(const char *name, void *payload),
-			     void *payload);
+                             void *payload);
 
 /*
  * Pick a language variant among count tags (NULL or "" tags allowed): exact
  * case-insensitive match, else the same primary language, else 0.
  */
 size_t somo__cx_pick_lang(const char *(*lang_at)(const void *items, size_t i), const void *items,
-			  size_t count, const char *want);
+                          size_t count, const char *want);
 
 #endif

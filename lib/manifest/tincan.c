@@ -34,7 +34,7 @@ struct somo_tincan_report {
 	size_t errors;
 };
 
-#define ERR(tc, line, ...) somo__cx_add(&(tc)->msgs, SOMO__CX_ERROR, (line), __VA_ARGS__)
+#define ERR(tc, line, ...)  somo__cx_add(&(tc)->msgs, SOMO__CX_ERROR, (line), __VA_ARGS__)
 #define WARN(tc, line, ...) somo__cx_add(&(tc)->msgs, SOMO__CX_WARNING, (line), __VA_ARGS__)
 
 static void free_text(somo_tincan_text *t)
@@ -149,7 +149,8 @@ static int parse_activity(somo_tincan *tc, const xmlNode *el, const char *ns)
 				return SOMO_ENOMEM;
 		} else if (!strcmp(name, "launch")) {
 			if (a->launch) {
-				WARN(tc, somo__cx_line(ch), "a second <launch> in one activity is ignored");
+				WARN(tc, somo__cx_line(ch),
+				     "a second <launch> in one activity is ignored");
 				continue;
 			}
 			if ((a->launch = somo__cx_text(ch)) == NULL)
@@ -166,7 +167,7 @@ static int parse_activity(somo_tincan *tc, const xmlNode *el, const char *ns)
 }
 
 int somo_tincan_parse_memory(somo_tincan **out, const void *data, size_t size, const char *file,
-			     somo_diag *diag)
+                             somo_diag *diag)
 {
 	const char *name = file && *file ? file : "tincan.xml";
 	somo_tincan *tc;
@@ -186,12 +187,13 @@ int somo_tincan_parse_memory(somo_tincan **out, const void *data, size_t size, c
 	root = xmlDocGetRootElement(doc);
 	if (strcmp((const char *)root->name, "tincan") != 0) {
 		rc = somo__diag(diag, SOMO_EPARSE, name, somo__cx_line(root), 0,
-				"the root element is <%s>, not the Tin Can <tincan>",
-				(const char *)root->name);
+		                "the root element is <%s>, not the Tin Can <tincan>",
+		                (const char *)root->name);
 		xmlFreeDoc(doc);
 		return rc;
 	}
-	if ((tc = somo__calloc(1, sizeof(*tc))) == NULL || (tc->file = somo__strdup(name)) == NULL) {
+	if ((tc = somo__calloc(1, sizeof(*tc))) == NULL ||
+	    (tc->file = somo__strdup(name)) == NULL) {
 		somo__free(tc);
 		xmlFreeDoc(doc);
 		return somo__error_oom();
@@ -246,8 +248,8 @@ int somo_tincan_load(somo_tincan **out, somo_package *pkg, somo_diag *diag)
 		return load_failed(diag, rc, "tincan.xml");
 	if (somo_package_stat(pkg, "tincan.xml", &e) == 0 && e.size > SOMO_TINCAN_MAX_SIZE)
 		return somo__diag(diag, SOMO_ELIMIT, "tincan.xml", 0, 0,
-				  "tincan.xml is %llu bytes, more than the %u allowed",
-				  (unsigned long long)e.size, SOMO_TINCAN_MAX_SIZE);
+		                  "tincan.xml is %llu bytes, more than the %u allowed",
+		                  (unsigned long long)e.size, SOMO_TINCAN_MAX_SIZE);
 	if ((rc = somo_package_read(pkg, "tincan.xml", &data, &size)) < 0)
 		return load_failed(diag, rc, "tincan.xml");
 	rc = somo_tincan_parse_memory(out, data, size, "tincan.xml", diag);
@@ -309,8 +311,8 @@ static int cmp_id(const void *a, const void *b)
 
 static void bad_launch(somo__cx_msgs *l, const somo_tincan_activity *a, const char *why)
 {
-	somo__cx_add(l, SOMO__CX_ERROR, a->line, "the launch '%s' of activity '%s' is not usable: %s",
-		     a->launch, a->id, why);
+	somo__cx_add(l, SOMO__CX_ERROR, a->line,
+	             "the launch '%s' of activity '%s' is not usable: %s", a->launch, a->id, why);
 }
 
 static void check_launch(somo__cx_msgs *l, const somo_tincan_activity *a, somo_package *pkg)
@@ -339,9 +341,10 @@ static void check_launch(somo__cx_msgs *l, const somo_tincan_activity *a, somo_p
 		return;
 	}
 	if (somo_package_stat(pkg, member, &e) < 0 || e.is_dir)
-		somo__cx_add(l, SOMO__CX_ERROR, a->line,
-			     "the launch '%s' of activity '%s' names '%s', which is not in the package",
-			     a->launch, a->id, member);
+		somo__cx_add(
+		    l, SOMO__CX_ERROR, a->line,
+		    "the launch '%s' of activity '%s' names '%s', which is not in the package",
+		    a->launch, a->id, member);
 	somo__free(member);
 }
 
@@ -366,11 +369,11 @@ int somo_tincan_validate(somo_tincan_report **out, const somo_tincan *tc, somo_p
 		const somo_tincan_activity *a = &tc->activities[i];
 		if (*a->id && !somo__iri_valid(a->id))
 			somo__cx_add(&l, SOMO__CX_ERROR, a->line,
-				     "the activity id '%s' is not an absolute IRI", a->id);
+			             "the activity id '%s' is not an absolute IRI", a->id);
 		if (a->type && *a->type && !somo__iri_valid(a->type))
 			somo__cx_add(&l, SOMO__CX_WARNING, a->line,
-				     "the type '%s' of activity '%s' is not an absolute IRI", a->type,
-				     a->id);
+			             "the type '%s' of activity '%s' is not an absolute IRI",
+			             a->type, a->id);
 		if (a->launch)
 			check_launch(&l, a, pkg);
 		if (*a->id)
@@ -381,8 +384,8 @@ int somo_tincan_validate(somo_tincan_report **out, const somo_tincan *tc, somo_p
 		for (i = 1; i < k; i++)
 			if (!strcmp(ids[i].id, ids[i - 1].id))
 				somo__cx_add(&l, SOMO__CX_ERROR, ids[i].line,
-					     "duplicate activity id '%s' (first at line %d)", ids[i].id,
-					     ids[i - 1].line);
+				             "duplicate activity id '%s' (first at line %d)",
+				             ids[i].id, ids[i - 1].line);
 		somo__free(ids);
 	}
 	if (l.oom || (r = somo__calloc(1, sizeof(*r))) == NULL) {
@@ -407,7 +410,7 @@ int somo_tincan_validate(somo_tincan_report **out, const somo_tincan *tc, somo_p
 	*out = r;
 	if (r->errors)
 		return somo__error(SOMO_EINVALID, "%s: %zu error%s", tc->file, r->errors,
-				   r->errors == 1 ? "" : "s");
+		                   r->errors == 1 ? "" : "s");
 	return 0;
 }
 

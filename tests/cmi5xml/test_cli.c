@@ -18,14 +18,14 @@
 static int failures;
 static char out[1 << 20];
 
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                     \
-			fputc('\n', stderr);                              \
-			failures++;                                       \
-		}                                                         \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 /* Run fn with stdout captured into out; returns fn's exit status. */
@@ -61,12 +61,30 @@ typedef struct {
 	int flag;
 } call;
 
-static int inspect_cmi5(void *a) { return somo_cli_inspect_cmi5(((call *)a)->pkg, ((call *)a)->flag); }
-static int validate_cmi5(void *a) { return somo_cli_validate_cmi5(((call *)a)->pkg, ((call *)a)->flag); }
-static int validate_cmi5_file(void *a) { return somo_cli_validate_cmi5_file(((call *)a)->path, ((call *)a)->flag); }
-static int inspect_cmi5_file(void *a) { return somo_cli_inspect_cmi5_file(((call *)a)->path, ((call *)a)->flag); }
-static int inspect_tincan(void *a) { return somo_cli_inspect_tincan(((call *)a)->pkg, ((call *)a)->flag); }
-static int validate_tincan(void *a) { return somo_cli_validate_tincan(((call *)a)->pkg, ((call *)a)->flag); }
+static int inspect_cmi5(void *a)
+{
+	return somo_cli_inspect_cmi5(((call *)a)->pkg, ((call *)a)->flag);
+}
+static int validate_cmi5(void *a)
+{
+	return somo_cli_validate_cmi5(((call *)a)->pkg, ((call *)a)->flag);
+}
+static int validate_cmi5_file(void *a)
+{
+	return somo_cli_validate_cmi5_file(((call *)a)->path, ((call *)a)->flag);
+}
+static int inspect_cmi5_file(void *a)
+{
+	return somo_cli_inspect_cmi5_file(((call *)a)->path, ((call *)a)->flag);
+}
+static int inspect_tincan(void *a)
+{
+	return somo_cli_inspect_tincan(((call *)a)->pkg, ((call *)a)->flag);
+}
+static int validate_tincan(void *a)
+{
+	return somo_cli_validate_tincan(((call *)a)->pkg, ((call *)a)->flag);
+}
 
 static somo_package *open_pkg(const char *root, const char *rel)
 {
@@ -81,7 +99,8 @@ static somo_package *open_pkg(const char *root, const char *rel)
 
 static void cmi5_zip(const char *root)
 {
-	call c = {open_pkg(root, "cmi5/catapult/course_examples/packages/masteryscore_framed.zip"), NULL, 1};
+	call c = {open_pkg(root, "cmi5/catapult/course_examples/packages/masteryscore_framed.zip"),
+	          NULL, 1};
 	json_t *j, *au;
 	json_error_t err;
 
@@ -92,13 +111,15 @@ static void cmi5_zip(const char *root)
 	CHECK(j != NULL, "inspect --json prints JSON: %s", err.text);
 	CHECK(!strcmp(json_string_value(json_object_get(j, "standard")), "cmi5"), "standard");
 	CHECK(!strcmp(json_string_value(json_object_get(j, "title")),
-		      "Introduction to Geology - Framed Style - Mastery Score"),
+	              "Introduction to Geology - Framed Style - Mastery Score"),
 	      "title");
 	au = json_array_get(json_object_get(j, "structure"), 0);
 	CHECK(au && !strcmp(json_string_value(json_object_get(au, "type")), "au"), "structure au");
 	CHECK(au && !strcmp(json_string_value(json_object_get(au, "url")), "index.html"), "url");
-	CHECK(au && !strcmp(json_string_value(json_object_get(au, "moveOn")), "CompletedOrPassed"), "moveOn");
-	CHECK(au && !strcmp(json_string_value(json_object_get(au, "launchMethod")), "OwnWindow"), "launchMethod");
+	CHECK(au && !strcmp(json_string_value(json_object_get(au, "moveOn")), "CompletedOrPassed"),
+	      "moveOn");
+	CHECK(au && !strcmp(json_string_value(json_object_get(au, "launchMethod")), "OwnWindow"),
+	      "launchMethod");
 	CHECK(au && json_real_value(json_object_get(au, "masteryScore")) == 0.3, "masteryScore");
 	CHECK(json_array_size(json_object_get(j, "aus")) == 1, "aus");
 	CHECK(json_is_true(json_object_get(j, "valid")), "valid");
@@ -107,7 +128,7 @@ static void cmi5_zip(const char *root)
 	c.flag = 0;
 	CHECK(capture(inspect_cmi5, &c) == 0, "inspect exit");
 	CHECK(strstr(out, "standard: cmi5") && strstr(out, "url: index.html") &&
-		      strstr(out, "masteryScore: 0.3"),
+	          strstr(out, "masteryScore: 0.3"),
 	      "inspect tree:\n%s", out);
 	CHECK(capture(validate_cmi5, &c) == 0, "validate exit");
 	CHECK(capture(validate_cmi5, &(call){c.pkg, NULL, 1}) == 0, "validate --strict exit");
@@ -120,11 +141,15 @@ static void cmi5_standalone(const char *root)
 	call c = {NULL, p, 0};
 	json_t *j;
 
-	snprintf(p, sizeof(p), "%s/cmi5/catapult/lts-test-packages-src/207-1-invalid-courseStructure.xml", root);
+	snprintf(p, sizeof(p),
+	         "%s/cmi5/catapult/lts-test-packages-src/207-1-invalid-courseStructure.xml", root);
 	CHECK(capture(validate_cmi5_file, &c) == 1, "invalid course exits 1");
-	CHECK(strstr(out, "207-1-invalid-courseStructure.xml:29: <title> is out of order in <au>") != NULL,
-	      "file:line message:\n%s", out);
-	snprintf(p, sizeof(p), "%s/cmi5/catapult/lts-test-packages-src/101-one-thousand-aus.xml", root);
+	CHECK(
+	    strstr(out, "207-1-invalid-courseStructure.xml:29: <title> is out of order in <au>") !=
+	        NULL,
+	    "file:line message:\n%s", out);
+	snprintf(p, sizeof(p), "%s/cmi5/catapult/lts-test-packages-src/101-one-thousand-aus.xml",
+	         root);
 	CHECK(capture(validate_cmi5_file, &c) == 0, "valid standalone course exits 0");
 	c.flag = 1;
 	CHECK(capture(inspect_cmi5_file, &c) == 0, "inspect standalone");
@@ -133,7 +158,8 @@ static void cmi5_standalone(const char *root)
 	json_decref(j);
 	snprintf(p, sizeof(p), "%s/cmi5/catapult/lts-test-packages-src/no-such-file.xml", root);
 	CHECK(capture(validate_cmi5_file, &c) == 2, "unreadable exits 2");
-	snprintf(p, sizeof(p), "%s/cmi5/catapult/lts-test-packages-src/208-1-invalid-package.md", root);
+	snprintf(p, sizeof(p), "%s/cmi5/catapult/lts-test-packages-src/208-1-invalid-package.md",
+	         root);
 	CHECK(capture(validate_cmi5_file, &c) == 2, "not XML exits 2");
 }
 
@@ -150,7 +176,8 @@ static void cmi5_no_xml(const char *root)
 
 static void tincan(const char *root)
 {
-	call c = {open_pkg(root, "xapi/tincan-packages/TinCan_Prototypes/GolfExample_TCAPI"), NULL, 1};
+	call c = {open_pkg(root, "xapi/tincan-packages/TinCan_Prototypes/GolfExample_TCAPI"), NULL,
+	          1};
 	json_t *j, *launch;
 
 	if (!c.pkg)
@@ -158,15 +185,19 @@ static void tincan(const char *root)
 	CHECK(capture(inspect_tincan, &c) == 0, "inspect --json exit");
 	j = json_loads(out, 0, NULL);
 	CHECK(j != NULL, "JSON");
-	CHECK(j && !strcmp(json_string_value(json_object_get(j, "standard")), "tincan"), "standard");
-	CHECK(j && !strcmp(json_string_value(json_object_get(j, "title")), "Tin Can Golf Example"), "title");
+	CHECK(j && !strcmp(json_string_value(json_object_get(j, "standard")), "tincan"),
+	      "standard");
+	CHECK(j && !strcmp(json_string_value(json_object_get(j, "title")), "Tin Can Golf Example"),
+	      "title");
 	launch = json_object_get(j, "launch");
-	CHECK(launch && !strcmp(json_string_value(json_object_get(launch, "url")), "index.html"), "launch url");
+	CHECK(launch && !strcmp(json_string_value(json_object_get(launch, "url")), "index.html"),
+	      "launch url");
 	CHECK(json_array_size(json_object_get(j, "activities")) == 1, "activities");
 	json_decref(j);
 	CHECK(capture(validate_tincan, &c) == 0, "validate --strict");
 	c.flag = 0;
-	CHECK(capture(inspect_tincan, &c) == 0 && strstr(out, "launch: index.html"), "inspect:\n%s", out);
+	CHECK(capture(inspect_tincan, &c) == 0 && strstr(out, "launch: index.html"), "inspect:\n%s",
+	      out);
 	somo_package_free(c.pkg);
 }
 

@@ -117,14 +117,16 @@ static void run_case(const char *root, const char *rel, const char *form, const 
 		int found = 0;
 		for (i = 0; i < somo_cmi5_report_count(report); i++) {
 			const somo_cmi5_message *m = somo_cmi5_report_at(report, i);
-			if (m->severity == SOMO_CMI5_ERROR && strstr(m->text, expect + 6) && m->line > 0)
+			if (m->severity == SOMO_CMI5_ERROR && strstr(m->text, expect + 6) &&
+			    m->line > 0)
 				found = 1;
 		}
 		if (rc != SOMO_EINVALID || !found) {
 			fail(rel, "expected the error '%s'%s; got:", expect + 6, "");
 			for (i = 0; i < somo_cmi5_report_count(report); i++)
-				fprintf(stderr, "    %d: %s\n", somo_cmi5_report_at(report, i)->line,
-					somo_cmi5_report_at(report, i)->text);
+				fprintf(stderr, "    %d: %s\n",
+				        somo_cmi5_report_at(report, i)->line,
+				        somo_cmi5_report_at(report, i)->text);
 		}
 	} else {
 		fail(rel, "bad expectation '%s'%s", expect, "");

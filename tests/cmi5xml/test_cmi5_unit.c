@@ -15,13 +15,14 @@
 
 #include "somo/cmi5.h"
 
-#define NS "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
-#define TITLE "<title><langstring lang=\"en-US\">T</langstring></title>"
-#define DESC "<description><langstring lang=\"en-US\">D</langstring></description>"
+#define NS     "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
+#define TITLE  "<title><langstring lang=\"en-US\">T</langstring></title>"
+#define DESC   "<description><langstring lang=\"en-US\">D</langstring></description>"
 #define COURSE "<course id=\"https://example.com/c\">" TITLE DESC "</course>"
-#define DOC(body) "<?xml version=\"1.0\"?>\n<courseStructure xmlns=\"" NS "\">\n" body "\n</courseStructure>\n"
-#define AU(id, attrs, inner) \
-	"<au id=\"" id "\" " attrs ">" TITLE DESC inner "</au>\n"
+#define DOC(body)                                                                                  \
+	"<?xml version=\"1.0\"?>\n<courseStructure xmlns=\"" NS "\">\n" body                       \
+	"\n</courseStructure>\n"
+#define AU(id, attrs, inner) "<au id=\"" id "\" " attrs ">" TITLE DESC inner "</au>\n"
 
 static somo_cmi5_course *parse(const char *xml)
 {
@@ -57,7 +58,7 @@ static int validate_has(const char *xml, const char *needle, int *errors)
 	if (needle && !found)
 		for (i = 0; i < somo_cmi5_report_count(r); i++)
 			fprintf(stderr, "  line %d: %s\n", somo_cmi5_report_at(r, i)->line,
-				somo_cmi5_report_at(r, i)->text);
+			        somo_cmi5_report_at(r, i)->text);
 	somo_cmi5_report_free(r);
 	somo_cmi5_free(c);
 	return found;
@@ -81,20 +82,30 @@ static void expect_valid(const char *xml)
 
 static void test_model_and_defaults(void **state)
 {
-	const char *xml = DOC(
-		COURSE
-		"<objectives><objective id=\"https://example.com/o1\">" TITLE DESC "</objective></objectives>\n"
-		"<block id=\"https://example.com/b1\">" TITLE DESC
-		"<objectives><objective idref=\"https://example.com/o1\"/></objectives>\n"
-		AU("https://example.com/a1", "", "<url>https://example.com/a1.html</url>")
-		AU("https://example.com/a2",
-		   "moveOn=\"CompletedAndPassed\" masteryScore=\"0.85\" launchMethod=\"OwnWindow\" "
-		   "activityType=\"http://adlnet.gov/expapi/activities/lesson\"",
-		   "<objectives><objective idref=\"https://example.com/o1\"/></objectives>"
-		   "<url>\n  https://example.com/a2.html?x=1  \n</url>"
-		   "<launchParameters> p=1 </launchParameters><entitlementKey>k</entitlementKey>")
-		"</block>\n"
-		AU("https://example.com/a3", "moveOn=\"Passed\"", "<url>https://example.com/a3</url>"));
+	const char *xml = DOC(COURSE "<objectives><objective id=\"https://example.com/o1\">" TITLE
+	                          DESC "</objective></objectives>\n"
+	                             "<block id=\"https://example.com/b1\">" TITLE DESC
+	                             "<objectives><objective "
+	                             "idref=\"https://example.com/o1\"/></objectives>\n" AU(
+	                                 "https://example.com/a1", "",
+	                                 "<url>https://example.com/a1.html</url>")
+	                                 AU(
+	                                     "https://example.com/a2",
+	                                     "moveOn=\"CompletedAndPassed\" masteryScore=\"0.85\" "
+	                                     "launchMethod=\"OwnWindow\" "
+	                                     "activityType=\"http://adlnet.gov/expapi/activities/"
+	                                     "lesson\"",
+	                                     "<objectives><objective "
+	                                     "idref=\"https://example.com/o1\"/></objectives>"
+	                                     "<url>\n  https://example.com/a2.html?x=1  \n</url>"
+	                                     "<launchParameters> p=1 "
+	                                     "</launchParameters><entitlementKey>k</"
+	                                     "entitlementKey>") "</block>\n" AU("https://"
+	                                                                        "example.com/a3",
+	                                                                        "moveOn=\"Passed\"",
+	                                                                        "<url>https://"
+	                                                                        "example.com/a3</"
+	                                                                        "url>"));
 	somo_cmi5_course *c = parse(xml);
 	const somo_cmi5_node *root = somo_cmi5_root(c), *b, *a1, *a2;
 
@@ -134,7 +145,7 @@ static void test_model_and_defaults(void **state)
 	assert_string_equal(somo_cmi5_objective_at(c, 0)->id, "https://example.com/o1");
 	assert_int_equal(somo_cmi5_au_at(c, 2)->move_on, SOMO_CMI5_MOVEON_PASSED);
 	assert_string_equal(somo_cmi5_move_on_name(SOMO_CMI5_MOVEON_COMPLETED_OR_PASSED),
-			    "CompletedOrPassed");
+	                    "CompletedOrPassed");
 	assert_string_equal(somo_cmi5_launch_method_name(SOMO_CMI5_LAUNCH_OWN_WINDOW), "OwnWindow");
 	assert_int_equal(a2->line, 6);
 	somo_cmi5_free(c);
@@ -143,10 +154,11 @@ static void test_model_and_defaults(void **state)
 
 static void test_languages(void **state)
 {
-	somo_cmi5_course *c = parse(DOC(
-		"<course id=\"https://example.com/c\"><title><langstring lang=\"en-US\">Geology</langstring>"
-		"<langstring lang=\"de-DE\">Geologie</langstring></title>" DESC "</course>"
-		AU("https://example.com/a", "", "<url>https://example.com/</url>")));
+	somo_cmi5_course *c = parse(
+	    DOC("<course id=\"https://example.com/c\"><title><langstring "
+	        "lang=\"en-US\">Geology</langstring>"
+	        "<langstring lang=\"de-DE\">Geologie</langstring></title>" DESC
+	        "</course>" AU("https://example.com/a", "", "<url>https://example.com/</url>")));
 	const somo_cmi5_text *t = &somo_cmi5_root(c)->title;
 
 	(void)state;
@@ -162,118 +174,135 @@ static void test_vocabularies(void **state)
 {
 	(void)state;
 	expect_error(DOC(COURSE AU("https://example.com/a", "moveOn=\"Complete\"",
-				   "<url>https://example.com/</url>")),
-		     "moveOn 'Complete'");
+	                           "<url>https://example.com/</url>")),
+	             "moveOn 'Complete'");
 	expect_error(DOC(COURSE AU("https://example.com/a", "launchMethod=\"NewWindow\"",
-				   "<url>https://example.com/</url>")),
-		     "launchMethod 'NewWindow'");
+	                           "<url>https://example.com/</url>")),
+	             "launchMethod 'NewWindow'");
 	expect_error(DOC(COURSE AU("https://example.com/a", "masteryScore=\"1.5\"",
-				   "<url>https://example.com/</url>")),
-		     "outside [0, 1]");
+	                           "<url>https://example.com/</url>")),
+	             "outside [0, 1]");
 	expect_error(DOC(COURSE AU("https://example.com/a", "masteryScore=\"-0.1\"",
-				   "<url>https://example.com/</url>")),
-		     "outside [0, 1]");
+	                           "<url>https://example.com/</url>")),
+	             "outside [0, 1]");
 	expect_error(DOC(COURSE AU("https://example.com/a", "masteryScore=\"high\"",
-				   "<url>https://example.com/</url>")),
-		     "not a decimal");
-	expect_valid(DOC(COURSE AU("https://example.com/a", "masteryScore=\"1\" moveOn=\"NotApplicable\"",
-				   "<url>https://example.com/</url>")));
+	                           "<url>https://example.com/</url>")),
+	             "not a decimal");
+	expect_valid(
+	    DOC(COURSE AU("https://example.com/a", "masteryScore=\"1\" moveOn=\"NotApplicable\"",
+	                  "<url>https://example.com/</url>")));
 	expect_valid(DOC(COURSE AU("https://example.com/a", "masteryScore=\"0\"",
-				   "<url>https://example.com/</url>")));
+	                           "<url>https://example.com/</url>")));
 	expect_error(DOC(COURSE AU("https://example.com/a", "activityType=\"lesson\"",
-				   "<url>https://example.com/</url>")),
-		     "activityType of <au> is 'lesson'");
+	                           "<url>https://example.com/</url>")),
+	             "activityType of <au> is 'lesson'");
 }
 
 static void test_schema(void **state)
 {
 	(void)state;
 	/* Order: the LTS 207 case. */
-	expect_error(DOC(COURSE "<au id=\"https://example.com/a\"><url>https://example.com/</url>" TITLE
-				DESC "</au>"),
-		     "<title> is out of order in <au>");
-	expect_error(DOC(COURSE "<au id=\"https://example.com/a\">" TITLE "<url>https://example.com/</url></au>"),
-		     "<au> lacks <description>");
-	expect_error(DOC(COURSE "<au id=\"https://example.com/a\">" TITLE DESC "</au>"), "<au> lacks <url>");
+	expect_error(
+	    DOC(COURSE "<au id=\"https://example.com/a\"><url>https://example.com/</url>" TITLE DESC
+	               "</au>"),
+	    "<title> is out of order in <au>");
+	expect_error(DOC(COURSE "<au id=\"https://example.com/a\">" TITLE
+	                        "<url>https://example.com/</url></au>"),
+	             "<au> lacks <description>");
+	expect_error(DOC(COURSE "<au id=\"https://example.com/a\">" TITLE DESC "</au>"),
+	             "<au> lacks <url>");
 	expect_error(DOC(COURSE "<au>" TITLE DESC "<url>https://example.com/</url></au>"),
-		     "lacks its required id attribute");
+	             "lacks its required id attribute");
 	expect_error(DOC(COURSE), "lacks <au> or <block>");
 	expect_error(DOC(AU("https://example.com/a", "", "<url>https://example.com/</url>")),
-		     "<courseStructure> lacks <course>");
+	             "<courseStructure> lacks <course>");
 	expect_error(DOC(COURSE "<block id=\"https://example.com/b\">" TITLE DESC "</block>"),
-		     "<block> lacks <au> or <block>");
-	expect_error(DOC(COURSE AU("https://example.com/a", "", "<url>https://example.com/</url><bogus/>")),
-		     "unexpected element <bogus>");
-	expect_error(DOC(COURSE AU("https://example.com/a", "",
-				   "<url>https://example.com/</url><url>https://example.com/2</url>")),
-		     "more than one <url>");
-	expect_error(DOC("<course id=\"https://example.com/c\"><title/>" DESC "</course>"
-			 AU("https://example.com/a", "", "<url>https://example.com/</url>")),
-		     "<title> lacks <langstring>");
-	expect_error(DOC(COURSE AU("https://example.com/a", "", "<url>  </url>")), "<url> is empty");
+	             "<block> lacks <au> or <block>");
+	expect_error(
+	    DOC(COURSE AU("https://example.com/a", "", "<url>https://example.com/</url><bogus/>")),
+	    "unexpected element <bogus>");
+	expect_error(
+	    DOC(COURSE AU("https://example.com/a", "",
+	                  "<url>https://example.com/</url><url>https://example.com/2</url>")),
+	    "more than one <url>");
+	expect_error(DOC("<course id=\"https://example.com/c\"><title/>" DESC "</course>" AU(
+	                 "https://example.com/a", "", "<url>https://example.com/</url>")),
+	             "<title> lacks <langstring>");
+	expect_error(DOC(COURSE AU("https://example.com/a", "", "<url>  </url>")),
+	             "<url> is empty");
 	/* Namespaced extensions are allowed (13.1.5), unqualified foreign elements are not. */
-	expect_valid("<courseStructure xmlns=\"" NS "\" xmlns:x=\"urn:x\">" COURSE
-		     AU("https://example.com/a", "x:flag=\"1\"", "<url>https://example.com/</url><x:kw id=\"1\"/>")
-		     "<x:ext/></courseStructure>");
-	expect_error("<c:courseStructure xmlns:c=\"" NS "\"><c:course id=\"https://example.com/c\">"
-		     "<c:title><c:langstring>T</c:langstring></c:title><c:description><c:langstring>D"
-		     "</c:langstring></c:description></c:course><c:au id=\"https://example.com/a\">"
-		     "<c:title><c:langstring>T</c:langstring></c:title><c:description><c:langstring>D"
-		     "</c:langstring></c:description><c:url>https://example.com/</c:url><plain/></c:au>"
-		     "</c:courseStructure>",
-		     "has no namespace of its own");
-	expect_error("<courseStructure>" COURSE AU("https://example.com/a", "", "<url>https://example.com/</url>")
-		     "</courseStructure>",
-		     "not the cmi5 namespace");
+	expect_valid("<courseStructure xmlns=\"" NS "\" xmlns:x=\"urn:x\">" COURSE AU(
+	    "https://example.com/a", "x:flag=\"1\"",
+	    "<url>https://example.com/</url><x:kw id=\"1\"/>") "<x:ext/></courseStructure>");
+	expect_error(
+	    "<c:courseStructure xmlns:c=\"" NS "\"><c:course id=\"https://example.com/c\">"
+	    "<c:title><c:langstring>T</c:langstring></c:title><c:description><c:langstring>D"
+	    "</c:langstring></c:description></c:course><c:au id=\"https://example.com/a\">"
+	    "<c:title><c:langstring>T</c:langstring></c:title><c:description><c:langstring>D"
+	    "</c:langstring></c:description><c:url>https://example.com/</c:url><plain/></c:au>"
+	    "</c:courseStructure>",
+	    "has no namespace of its own");
+	expect_error(
+	    "<courseStructure>" COURSE AU("https://example.com/a", "",
+	                                  "<url>https://example.com/</url>") "</courseStructure>",
+	    "not the cmi5 namespace");
 }
 
 static void test_iris_and_ids(void **state)
 {
 	(void)state;
-	expect_error(DOC("<course id=\"example.com/c\">" TITLE DESC "</course>"
-			 AU("https://example.com/a", "", "<url>https://example.com/</url>")),
-		     "not an absolute IRI");
+	expect_error(DOC("<course id=\"example.com/c\">" TITLE DESC "</course>" AU(
+	                 "https://example.com/a", "", "<url>https://example.com/</url>")),
+	             "not an absolute IRI");
 	expect_error(DOC(COURSE AU("https://example.com/a", "", "<url>https://example.com/</url>")
-			 AU("https://example.com/a", "", "<url>https://example.com/</url>")),
-		     "duplicate id 'https://example.com/a'");
+	                     AU("https://example.com/a", "", "<url>https://example.com/</url>")),
+	             "duplicate id 'https://example.com/a'");
 	/* Ids are unique across kinds too. */
-	expect_error(DOC(COURSE "<block id=\"https://example.com/c\">" TITLE DESC
-			 AU("https://example.com/a", "", "<url>https://example.com/</url>") "</block>"),
-		     "repeats the id of the <course>");
-	expect_error(DOC(COURSE "<objectives><objective id=\"https://example.com/o\">" TITLE DESC
-			 "</objective></objectives>"
-			 AU("https://example.com/a", "",
-			    "<objectives><objective idref=\"https://example.com/p\"/></objectives>"
-			    "<url>https://example.com/</url>")),
-		     "references objective 'https://example.com/p'");
+	expect_error(
+	    DOC(COURSE "<block id=\"https://example.com/c\">" TITLE DESC AU(
+	        "https://example.com/a", "", "<url>https://example.com/</url>") "</block>"),
+	    "repeats the id of the <course>");
+	expect_error(DOC(COURSE
+	                 "<objectives><objective id=\"https://example.com/o\">" TITLE DESC
+	                 "</objective></objectives>" AU(
+	                     "https://example.com/a", "",
+	                     "<objectives><objective idref=\"https://example.com/p\"/></objectives>"
+	                     "<url>https://example.com/</url>")),
+	             "references objective 'https://example.com/p'");
 	expect_error(DOC(COURSE "<objectives><objective id=\"https://example.com/o\">" TITLE
-			 "</objective></objectives>"
-			 AU("https://example.com/a", "", "<url>https://example.com/</url>")),
-		     "<objective> lacks <description>");
+	                        "</objective></objectives>" AU("https://example.com/a", "",
+	                                                       "<url>https://example.com/</url>")),
+	             "<objective> lacks <description>");
 }
 
 static void test_urls(void **state)
 {
 	(void)state;
 	expect_error(DOC(COURSE AU("https://example.com/a", "", "<url>index.html</url>")),
-		     "needs fully qualified URLs");
+	             "needs fully qualified URLs");
 	expect_error(DOC(COURSE AU("https://example.com/a", "", "<url>/index.html</url>")),
-		     "needs fully qualified URLs");
-	expect_error(DOC(COURSE AU("https://example.com/a", "", "<url>http://example.com index.html</url>")),
-		     "not a valid URL");
-	expect_error(DOC(COURSE AU("https://example.com/a", "", "<url>http://example.com/%zz</url>")),
-		     "not a valid URL");
+	             "needs fully qualified URLs");
+	expect_error(
+	    DOC(COURSE AU("https://example.com/a", "", "<url>http://example.com index.html</url>")),
+	    "not a valid URL");
+	expect_error(
+	    DOC(COURSE AU("https://example.com/a", "", "<url>http://example.com/%zz</url>")),
+	    "not a valid URL");
 	expect_error(DOC(COURSE AU("https://example.com/a", "",
-				   "<url>https://example.com/?a=1&amp;registration=2</url>")),
-		     "query parameter 'registration'");
-	expect_error(DOC(COURSE AU("https://example.com/a", "", "<url>https://example.com/?activity%49d=2</url>")),
-		     "query parameter 'activityId'");
-	expect_error(DOC(COURSE AU("https://example.com/a", "", "<url>https://example.com/?fetch</url>")),
-		     "query parameter 'fetch'");
+	                           "<url>https://example.com/?a=1&amp;registration=2</url>")),
+	             "query parameter 'registration'");
+	expect_error(DOC(COURSE AU("https://example.com/a", "",
+	                           "<url>https://example.com/?activity%49d=2</url>")),
+	             "query parameter 'activityId'");
+	expect_error(
+	    DOC(COURSE AU("https://example.com/a", "", "<url>https://example.com/?fetch</url>")),
+	    "query parameter 'fetch'");
 	/* Names are case-sensitive and only the query counts. */
-	expect_valid(DOC(COURSE AU("https://example.com/a", "",
-				   "<url>https://example.com/endpoint?Endpoint=1&amp;actors=2#actor=3</url>")));
-	expect_valid(DOC(COURSE AU("https://example.com/a", "", "<url>myapp://launch/course</url>")));
+	expect_valid(DOC(
+	    COURSE AU("https://example.com/a", "",
+	              "<url>https://example.com/endpoint?Endpoint=1&amp;actors=2#actor=3</url>")));
+	expect_valid(
+	    DOC(COURSE AU("https://example.com/a", "", "<url>myapp://launch/course</url>")));
 }
 
 static void test_hostile(void **state)
@@ -281,10 +310,11 @@ static void test_hostile(void **state)
 	somo_cmi5_course *c = NULL;
 	somo_diag d;
 	const char *bomb = "<?xml version=\"1.0\"?><!DOCTYPE courseStructure [<!ENTITY a \"aaaa\">"
-			   "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><courseStructure xmlns=\"" NS
-			   "\">&b;</courseStructure>";
-	const char *xxe = "<?xml version=\"1.0\"?><!DOCTYPE c [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
-			  "<courseStructure>&x;</courseStructure>";
+	                   "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><courseStructure xmlns=\"" NS
+	                   "\">&b;</courseStructure>";
+	const char *xxe =
+	    "<?xml version=\"1.0\"?><!DOCTYPE c [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+	    "<courseStructure>&x;</courseStructure>";
 	const char *bad = "<courseStructure xmlns=\"" NS "\">\n<course>\n</courseStructure>";
 
 	(void)state;
@@ -298,8 +328,9 @@ static void test_hostile(void **state)
 	assert_int_equal(somo_cmi5_parse_memory(&c, "", 0, NULL, &d), SOMO_EPARSE);
 	assert_int_equal(somo_cmi5_parse_memory(&c, "<manifest/>", 11, NULL, &d), SOMO_EPARSE);
 	assert_non_null(strstr(d.text, "courseStructure"));
-	assert_int_equal(somo_cmi5_parse_memory(&c, "<a/>", (size_t)SOMO_CMI5_MAX_SIZE + 1, NULL, &d),
-			 SOMO_ELIMIT);
+	assert_int_equal(
+	    somo_cmi5_parse_memory(&c, "<a/>", (size_t)SOMO_CMI5_MAX_SIZE + 1, NULL, &d),
+	    SOMO_ELIMIT);
 	assert_int_equal(somo_cmi5_parse_memory(NULL, "<a/>", 4, NULL, &d), SOMO_EINVAL);
 	somo_cmi5_free(NULL);
 	somo_cmi5_report_free(NULL);
@@ -337,14 +368,14 @@ static void test_deep_blocks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_model_and_defaults),
-		cmocka_unit_test(test_languages),
-		cmocka_unit_test(test_vocabularies),
-		cmocka_unit_test(test_schema),
-		cmocka_unit_test(test_iris_and_ids),
-		cmocka_unit_test(test_urls),
-		cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_deep_blocks),
+	    cmocka_unit_test(test_model_and_defaults),
+	    cmocka_unit_test(test_languages),
+	    cmocka_unit_test(test_vocabularies),
+	    cmocka_unit_test(test_schema),
+	    cmocka_unit_test(test_iris_and_ids),
+	    cmocka_unit_test(test_urls),
+	    cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_deep_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,14 +14,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                     \
-			fputc('\n', stderr);                              \
-			failures++;                                       \
-		}                                                         \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 #define NS "http://projecttincan.com/tincan.xsd"
@@ -47,7 +47,7 @@ static int has_message(const char *xml, const char *needle, size_t *errors)
 	if (needle && !found)
 		for (i = 0; i < somo_tincan_report_count(r); i++)
 			fprintf(stderr, "  %d: %s\n", somo_tincan_report_at(r, i)->line,
-				somo_tincan_report_at(r, i)->text);
+			        somo_tincan_report_at(r, i)->text);
 	*errors = somo_tincan_report_errors(r);
 	somo_tincan_report_free(r);
 	somo_tincan_free(tc);
@@ -56,13 +56,16 @@ static int has_message(const char *xml, const char *needle, size_t *errors)
 
 static void rules(void)
 {
-	const char *ok = "<tincan xmlns=\"" NS "\"><activities>\n"
-			 "<activity id=\"http://x.example/a\" type=\"http://adlnet.gov/expapi/activities/course\">"
-			 "<name>A</name><name lang=\"fr\">Un</name><description lang=\"en-US\">d</description>"
-			 "<launch lang=\"en-us\">https://x.example/start.html</launch></activity>\n"
-			 "<activity id=\"http://x.example/a/q1\" type=\"http://adlnet.gov/expapi/activities/cmi.interaction\">"
-			 "<name>Q1</name><interactionType>choice</interactionType></activity>\n"
-			 "</activities></tincan>";
+	const char *ok =
+	    "<tincan xmlns=\"" NS "\"><activities>\n"
+	    "<activity id=\"http://x.example/a\" "
+	    "type=\"http://adlnet.gov/expapi/activities/course\">"
+	    "<name>A</name><name lang=\"fr\">Un</name><description lang=\"en-US\">d</description>"
+	    "<launch lang=\"en-us\">https://x.example/start.html</launch></activity>\n"
+	    "<activity id=\"http://x.example/a/q1\" "
+	    "type=\"http://adlnet.gov/expapi/activities/cmi.interaction\">"
+	    "<name>Q1</name><interactionType>choice</interactionType></activity>\n"
+	    "</activities></tincan>";
 	somo_tincan *tc = NULL;
 	somo_diag d;
 	size_t errors = 0;
@@ -81,42 +84,57 @@ static void rules(void)
 	has_message(ok, NULL, &errors);
 	CHECK(errors == 0, "valid document has %zu errors", errors);
 
-	CHECK(has_message("<tincan xmlns=\"" NS "\"><activities><activity id=\"http://x.example/a\">"
-			  "<name>A</name></activity></activities></tincan>",
-			  "has a <launch>", &errors) && errors,
+	CHECK(has_message("<tincan xmlns=\"" NS
+	                  "\"><activities><activity id=\"http://x.example/a\">"
+	                  "<name>A</name></activity></activities></tincan>",
+	                  "has a <launch>", &errors) &&
+	          errors,
 	      "no launch");
-	CHECK(has_message("<tincan xmlns=\"" NS "\"><activities/></tincan>", "declares no activity", &errors) &&
-		      errors,
+	CHECK(has_message("<tincan xmlns=\"" NS "\"><activities/></tincan>", "declares no activity",
+	                  &errors) &&
+	          errors,
 	      "no activity");
 	CHECK(has_message("<tincan xmlns=\"" NS "\"><activities><activity id=\"course-1\">"
-			  "<launch>https://x.example/</launch></activity></activities></tincan>",
-			  "not an absolute IRI", &errors) && errors,
+	                  "<launch>https://x.example/</launch></activity></activities></tincan>",
+	                  "not an absolute IRI", &errors) &&
+	          errors,
 	      "id not an IRI");
-	CHECK(has_message("<tincan xmlns=\"" NS "\"><activities><activity id=\"http://x.example/a\">"
-			  "<launch>index.html</launch></activity></activities></tincan>",
-			  "relative, but no package", &errors) && errors,
+	CHECK(has_message("<tincan xmlns=\"" NS
+	                  "\"><activities><activity id=\"http://x.example/a\">"
+	                  "<launch>index.html</launch></activity></activities></tincan>",
+	                  "relative, but no package", &errors) &&
+	          errors,
 	      "relative launch without a package");
-	CHECK(has_message("<tincan xmlns=\"" NS "\"><activities><activity id=\"http://x.example/a\">"
-			  "<launch>https://x.example/</launch></activity><activity id=\"http://x.example/a\"/>"
-			  "</activities></tincan>",
-			  "duplicate activity id", &errors) && errors,
+	CHECK(has_message("<tincan xmlns=\"" NS
+	                  "\"><activities><activity id=\"http://x.example/a\">"
+	                  "<launch>https://x.example/</launch></activity><activity "
+	                  "id=\"http://x.example/a\"/>"
+	                  "</activities></tincan>",
+	                  "duplicate activity id", &errors) &&
+	          errors,
 	      "duplicate ids");
-	CHECK(has_message("<tincan xmlns=\"" NS "\"><activities><activity id=\"http://x.example/a\">"
-			  "<launch>a b.html</launch></activity></activities></tincan>",
-			  "contains a space", &errors) && errors,
+	CHECK(has_message("<tincan xmlns=\"" NS
+	                  "\"><activities><activity id=\"http://x.example/a\">"
+	                  "<launch>a b.html</launch></activity></activities></tincan>",
+	                  "contains a space", &errors) &&
+	          errors,
 	      "bad launch URL");
 	{
-		const char *dtd = "<!DOCTYPE tincan [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><tincan>&x;</tincan>";
-		CHECK(somo_tincan_parse_memory(&tc, dtd, strlen(dtd), NULL, &d) == SOMO_EUNSAFE, "DOCTYPE");
-		CHECK(somo_tincan_parse_memory(&tc, "<courseStructure/>", 18, NULL, &d) == SOMO_EPARSE,
+		const char *dtd = "<!DOCTYPE tincan [<!ENTITY x SYSTEM "
+		                  "\"file:///etc/passwd\">]><tincan>&x;</tincan>";
+		CHECK(somo_tincan_parse_memory(&tc, dtd, strlen(dtd), NULL, &d) == SOMO_EUNSAFE,
+		      "DOCTYPE");
+		CHECK(somo_tincan_parse_memory(&tc, "<courseStructure/>", 18, NULL, &d) ==
+		          SOMO_EPARSE,
 		      "wrong root");
-		CHECK(somo_tincan_parse_memory(&tc, "<tincan>", 8, NULL, &d) == SOMO_EPARSE, "malformed");
+		CHECK(somo_tincan_parse_memory(&tc, "<tincan>", 8, NULL, &d) == SOMO_EPARSE,
+		      "malformed");
 		CHECK(tc == NULL, "nothing returned on failure");
 	}
 }
 
 static void check_package(const char *rel, somo_package *pkg, const char *count, const char *href,
-			  const char *id, const char *type)
+                          const char *id, const char *type)
 {
 	somo_tincan *tc = NULL;
 	somo_tincan_report *r = NULL;
@@ -140,7 +158,8 @@ static void check_package(const char *rel, somo_package *pkg, const char *count,
 	if (a) {
 		CHECK(!strcmp(a->launch, href), "%s: launch %s, expected %s", rel, a->launch, href);
 		CHECK(!strcmp(a->id, id), "%s: id %s, expected %s", rel, a->id, id);
-		CHECK(a->type && !strcmp(a->type, type), "%s: type %s", rel, a->type ? a->type : "(none)");
+		CHECK(a->type && !strcmp(a->type, type), "%s: type %s", rel,
+		      a->type ? a->type : "(none)");
 		CHECK(*somo_tincan_text_get(&a->name, "en-US"), "%s: no name", rel);
 	}
 	somo_tincan_report_free(r);
@@ -160,13 +179,14 @@ static int corpus_cases(const char *root)
 	}
 	while (fgets(line, sizeof(line), f)) {
 		char rel[1024], count[32], href[512], id[1024], type[1024], path[4096], xml[4200],
-			zip[4200];
+		    zip[4200];
 		somo_package *pkg = NULL;
 		const char *tmp;
 
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		if (sscanf(line, "%1023s %31s %511s %1023s %1023s", rel, count, href, id, type) != 5) {
+		if (sscanf(line, "%1023s %31s %511s %1023s %1023s", rel, count, href, id, type) !=
+		    5) {
 			CHECK(0, "bad line: %s", line);
 			continue;
 		}
@@ -205,8 +225,9 @@ static int corpus_cases(const char *root)
 				somo_diag d;
 				CHECK(somo_tincan_load(&tc, pkg, &d) == 0, "%s: load", rel);
 				CHECK(somo_tincan_validate(&r, tc, pkg) == SOMO_EINVALID &&
-					      somo_tincan_report_count(r) > 0 &&
-					      strstr(somo_tincan_report_at(r, 0)->text, "which is not in the package"),
+				          somo_tincan_report_count(r) > 0 &&
+				          strstr(somo_tincan_report_at(r, 0)->text,
+				                 "which is not in the package"),
 				      "%s: a missing launch page is an error", rel);
 				somo_tincan_report_free(r);
 				somo_tincan_free(tc);
