@@ -90,14 +90,27 @@ static const char *const names_12[] = {
 	"cmi.core.session_time", "00:01:30", "200",
 };
 
+/* The interaction element names and ids, made once outside the timed loop (both sides). */
+static char el_names[250][3][48], q_ids[250][8];
+
+static void make_names(const char *const *n)
+{
+	for (unsigned k = 0; k < 250; k++) {
+		snprintf(q_ids[k], sizeof q_ids[k], "q%u", k);
+		for (int f = 0; f < 3; f++)
+			snprintf(el_names[k][f], sizeof el_names[k][f], n[4 + f], k);
+	}
+}
+
 /* One run of the workload on a fresh runtime: the seconds taken. */
 static double run_workload(somo_scorm_version v, unsigned iterations)
 {
 	const char *const *n = v == SOMO_SCORM_2004 ? names_2004 : names_12;
 	int range_err = v == SOMO_SCORM_2004 ? 407 : 405;
 	somo_rt *rt = NULL;
-	char el[3][64], page[32], qid[16];
+	char page[32];
 
+	make_names(n);
 	if (somo_rt_new(&rt, v, NULL) < 0) {
 		fprintf(stderr, "bench-runtime: cannot create a runtime\n");
 		exit(1);
@@ -107,16 +120,12 @@ static double run_workload(somo_scorm_version v, unsigned iterations)
 	for (unsigned i = 0; i < iterations; i++) {
 		unsigned k = i % 250;
 		snprintf(page, sizeof page, "page%u", i);
-		snprintf(qid, sizeof qid, "q%u", k);
-		snprintf(el[0], sizeof el[0], n[4], k);
-		snprintf(el[1], sizeof el[1], n[5], k);
-		snprintf(el[2], sizeof el[2], n[6], k);
 		expect(somo_rt_set_value(rt, n[1], page), "true", rt, 0, n[1]);
 		expect(somo_rt_get_value(rt, n[1]), page, rt, 0, n[1]);
 		expect(somo_rt_set_value(rt, n[2], n[3]), "true", rt, 0, n[2]);
-		expect(somo_rt_set_value(rt, el[0], qid), "true", rt, 0, el[0]);
-		expect(somo_rt_set_value(rt, el[1], "choice"), "true", rt, 0, el[1]);
-		expect(somo_rt_set_value(rt, el[2], n[7]), "true", rt, 0, el[2]);
+		expect(somo_rt_set_value(rt, el_names[k][0], q_ids[k]), "true", rt, 0, el_names[k][0]);
+		expect(somo_rt_set_value(rt, el_names[k][1], "choice"), "true", rt, 0, el_names[k][1]);
+		expect(somo_rt_set_value(rt, el_names[k][2], n[7]), "true", rt, 0, el_names[k][2]);
 		const char *count = somo_rt_get_value(rt, n[8]);
 		if (somo_rt_last_error(rt) != 0 || (unsigned)atoi(count) != (i < 250 ? i + 1 : 250))
 			expect(count, "(the count)", rt, 0, n[8]);
