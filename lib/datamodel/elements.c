@@ -167,6 +167,7 @@ static const somo__dm_element table_12[] = {
 	VAL("cmi.interactions.n.type", W, SOMO__T_VOCAB, 0, SOMO__C_INT, 2, 0, 0, 0, v12_itype, NULL),
 	VAL("cmi.interactions.n.weighting", W, SOMO__T_12_DEC, 0, SOMO__C_INT, 3, 0, 0, 0, NULL, NULL),
 	VAL("cmi.launch_data", R, SOMO__T_12_STR, 0, 0, S12_LAUNCH_DATA, 0, 0, 4096, NULL, ""),
+	VAL("cmi.suspend_data", RW, SOMO__T_12_STR, 0, 0, S12_SUSPEND_DATA, 0, 0, 4096, NULL, ""),
 	CH("cmi.objectives._children", "id,score,status"),
 	CNT("cmi.objectives._count", SOMO__C_OBJ),
 	VAL("cmi.objectives.n.id", RW, SOMO__T_12_ID, 0, SOMO__C_OBJ, 0, 0, 0, 255, NULL, ""),
