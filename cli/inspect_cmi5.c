@@ -11,20 +11,24 @@
 #include "somo/cmi5.h"
 #include "somo/package.h"
 
-static int load(somo_cmi5_course **c, somo_package *pkg, const char *path, const char **file)
+/*
+ * Load the course; a failure is printed as a file:line message (on stdout for
+ * validate, like its other messages; on stderr for inspect). Returns 0, or the
+ * exit status: 1 when cmi5.xml is there but malformed or refused, 2 when it
+ * cannot be read at all.
+ */
+static int load(somo_cmi5_course **c, somo_package *pkg, const char *path, const char **file,
+                FILE *to)
 {
 	somo_diag d;
 	int rc = pkg ? somo_cmi5_load(c, pkg, &d) : somo_cmi5_parse_file(c, path, &d);
 
 	*file = pkg ? "cmi5.xml" : path;
-	if (rc < 0) {
-		if (d.line > 0)
-			fprintf(stderr, "%s:%d: %s\n", *file, d.line, d.text);
-		else
-			fprintf(stderr, "%s: %s\n", *file,
-			        d.text[0] ? d.text : somo_error_last()->message);
-	}
-	return rc;
+	if (rc >= 0)
+		return 0;
+	fprintf(to, "%s:%d: error: %s\n", *file, d.line,
+	        d.text[0] ? d.text : somo_error_last()->message);
+	return rc == SOMO_EPARSE || rc == SOMO_EUNSAFE || rc == SOMO_ELIMIT ? 1 : 2;
 }
 
 static json_t *text_map(const somo_cmi5_text *t)
@@ -170,8 +174,7 @@ static void print_messages(const somo_cmi5_report *r, const char *file)
 
 	for (i = 0; i < somo_cmi5_report_count(r); i++) {
 		const somo_cmi5_message *m = somo_cmi5_report_at(r, i);
-		printf("%s:%d: %s%s\n", file, m->line,
-		       m->severity == SOMO_CMI5_WARNING ? "warning: " : "", m->text);
+		printf("%s:%d: %s: %s\n", file, m->line, severity(m->severity), m->text);
 	}
 }
 
@@ -184,8 +187,8 @@ static int inspect(somo_package *pkg, const char *path, int json)
 	size_t i;
 	int rc;
 
-	if (load(&c, pkg, path, &file) < 0)
-		return 2;
+	if ((rc = load(&c, pkg, path, &file, stderr)) != 0)
+		return rc;
 	if (somo_cmi5_validate(&r, c, pkg) == SOMO_ENOMEM) {
 		somo_cmi5_free(c);
 		fprintf(stderr, "%s: out of memory\n", file);
@@ -228,8 +231,10 @@ static int validate(somo_package *pkg, const char *path, int strict)
 	size_t errors, warnings;
 	int rc;
 
-	if (load(&c, pkg, path, &file) < 0)
-		return 2;
+	if ((rc = load(&c, pkg, path, &file, stdout)) != 0) {
+		fprintf(stderr, "%s: invalid\n", file);
+		return rc;
+	}
 	if ((rc = somo_cmi5_validate(&r, c, pkg)) < 0 && rc != SOMO_EINVALID) {
 		fprintf(stderr, "%s: %s\n", file, somo_error_last()->message);
 		somo_cmi5_free(c);
@@ -242,10 +247,10 @@ static int validate(somo_package *pkg, const char *path, int strict)
 		rc = 1;
 	else
 		rc = 0;
-	printf("%s: %s cmi5 course structure (%zu AU%s, %zu error%s, %zu warning%s)\n", file,
-	       rc ? "invalid" : "valid", somo_cmi5_au_count(c),
-	       somo_cmi5_au_count(c) == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
-	       warnings == 1 ? "" : "s");
+	fprintf(stderr, "%s: %s cmi5 course structure (%zu AU%s, %zu error%s, %zu warning%s)\n",
+	        file, rc ? "invalid" : "valid", somo_cmi5_au_count(c),
+	        somo_cmi5_au_count(c) == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
+	        warnings == 1 ? "" : "s");
 	somo_cmi5_report_free(r);
 	somo_cmi5_free(c);
 	return rc;

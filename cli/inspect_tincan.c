@@ -8,19 +8,17 @@
 #include "somo/package.h"
 #include "somo/tincan.h"
 
-static int load(somo_tincan **tc, somo_package *pkg)
+/* Load tincan.xml; as for cmi5, 1 when it is malformed or refused, 2 when unreadable. */
+static int load(somo_tincan **tc, somo_package *pkg, FILE *to)
 {
 	somo_diag d;
 	int rc = somo_tincan_load(tc, pkg, &d);
 
-	if (rc < 0) {
-		if (d.line > 0)
-			fprintf(stderr, "tincan.xml:%d: %s\n", d.line, d.text);
-		else
-			fprintf(stderr, "tincan.xml: %s\n",
-			        d.text[0] ? d.text : somo_error_last()->message);
-	}
-	return rc;
+	if (rc >= 0)
+		return 0;
+	fprintf(to, "tincan.xml:%d: error: %s\n", d.line,
+	        d.text[0] ? d.text : somo_error_last()->message);
+	return rc == SOMO_EPARSE || rc == SOMO_EUNSAFE || rc == SOMO_ELIMIT ? 1 : 2;
 }
 
 static json_t *text_map(const somo_tincan_text *t)
@@ -40,8 +38,8 @@ static void print_messages(const somo_tincan_report *r)
 
 	for (i = 0; i < somo_tincan_report_count(r); i++) {
 		const somo_tincan_message *m = somo_tincan_report_at(r, i);
-		printf("tincan.xml:%d: %s%s\n", m->line,
-		       m->severity == SOMO_TINCAN_WARNING ? "warning: " : "", m->text);
+		printf("tincan.xml:%d: %s: %s\n", m->line,
+		       m->severity == SOMO_TINCAN_ERROR ? "error" : "warning", m->text);
 	}
 }
 
@@ -97,8 +95,8 @@ int somo_cli_inspect_tincan(struct somo_package *pkg, int json)
 	size_t i;
 	int rc = 0;
 
-	if (load(&tc, pkg) < 0)
-		return 2;
+	if ((rc = load(&tc, pkg, stderr)) != 0)
+		return rc;
 	if (somo_tincan_validate(&r, tc, pkg) == SOMO_ENOMEM) {
 		somo_tincan_free(tc);
 		fprintf(stderr, "tincan.xml: out of memory\n");
@@ -140,8 +138,10 @@ int somo_cli_validate_tincan(struct somo_package *pkg, int strict)
 	size_t errors, warnings;
 	int rc;
 
-	if (load(&tc, pkg) < 0)
-		return 2;
+	if ((rc = load(&tc, pkg, stdout)) != 0) {
+		fprintf(stderr, "tincan.xml: invalid\n");
+		return rc;
+	}
 	if ((rc = somo_tincan_validate(&r, tc, pkg)) < 0 && rc != SOMO_EINVALID) {
 		fprintf(stderr, "tincan.xml: %s\n", somo_error_last()->message);
 		somo_tincan_free(tc);
@@ -151,10 +151,11 @@ int somo_cli_validate_tincan(struct somo_package *pkg, int strict)
 	errors = somo_tincan_report_errors(r);
 	warnings = somo_tincan_report_count(r) - errors;
 	rc = errors || (strict && warnings) ? 1 : 0;
-	printf("tincan.xml: %s Tin Can package (%zu activit%s, %zu error%s, %zu warning%s)\n",
-	       rc ? "invalid" : "valid", somo_tincan_activity_count(tc),
-	       somo_tincan_activity_count(tc) == 1 ? "y" : "ies", errors, errors == 1 ? "" : "s",
-	       warnings, warnings == 1 ? "" : "s");
+	fprintf(stderr,
+	        "tincan.xml: %s Tin Can package (%zu activit%s, %zu error%s, %zu warning%s)\n",
+	        rc ? "invalid" : "valid", somo_tincan_activity_count(tc),
+	        somo_tincan_activity_count(tc) == 1 ? "y" : "ies", errors, errors == 1 ? "" : "s",
+	        warnings, warnings == 1 ? "" : "s");
 	somo_tincan_report_free(r);
 	somo_tincan_free(tc);
 	return rc;

@@ -144,10 +144,11 @@ static void cmi5_standalone(const char *root)
 	snprintf(p, sizeof(p),
 	         "%s/cmi5/catapult/lts-test-packages-src/207-1-invalid-courseStructure.xml", root);
 	CHECK(capture(validate_cmi5_file, &c) == 1, "invalid course exits 1");
-	CHECK(
-	    strstr(out, "207-1-invalid-courseStructure.xml:29: <title> is out of order in <au>") !=
-	        NULL,
-	    "file:line message:\n%s", out);
+	CHECK(strstr(
+	          out,
+	          "207-1-invalid-courseStructure.xml:29: error: <title> is out of order in <au>") !=
+	          NULL,
+	      "file:line message:\n%s", out);
 	snprintf(p, sizeof(p), "%s/cmi5/catapult/lts-test-packages-src/101-one-thousand-aus.xml",
 	         root);
 	CHECK(capture(validate_cmi5_file, &c) == 0, "valid standalone course exits 0");
@@ -160,7 +161,9 @@ static void cmi5_standalone(const char *root)
 	CHECK(capture(validate_cmi5_file, &c) == 2, "unreadable exits 2");
 	snprintf(p, sizeof(p), "%s/cmi5/catapult/lts-test-packages-src/208-1-invalid-package.md",
 	         root);
-	CHECK(capture(validate_cmi5_file, &c) == 2, "not XML exits 2");
+	CHECK(capture(validate_cmi5_file, &c) == 1, "malformed XML exits 1");
+	CHECK(strstr(out, "208-1-invalid-package.md:1: error: malformed XML") != NULL,
+	      "malformed:\n%s", out);
 }
 
 static void cmi5_no_xml(const char *root)
