@@ -4,8 +4,11 @@
 #           schemas (from the test corpus; exit 77 = skipped when absent)
 #   files   every file of the folder is listed in a resource, every listed file
 #           exists, and no page loads anything from outside the package
+#   rte     every SCO, played in headless Chromium against an independent
+#           SCORM 2004 API, makes only calls that succeed and reports what it
+#           should (exit 77 = skipped without Chromium or scorm-again)
 set -euo pipefail
-what=${1:?usage: check_sample_course.sh schema|files SOURCE_DIR [WORK_DIR]}
+what=${1:?usage: check_sample_course.sh schema|files|rte SOURCE_DIR [WORK_DIR]}
 src=${2:?source dir}
 work=${3:-${TMPDIR:-/tmp}/somo-sample-course-check}
 course=$src/examples/courses/customs-clearance-basics
@@ -78,6 +81,51 @@ files)
 	done < <(cd "$course" && grep -roE "(src|href)=\"[^\"]*\"" --include='*.html' . |
 		sed -E 's/^([^:]*):(src|href)="([^"]*)"$/\1:\3/')
 	((status == 0)) && echo "$(wc -l <<<"$listed") files listed, all present, nothing external"
+	exit $status
+	;;
+rte)
+	# Each SCO played by headless Chromium against scorm-again's SCORM 2004
+	# API, an implementation independent of Somo's: every call must succeed.
+	api=$src/tools/node_modules/scorm-again/dist/scorm2004.js
+	browser=$(command -v chromium || command -v chromium-browser || true)
+	if [[ -z $browser || ! -f $api ]]; then
+		echo "SKIPPED: needs chromium and scorm-again (scripts/deps.sh installs both)"
+		exit 77
+	fi
+	mkdir -p "$work"
+	status=0
+	play() { # SCO DRIVER
+		timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+			--no-first-run --user-data-dir="$work/profile" --allow-file-access-from-files \
+			--enable-logging=stderr --v=0 --virtual-time-budget=5000 --dump-dom \
+			"file://$src/tests/install/sample_course_rte.html?api=file://$api&sco=file://$course/$1&drive=$2" \
+			2>"$work/$2.log" | python3 "$src/tests/install/check_sample_course_rte.py" "$2" "$1" || status=1
+		# JavaScript errors of the SCO's own frame reach only the console.
+		if grep -h "CONSOLE" "$work/$2.log" | grep -i "uncaught"; then
+			echo "$2 ($1): JavaScript errors above"
+			status=1
+		fi
+	}
+	# Without any LMS each page must still work, and say so.
+	for sco in intro valuation quiz; do
+		dom=$(timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+			--no-first-run --user-data-dir="$work/profile" --enable-logging=stderr --v=0 \
+			--virtual-time-budget=3000 --dump-dom "file://$course/$sco/index.html" 2>"$work/no-api-$sco.log")
+		if grep -h "CONSOLE" "$work/no-api-$sco.log" | grep -i "uncaught"; then
+			echo "no LMS ($sco/index.html): JavaScript errors above"
+			status=1
+		elif ! grep -q "No learning management system was found" <<<"$dom"; then
+			echo "no LMS ($sco/index.html): FAILED, the page does not say that progress is not recorded"
+			status=1
+		else
+			echo "no LMS ($sco/index.html): ok"
+		fi
+	done
+	play intro/index.html lesson
+	play valuation/index.html lesson
+	play intro/index.html leave
+	play quiz/index.html quiz-pass
+	play quiz/index.html quiz-fail
 	exit $status
 	;;
 *)
