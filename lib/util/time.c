@@ -2,6 +2,7 @@
  * ISO 8601 date-times as SCORM 2004 and xAPI write them: parsing, the
  * instant they denote, and the xAPI form Somo writes.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -67,23 +68,23 @@ static int days_in_month(int y, int m)
 /* The fraction of a second after '.', at most max digits (0: any number). */
 static bool take_fraction(cursor *c, int max, somo__time *t)
 {
-	int n = 0;
+	size_t n = 0;
 	int32_t nanos = 0;
 
 	while (is_digit(c->p[n])) {
 		if (n < 9)
 			nanos = nanos * 10 + (c->p[n] - '0');
 		n++;
-		if (max && n > max)
+		if (max && n > (size_t)max)
 			return fail(c, "too many fraction digits in the seconds");
 	}
 	if (n == 0)
 		return fail(c, "digits expected after '.'");
-	for (int i = n; i < 9; i++)
+	for (size_t i = n; i < 9; i++)
 		nanos *= 10;
 	c->p += n;
 	t->nanos = nanos;
-	t->fraction_digits = n;
+	t->fraction_digits = n > INT_MAX ? INT_MAX : (int)n; /* saturates */
 	return true;
 }
 
