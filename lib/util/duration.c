@@ -32,17 +32,12 @@ static int64_t sat_mul(int64_t a, int64_t b)
 	return b != 0 && a > INT64_MAX / b ? INT64_MAX : a * b;
 }
 
-/*
- * One designated component: digits [ '.' digits ] letter. The integer part
- * saturates; the fraction is taken exactly (floor) to the hundredth, however
- * many digits it has: Horner's rule from the last digit keeps every step an
- * exact floor.
- */
 typedef struct {
 	const char *p;
 	const char *why;
 } cursor;
 
+/* One designated component: digits [ '.' digits ] letter. */
 typedef struct {
 	const char *start; /* first digit */
 	size_t int_len;    /* digits before the point */
@@ -86,6 +81,12 @@ static bool take_component(cursor *c, component *out)
 	return true;
 }
 
+/*
+ * The component's length in hundredths: the integer part saturates; the
+ * fraction is taken exactly (floor) to the hundredth however many digits it
+ * has, since Horner's rule from the last digit keeps every step an exact
+ * floor: floor((d + floor(x)) / 10) == floor((d + x) / 10).
+ */
 static int64_t component_centis(const component *k, int64_t unit)
 {
 	int64_t whole = 0, part = 0;
