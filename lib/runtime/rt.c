@@ -913,6 +913,8 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 			*reason = R_SPM;
 			return is12 ? 405 : 407;
 		}
+		if (is12)
+			report_lenient(rt, name, value, "a value longer than its SCORM 1.2 CMIString type stored");
 		break;
 	case SOMO__V_LENIENT:
 		report_lenient(rt, name, value, why);

@@ -10,7 +10,7 @@
  *   @new 2004|1.2 [lenient]   a new runtime (every script starts with one)
  *   @lms ELEMENT "VALUE"      an LMS-supplied value (before Initialize)
  *   @lms-fails ELEMENT "VALUE" the LMS value must be refused
- *   @data ID r|w|rw|-         declare an adl.data store (before the first call)
+ *   @data ID r|w|rw|-         declare an adl.data store (remakes the runtime: first)
  *   @next                     persist to JSON and restore as the next session
  *   @roundtrip                JSON out, in, out again: both must be identical
  *   @commit-fails             the host's commit callback fails from now on
