@@ -315,8 +315,33 @@ static void bad_launch(somo__cx_msgs *l, const somo_tincan_activity *a, const ch
 	             "the launch '%s' of activity '%s' is not usable: %s", a->launch, a->id, why);
 }
 
+/* What an LMS appends to a Tin Can launch URL (Rustici's launch guide). */
+static const char *const launch_params[] = {"endpoint", "auth", "actor", "registration",
+                                            "activity_id"};
+
+typedef struct {
+	somo__cx_msgs *l;
+	const somo_tincan_activity *a;
+} qctx;
+
+static int on_query_name(const char *name, void *payload)
+{
+	qctx *q = payload;
+	size_t i;
+
+	for (i = 0; i < SOMO__ARRAY_SIZE(launch_params); i++)
+		if (!strcmp(name, launch_params[i]))
+			somo__cx_add(q->l, SOMO__CX_WARNING, q->a->line,
+			             "the launch '%s' of activity '%s' already has the query "
+			             "parameter '%s', which the LMS sets at launch",
+			             q->a->launch, q->a->id, name);
+	return 0;
+}
+
 static void check_launch(somo__cx_msgs *l, const somo_tincan_activity *a, somo_package *pkg)
 {
+	qctx q = {l, a};
+
 	const char *why;
 	char *member = NULL;
 	somo_package_entry e;
@@ -327,6 +352,7 @@ static void check_launch(somo__cx_msgs *l, const somo_tincan_activity *a, somo_p
 		bad_launch(l, a, why);
 		return;
 	}
+	somo__cx_url_query_names(a->launch, on_query_name, &q);
 	if (somo__cx_url_absolute(a->launch))
 		return;
 	if (!pkg) {

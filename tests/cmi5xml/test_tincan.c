@@ -119,6 +119,12 @@ static void rules(void)
 	                  "contains a space", &errors) &&
 	          errors,
 	      "bad launch URL");
+	CHECK(has_message(
+	          "<tincan xmlns=\"" NS "\"><activities><activity id=\"http://x.example/a\">"
+	          "<launch>https://x.example/?auth=x</launch></activity></activities></tincan>",
+	          "query parameter 'auth'", &errors) &&
+	          errors == 0,
+	      "launch parameter in the href is a warning");
 	{
 		const char *dtd = "<!DOCTYPE tincan [<!ENTITY x SYSTEM "
 		                  "\"file:///etc/passwd\">]><tincan>&x;</tincan>";
