@@ -309,30 +309,36 @@ bool somo__mf_parse_bool(somo__mf_ctx *c, const xmlNode *n, const char *name, co
 	return false;
 }
 
-/* xs:decimal without the C library's locale: [+-]digits[.digits] */
+/* xs:decimal without the C library's locale: [+-]digits[.digits], the
+ * digits taken as one integer and scaled once so "0.75" is exactly 0.75 */
 bool somo__mf_parse_decimal(const char *s, double *out)
 {
-	double v = 0, scale = 1;
+	double mant = 0, scale = 1;
 	bool neg = false, digits = false;
+	int frac = 0;
 
 	if (!s)
 		return false;
 	if (*s == '+' || *s == '-')
 		neg = *s++ == '-';
 	for (; *s >= '0' && *s <= '9'; s++) {
-		v = v * 10 + (*s - '0');
+		mant = mant * 10 + (*s - '0');
 		digits = true;
 	}
 	if (*s == '.') {
 		for (s++; *s >= '0' && *s <= '9'; s++) {
-			scale /= 10;
-			v += (*s - '0') * scale;
+			if (frac < 300) {
+				mant = mant * 10 + (*s - '0');
+				frac++;
+			}
 			digits = true;
 		}
 	}
 	if (*s || !digits)
 		return false;
-	*out = neg ? -v : v;
+	while (frac-- > 0)
+		scale *= 10;
+	*out = (neg ? -mant : mant) / scale;
 	return true;
 }
 

@@ -122,7 +122,7 @@ static const char *id_attr(parser *p, const xmlNode *n)
 
 /* ---- resources ---- */
 
-static void parse_resource(parser *p, frame *f, const xmlNode *n)
+static void parse_resource(parser *p, frame *f, const char *base, const xmlNode *n)
 {
 	somo__mf_ctx *c = &p->c;
 	somo_manifest_resource *res = anew(p, sizeof(*res));
@@ -151,7 +151,7 @@ static void parse_resource(parser *p, frame *f, const xmlNode *n)
 	}
 	res->is_sco = res->scorm_type && !strcmp(res->scorm_type, "sco");
 	res->href = somo__mf_attr(c, n, SOMO__NSK_NONE, "href", false);
-	res->base = join_base(p, f->base, xml_base(p, n));
+	res->base = join_base(p, base, xml_base(p, n));
 	if (res->href && *res->href)
 		res->launch = somo__mf_join_base(c, res->base, res->href);
 	res->metadata = &somo__mf_no_metadata;
@@ -688,6 +688,8 @@ static void on_element(parser *p, bool *advanced)
 			if (it->identifierref && !*it->identifierref)
 				it->identifierref = NULL;
 			it->isvisible = true;
+			it->completion_threshold.min_progress_measure = 1.0;
+			it->completion_threshold.progress_weight = 1.0;
 			somo__mf_parse_bool(c, node, "isvisible",
 					    somo__mf_attr(c, node, SOMO__NSK_NONE, "isvisible", true),
 					    &it->isvisible);
@@ -728,7 +730,7 @@ static void on_element(parser *p, bool *advanced)
 			xmlNodePtr n = expand(p);
 
 			if (n)
-				parse_resource(p, &p->st[p->nst - 2], n);
+				parse_resource(p, &p->st[p->nst - 2], f->base, n);
 		}
 		skip_subtree(p, advanced);
 		return;
