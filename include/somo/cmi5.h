@@ -7,7 +7,8 @@
  * threads. Its nodes are public read-only structs: the course itself, its
  * blocks (nested to any depth) and its assignable units (AUs), in document
  * order. Every string is UTF-8, trimmed of leading and trailing whitespace as
- * section 13.1 requires, and owned by the course.
+ * section 13.1 requires, and owned by the course. The structs are only ever
+ * read by the caller, and new fields are only appended.
  */
 #ifndef SOMO_CMI5_H
 #define SOMO_CMI5_H

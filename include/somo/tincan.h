@@ -8,8 +8,8 @@
  * The first activity with a <launch> is the one an LMS launches.
  *
  * A parsed package is immutable and may be shared between threads; its
- * activities are public read-only structs owned by it. Strings are UTF-8 and
- * trimmed.
+ * activities are public read-only structs owned by it (new fields are only
+ * appended). Strings are UTF-8 and trimmed.
  */
 #ifndef SOMO_TINCAN_H
 #define SOMO_TINCAN_H
