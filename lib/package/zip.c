@@ -219,7 +219,7 @@ static int check_member(somo_package *pkg, zip_uint64_t i, uint64_t archive_size
 		                 "member '%s': the package expands to more than %llu bytes (limit)",
 		                 q, (unsigned long long)o->max_total_size);
 	else if (st.size >= o->ratio_min_size &&
-	         (st.comp_size == 0 || st.size / st.comp_size >= o->max_ratio))
+	         (st.comp_size == 0 || st.size / st.comp_size > o->max_ratio))
 		rc = somo__error(SOMO_ELIMIT,
 		                 "member '%s': compression ratio %llu:1 (limit %u:1) says zip bomb",
 		                 q,
