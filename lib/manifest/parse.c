@@ -1004,7 +1004,10 @@ int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t siz
 
 		advanced = false;
 		if (type == XML_READER_TYPE_DOCUMENT_TYPE || (type == XML_READER_TYPE_ELEMENT && !p.nst)) {
-			if (dtd_declares_entities(xmlTextReaderCurrentDoc(p.r))) {
+			/* not xmlTextReaderCurrentDoc(): it would keep the whole tree alive */
+			xmlNodePtr cur = xmlTextReaderCurrentNode(p.r);
+
+			if (cur && dtd_declares_entities(cur->doc)) {
 				fail(&p, SOMO_EUNSAFE, xmlTextReaderGetParserLineNumber(p.r),
 				     "the document type declares entities; refused");
 				break;
