@@ -125,8 +125,10 @@ typedef struct {
  *
  * @param problems NULL when only the verdict is wanted (validation then
  *                 stops at the first problem); otherwise receives every
- *                 problem found (an empty list when valid), the caller's to
- *                 free with somo_xapi_problems_free().
+ *                 problem found, in the order of the statement's own
+ *                 properties (an empty list when valid; at most
+ *                 opts->max_problems), the caller's to free with
+ *                 somo_xapi_problems_free().
  * @return 0 valid; SOMO_EINVALID invalid; SOMO_EINVAL, SOMO_ENOMEM.
  */
 SOMO_API int somo_xapi_statement_validate(const somo_xapi_statement *st,

@@ -38,8 +38,18 @@ int somo__xapi_parse_json(json_t **out, const char *text, size_t len,
 static int real_precision(double d)
 {
 	char buf[40];
+	double m;
 	int p;
 
+	/* Fast path, exact: when d is the double nearest to m / 10^6 for an
+	 * integer m of at most 15 digits (IEEE division is correctly rounded,
+	 * so the test below is exact), m / 10^6 is what %.15g prints and it
+	 * reads back as d. Scores and most measures take this path. */
+	if (d > -1e9 && d < 1e9) {
+		m = (double)(long long)(d * 1e6 + (d < 0 ? -0.5 : 0.5));
+		if (m / 1e6 == d)
+			return DBL_DIG;
+	}
 	for (p = DBL_DIG; p < 17; p++) {
 		snprintf(buf, sizeof(buf), "%.*g", p, d);
 		if (strtod(buf, NULL) == d)
@@ -51,15 +61,18 @@ static int real_precision(double d)
 int somo__xapi_real_precision(const json_t *v)
 {
 	int best = DBL_DIG, p;
-	const char *key;
 	json_t *item;
-	size_t i;
+	void *it;
+	size_t i, n;
 
+	/* The iterator calls, not json_object_foreach: half the calls per
+	 * member, and this walk runs on every serialisation. */
 	switch (json_typeof(v)) {
 	case JSON_REAL:
 		return real_precision(json_real_value(v));
 	case JSON_OBJECT:
-		json_object_foreach((json_t *)v, key, item) {
+		for (it = json_object_iter((json_t *)v); it; it = json_object_iter_next((json_t *)v, it)) {
+			item = json_object_iter_value(it);
 			if (json_is_real(item) || json_is_object(item) || json_is_array(item)) {
 				p = somo__xapi_real_precision(item);
 				if (p > best)
@@ -68,7 +81,8 @@ int somo__xapi_real_precision(const json_t *v)
 		}
 		return best;
 	case JSON_ARRAY:
-		json_array_foreach(v, i, item) {
+		for (i = 0, n = json_array_size(v); i < n; i++) {
+			item = json_array_get(v, i);
 			if (json_is_real(item) || json_is_object(item) || json_is_array(item)) {
 				p = somo__xapi_real_precision(item);
 				if (p > best)
@@ -81,22 +95,31 @@ int somo__xapi_real_precision(const json_t *v)
 	}
 }
 
-static int dump_to_buf(const char *data, size_t size, void *payload)
-{
-	return somo__buf_put(payload, data, size) < 0 ? -1 : 0;
-}
-
 int somo__xapi_dump(const json_t *v, unsigned flags, somo__buf *buf)
 {
 	size_t jflags = JSON_REAL_PRECISION(somo__xapi_real_precision(v));
+	size_t room, need;
 
 	jflags |= (flags & SOMO_XAPI_JSON_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT;
 	if (flags & SOMO_XAPI_JSON_SORT_KEYS)
 		jflags |= JSON_SORT_KEYS;
-	if (json_dump_callback(v, dump_to_buf, buf, jflags) != 0)
+	/* json_dumpb writes into the buffer's free room directly; when the text
+	 * does not fit it says how much it needs and is run again. */
+	if (somo__buf_grow(buf, 256) < 0)
 		return somo__error_oom();
-	if (buf->ptr == NULL && somo__buf_grow(buf, 0) < 0)
-		return somo__error_oom();
+	room = buf->cap - buf->len - 1;
+	need = json_dumpb(v, buf->ptr + buf->len, room, jflags);
+	if (need == 0)
+		return somo__error(SOMO_EINVAL, "only objects and arrays are serialised");
+	if (need > room) {
+		if (somo__buf_grow(buf, need) < 0)
+			return somo__error_oom();
+		room = buf->cap - buf->len - 1;
+		if (json_dumpb(v, buf->ptr + buf->len, room, jflags) != need)
+			return somo__error(SOMO_ERROR, "serialisation changed size");
+	}
+	buf->len += need;
+	buf->ptr[buf->len] = '\0';
 	return 0;
 }
 

@@ -13,8 +13,16 @@
 #include "util/time.h"
 #include "xapi/xapi_internal.h"
 
-#define PATH_MAX_LEN 512
+
+#define MAX_DEPTH 32
 #define DEFAULT_MAX_PROBLEMS 256
+
+/* One step of the path to the value being checked: a key, or an index
+ * when key is NULL. The path is only written out when a problem is found. */
+typedef struct {
+	const char *key;
+	size_t index;
+} frame;
 
 typedef struct {
 	somo_xapi_version ver;
@@ -23,9 +31,20 @@ typedef struct {
 	size_t found;
 	bool stop;
 	int err;
-	size_t plen;
-	char path[PATH_MAX_LEN];
+	const char *prefix; /* "$" or "$[3]" */
+	int depth;
+	frame frames[MAX_DEPTH];
 } vctx;
+
+typedef void (*check_fn)(vctx *c, const json_t *v);
+
+/* A property of an object kind and the check of its value (NULL: any value). */
+typedef struct {
+	const char *key;
+	check_fn check;
+} field;
+
+#define MAX_FIELDS 16
 
 /* ---- paths and problems ---- */
 
@@ -39,65 +58,64 @@ static bool plain_key(const char *k)
 	return true;
 }
 
-/* Append text to the path; a path too long for the buffer is cut with "...". */
-static void path_append(vctx *c, const char *s, size_t n)
+static void push_key(vctx *c, const char *key)
 {
-	if (c->plen + n + 4 >= PATH_MAX_LEN) {
-		if (c->plen + 4 < PATH_MAX_LEN) {
-			memcpy(c->path + c->plen, "...", 4);
-			c->plen += 3;
+	if (c->depth < MAX_DEPTH)
+		c->frames[c->depth] = (frame){key, 0};
+	c->depth++;
+}
+
+static void push_index(vctx *c, size_t i)
+{
+	if (c->depth < MAX_DEPTH)
+		c->frames[c->depth] = (frame){NULL, i};
+	c->depth++;
+}
+
+static void pop(vctx *c)
+{
+	c->depth--;
+}
+
+/* $.actor.mbox, $.context.contextActivities.parent[0], $.result.extensions["http://x/y"] */
+static int render_path(const vctx *c, somo__buf *b)
+{
+	int i, n = c->depth < MAX_DEPTH ? c->depth : MAX_DEPTH;
+	int rc = somo__buf_puts(b, c->prefix);
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		const char *k = c->frames[i].key;
+		if (k == NULL) {
+			rc = somo__buf_printf(b, "[%zu]", c->frames[i].index);
+		} else if (plain_key(k)) {
+			rc = somo__buf_putc(b, '.');
+			if (rc == 0)
+				rc = somo__buf_puts(b, k);
+		} else {
+			rc = somo__buf_puts(b, "[\"");
+			for (; rc == 0 && *k; k++) {
+				if (*k == '"' || *k == '\\')
+					rc = somo__buf_putc(b, '\\');
+				if (rc == 0)
+					rc = somo__buf_putc(b, *k);
+			}
+			if (rc == 0)
+				rc = somo__buf_puts(b, "\"]");
 		}
-		return;
-	}
-	memcpy(c->path + c->plen, s, n);
-	c->plen += n;
-	c->path[c->plen] = '\0';
-}
-
-static size_t push_key(vctx *c, const char *key)
-{
-	size_t mark = c->plen;
-
-	if (plain_key(key)) {
-		path_append(c, ".", 1);
-		path_append(c, key, strlen(key));
-	} else {
-		/* ["http://example.com/ext"], quotes and backslashes escaped */
-		char tmp[PATH_MAX_LEN];
-		size_t n = 0;
-		tmp[n++] = '[';
-		tmp[n++] = '"';
-		for (; *key && n < sizeof(tmp) - 4; key++) {
-			if (*key == '"' || *key == '\\')
-				tmp[n++] = '\\';
-			tmp[n++] = *key;
+		if (rc == 0 && b->len > 1024) {
+			rc = somo__buf_puts(b, "...");
+			break;
 		}
-		tmp[n++] = '"';
-		tmp[n++] = ']';
-		path_append(c, tmp, n);
 	}
-	return mark;
-}
-
-static size_t push_index(vctx *c, size_t i)
-{
-	size_t mark = c->plen;
-	char tmp[32];
-	int n = snprintf(tmp, sizeof(tmp), "[%zu]", i);
-
-	path_append(c, tmp, (size_t)n);
-	return mark;
-}
-
-static void pop(vctx *c, size_t mark)
-{
-	c->plen = mark;
-	c->path[mark] = '\0';
+	if (rc == 0 && c->depth > MAX_DEPTH)
+		rc = somo__buf_puts(b, "...");
+	return rc;
 }
 
 static void problem(vctx *c, const char *fmt, ...) SOMO__PRINTF(2, 3);
 static void problem(vctx *c, const char *fmt, ...)
 {
+	somo__buf path = SOMO__BUF_INIT;
 	char msg[512];
 	va_list ap;
 
@@ -109,19 +127,20 @@ static void problem(vctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (somo__xapi_problems_add(c->out, c->path, msg) < 0) {
+	if (render_path(c, &path) < 0 || somo__xapi_problems_add(c->out, path.ptr, msg) < 0) {
 		c->err = SOMO_ENOMEM;
 		c->stop = true;
 	}
+	somo__buf_free(&path);
 	if (somo_xapi_problems_count(c->out) >= c->max)
 		c->stop = true;
 }
 
 static void problem_at(vctx *c, const char *key, const char *fmt, const char *arg)
 {
-	size_t m = push_key(c, key);
+	push_key(c, key);
 	problem(c, fmt, arg);
-	pop(c, m);
+	pop(c);
 }
 
 static const char *type_name(const json_t *v)
@@ -140,26 +159,42 @@ static const char *type_name(const json_t *v)
 
 /* ---- shapes ---- */
 
-/* Report every key of obj not in the NULL-terminated list. */
-static void only_keys(vctx *c, const json_t *obj, const char *const *allowed, const char *what)
+/*
+ * Check every member of obj in one pass: a known key's value with its
+ * check (the path extended by the key), an unknown key reported. seen[i]
+ * gets the value of fields[i], NULL when absent.
+ */
+static void walk(vctx *c, const json_t *obj, const field *fields, size_t n, const json_t **seen,
+		 const char *what)
 {
 	const char *key;
-	json_t *item;
+	json_t *v;
+	size_t i;
 
-	json_object_foreach((json_t *)obj, key, item) {
-		const char *const *a;
-		(void)item;
-		for (a = allowed; *a; a++)
-			if (**a == *key && strcmp(*a, key) == 0)
+	for (i = 0; i < n; i++)
+		seen[i] = NULL;
+	json_object_foreach((json_t *)obj, key, v) {
+		for (i = 0; i < n; i++)
+			if (fields[i].key[0] == key[0] && strcmp(fields[i].key, key) == 0)
 				break;
-		if (*a == NULL) {
-			size_t m = push_key(c, key);
+		push_key(c, key);
+		if (i == n) {
 			problem(c, "unknown property of %s", what);
-			pop(c, m);
+		} else {
+			seen[i] = v;
+			if (fields[i].check)
+				fields[i].check(c, v);
 		}
+		pop(c);
 		if (c->stop)
 			return;
 	}
+}
+
+static void require(vctx *c, const json_t *const *seen, const field *fields, size_t i, const char *what)
+{
+	if (seen[i] == NULL)
+		problem(c, "%s must have '%s'", what, fields[i].key);
 }
 
 static bool want_object(vctx *c, const json_t *v)
@@ -176,6 +211,11 @@ static bool want_string(vctx *c, const json_t *v)
 		return true;
 	problem(c, "must be a string, not %s", type_name(v));
 	return false;
+}
+
+static bool is_str(const json_t *v, const char *s)
+{
+	return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
 }
 
 static void check_iri(vctx *c, const json_t *v)
@@ -196,30 +236,12 @@ static void check_bool(vctx *c, const json_t *v)
 		problem(c, "must be true or false, not %s", type_name(v));
 }
 
-/* Apply check to obj[key] when present, with the path extended. */
-#define OPTIONAL(c, obj, key, check)                          \
-	do {                                                  \
-		json_t *v_ = json_object_get((obj), (key));   \
-		if (v_ != NULL && !(c)->stop) {               \
-			size_t m_ = push_key((c), (key));     \
-			check((c), v_);                       \
-			pop((c), m_);                         \
-		}                                             \
-	} while (0)
-
-#define REQUIRED(c, obj, key, what, check)                                     \
-	do {                                                                   \
-		json_t *v_ = json_object_get((obj), (key));                    \
-		if (v_ == NULL)                                                \
-			problem((c), "%s must have '%s'", (what), (key));      \
-		else if (!(c)->stop) {                                         \
-			size_t m_ = push_key((c), (key));                      \
-			check((c), v_);                                        \
-			pop((c), m_);                                          \
-		}                                                              \
-	} while (0)
-
 static void check_string(vctx *c, const json_t *v)
+{
+	want_string(c, v);
+}
+
+static void check_objecttype(vctx *c, const json_t *v)
 {
 	want_string(c, v);
 }
@@ -232,12 +254,12 @@ static void check_langmap(vctx *c, const json_t *v)
 	if (!want_object(c, v))
 		return;
 	json_object_foreach((json_t *)v, key, item) {
-		size_t m = push_key(c, key);
+		push_key(c, key);
 		if (!somo__langtag_valid(key))
 			problem(c, "'%s' is not a language tag (RFC 5646)", key);
 		else
 			want_string(c, item);
-		pop(c, m);
+		pop(c);
 		if (c->stop)
 			return;
 	}
@@ -253,10 +275,29 @@ static void check_extensions(vctx *c, const json_t *v)
 	json_object_foreach((json_t *)v, key, item) {
 		(void)item;
 		if (!somo__iri_valid(key)) {
-			size_t m = push_key(c, key);
+			push_key(c, key);
 			problem(c, "extension key '%s' is not an absolute IRI", key);
-			pop(c, m);
+			pop(c);
 		}
+		if (c->stop)
+			return;
+	}
+}
+
+/* Check every item of an array with check. */
+static void each(vctx *c, const json_t *v, check_fn check, const char *what)
+{
+	json_t *item;
+	size_t i;
+
+	if (!json_is_array(v)) {
+		problem(c, "must be an array of %s, not %s", what, type_name(v));
+		return;
+	}
+	json_array_foreach(v, i, item) {
+		push_index(c, i);
+		check(c, item);
+		pop(c);
 		if (c->stop)
 			return;
 	}
@@ -300,47 +341,54 @@ static void check_sha1(vctx *c, const json_t *v)
 		problem(c, "'%s' is not a hex SHA-1 sum", json_string_value(v));
 }
 
+static const field account_fields[] = {{"homePage", check_iri}, {"name", check_string}};
+
 static void check_account(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"homePage", "name", NULL};
+	const json_t *seen[MAX_FIELDS];
 
 	if (!want_object(c, v))
 		return;
-	only_keys(c, v, keys, "an account");
-	REQUIRED(c, v, "homePage", "an account", check_iri);
-	REQUIRED(c, v, "name", "an account", check_string);
+	walk(c, v, account_fields, 2, seen, "an account");
+	require(c, seen, account_fields, 0, "an account");
+	require(c, seen, account_fields, 1, "an account");
 }
 
 enum { WANT_AGENT = 1, WANT_GROUP = 2, WANT_ANY = 3 };
 
-static void check_actor_as(vctx *c, const json_t *v, int want, bool need_type);
+static void check_member_agent(vctx *c, const json_t *v);
 
-static void check_member_agent(vctx *c, const json_t *v)
+static void check_members(vctx *c, const json_t *v)
 {
-	check_actor_as(c, v, WANT_AGENT, false);
+	each(c, v, check_member_agent, "agents");
 }
 
-static void check_actor_as(vctx *c, const json_t *v, int want, bool need_type)
-{
-	static const char *const agent_keys[] = {"objectType", "name", "mbox", "mbox_sha1sum",
-						 "openid", "account", NULL};
-	static const char *const group_keys[] = {"objectType", "name", "mbox", "mbox_sha1sum",
-						 "openid", "account", "member", NULL};
-	static const char *const ifis[] = {"mbox", "mbox_sha1sum", "openid", "account"};
-	json_t *ot, *member;
-	bool group = false;
-	int nifi = 0;
-	size_t i;
+/* Agents and groups share their first six fields; the inverse functional
+ * identifiers are 2..5. */
+enum { A_TYPE, A_NAME, A_MBOX, A_SHA1, A_OPENID, A_ACCOUNT, A_MEMBER, A_COUNT };
+static const field actor_fields[] = {
+	{"objectType", NULL}, {"name", check_string}, {"mbox", check_mbox},
+	{"mbox_sha1sum", check_sha1}, {"openid", check_iri}, {"account", check_account},
+	{"member", check_members}};
 
+/* An agent or group; seen (may be NULL) receives its fields. */
+static void check_actor_fields(vctx *c, const json_t *v, int want, bool need_type, const json_t **seen_out)
+{
+	const json_t *seen_local[MAX_FIELDS], **seen = seen_out ? seen_out : seen_local;
+	json_t *ot;
+	bool group = false;
+	int nifi = 0, i;
+
+	for (i = 0; i < A_COUNT; i++)
+		seen[i] = NULL;
 	if (!want_object(c, v))
 		return;
 	ot = json_object_get(v, "objectType");
 	if (ot != NULL) {
-		const char *t = json_string_value(ot);
-		if (t && strcmp(t, "Group") == 0)
+		if (is_str(ot, "Group"))
 			group = true;
-		else if (t == NULL || strcmp(t, "Agent") != 0) {
-			problem_at(c, "objectType", "objectType of an agent or group must be 'Agent' or 'Group'%s", "");
+		else if (!is_str(ot, "Agent")) {
+			problem_at(c, "objectType", "objectType of an agent or group must be 'Agent' or 'Group'", NULL);
 			return;
 		}
 	} else if (need_type || want == WANT_GROUP) {
@@ -354,35 +402,14 @@ static void check_actor_as(vctx *c, const json_t *v, int want, bool need_type)
 		problem(c, "must be a Group, not an Agent");
 		return;
 	}
-	only_keys(c, v, group ? group_keys : agent_keys, group ? "a group" : "an agent");
-	OPTIONAL(c, v, "name", check_string);
-	for (i = 0; i < SOMO__ARRAY_SIZE(ifis); i++)
-		if (json_object_get(v, ifis[i]))
-			nifi++;
-	OPTIONAL(c, v, "mbox", check_mbox);
-	OPTIONAL(c, v, "mbox_sha1sum", check_sha1);
-	OPTIONAL(c, v, "openid", check_iri);
-	OPTIONAL(c, v, "account", check_account);
+	walk(c, v, actor_fields, group ? A_COUNT : A_MEMBER, seen, group ? "a group" : "an agent");
 	if (c->stop)
 		return;
-	member = json_object_get(v, "member");
+	for (i = A_MBOX; i <= A_ACCOUNT; i++)
+		if (seen[i])
+			nifi++;
 	if (group) {
-		if (member != NULL) {
-			size_t m = push_key(c, "member");
-			if (!json_is_array(member))
-				problem(c, "must be an array of agents, not %s", type_name(member));
-			else {
-				json_t *item;
-				json_array_foreach(member, i, item) {
-					size_t mi = push_index(c, i);
-					check_member_agent(c, item);
-					pop(c, mi);
-					if (c->stop)
-						break;
-				}
-			}
-			pop(c, m);
-		}
+		const json_t *member = seen[A_MEMBER];
 		if (nifi > 1)
 			problem(c, "a group must have at most one inverse functional identifier, not %d", nifi);
 		else if (nifi == 0 && (member == NULL || (json_is_array(member) && json_array_size(member) == 0)))
@@ -393,195 +420,190 @@ static void check_actor_as(vctx *c, const json_t *v, int want, bool need_type)
 	}
 }
 
+static void check_member_agent(vctx *c, const json_t *v)
+{
+	check_actor_fields(c, v, WANT_AGENT, false, NULL);
+}
+
 static void check_actor(vctx *c, const json_t *v)
 {
-	check_actor_as(c, v, WANT_ANY, false);
+	check_actor_fields(c, v, WANT_ANY, false, NULL);
 }
 
 static void check_team(vctx *c, const json_t *v)
 {
-	check_actor_as(c, v, WANT_GROUP, true);
+	check_actor_fields(c, v, WANT_GROUP, true, NULL);
 }
 
 static void check_authority(vctx *c, const json_t *v)
 {
-	json_t *ot, *member;
+	const json_t *seen[MAX_FIELDS];
 
-	check_actor_as(c, v, WANT_ANY, false);
-	if (c->stop || !json_is_object(v))
+	check_actor_fields(c, v, WANT_ANY, false, seen);
+	if (c->stop || !is_str(seen[A_TYPE], "Group"))
 		return;
-	/* A group as authority is the OAuth pair: exactly two agents. */
-	ot = json_object_get(v, "objectType");
-	member = json_object_get(v, "member");
-	if (!(json_is_string(ot) && strcmp(json_string_value(ot), "Group") == 0))
-		return;
-	if (!json_is_array(member) || json_array_size(member) != 2)
+	/* A group as authority is the OAuth pair: two agents, no identifier. */
+	if (!json_is_array(seen[A_MEMBER]) || json_array_size(seen[A_MEMBER]) != 2)
 		problem(c, "a group as authority must have exactly two members");
-	if (json_object_get(v, "mbox") || json_object_get(v, "mbox_sha1sum") ||
-	    json_object_get(v, "openid") || json_object_get(v, "account"))
+	if (seen[A_MBOX] || seen[A_SHA1] || seen[A_OPENID] || seen[A_ACCOUNT])
 		problem(c, "a group as authority must be anonymous (no identifier)");
 }
 
 /* ---- verbs and activities ---- */
 
+static const field verb_fields[] = {{"id", check_iri}, {"display", check_langmap}};
+
 static void check_verb(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"id", "display", NULL};
+	const json_t *seen[MAX_FIELDS];
 
 	if (!want_object(c, v))
 		return;
-	only_keys(c, v, keys, "a verb");
-	REQUIRED(c, v, "id", "a verb", check_iri);
-	OPTIONAL(c, v, "display", check_langmap);
+	walk(c, v, verb_fields, 2, seen, "a verb");
+	require(c, seen, verb_fields, 0, "a verb");
 }
 
 static const char *const interaction_types[] = {
 	"true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
 	"sequencing", "likert", "numeric", "other", NULL};
 
-static const char *const component_lists[] = {"choices", "scale", "source", "target", "steps"};
+static const field component_fields[] = {{"id", check_string}, {"description", check_langmap}};
 
-/* Which component lists each interaction type may have (bits of component_lists). */
-static unsigned components_allowed(const char *type)
+static void check_component(vctx *c, const json_t *v)
 {
-	if (strcmp(type, "choice") == 0 || strcmp(type, "sequencing") == 0)
-		return 1u << 0;
-	if (strcmp(type, "likert") == 0)
-		return 1u << 1;
-	if (strcmp(type, "matching") == 0)
-		return (1u << 2) | (1u << 3);
-	if (strcmp(type, "performance") == 0)
-		return 1u << 4;
-	return 0;
+	const json_t *seen[MAX_FIELDS];
+
+	if (!want_object(c, v))
+		return;
+	walk(c, v, component_fields, 2, seen, "an interaction component");
+	require(c, seen, component_fields, 0, "an interaction component");
 }
 
 static void check_components(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"id", "description", NULL};
 	json_t *item;
 	size_t i, j;
 
-	if (!json_is_array(v)) {
-		problem(c, "must be an array of interaction components, not %s", type_name(v));
+	each(c, v, check_component, "interaction components");
+	if (c->stop || !json_is_array(v))
 		return;
-	}
+	/* ids are distinct within one list */
 	json_array_foreach(v, i, item) {
-		size_t m = push_index(c, i);
-		if (want_object(c, item)) {
-			json_t *id = json_object_get(item, "id");
-			only_keys(c, item, keys, "an interaction component");
-			REQUIRED(c, item, "id", "an interaction component", check_string);
-			OPTIONAL(c, item, "description", check_langmap);
-			/* ids are distinct within one list */
-			for (j = 0; json_is_string(id) && j < i; j++) {
-				json_t *other = json_object_get(json_array_get(v, j), "id");
-				if (json_is_string(other) &&
-				    strcmp(json_string_value(other), json_string_value(id)) == 0) {
-					problem_at(c, "id", "interaction component id '%s' is used twice in this list",
-						   json_string_value(id));
-					break;
-				}
+		json_t *id = json_object_get(item, "id");
+		for (j = 0; json_is_string(id) && j < i; j++) {
+			if (is_str(json_object_get(json_array_get(v, j), "id"), json_string_value(id))) {
+				push_index(c, i);
+				problem_at(c, "id", "interaction component id '%s' is used twice in this list",
+					   json_string_value(id));
+				pop(c);
+				break;
 			}
 		}
-		pop(c, m);
-		if (c->stop)
-			return;
 	}
+}
+
+static void check_string_item(vctx *c, const json_t *v)
+{
+	want_string(c, v);
 }
 
 static void check_string_array(vctx *c, const json_t *v)
 {
-	json_t *item;
-	size_t i;
+	each(c, v, check_string_item, "strings");
+}
 
-	if (!json_is_array(v)) {
-		problem(c, "must be an array of strings, not %s", type_name(v));
+static void check_interaction_type(vctx *c, const json_t *v)
+{
+	const char *const *t;
+
+	if (!want_string(c, v))
 		return;
-	}
-	json_array_foreach(v, i, item) {
-		if (!json_is_string(item)) {
-			size_t m = push_index(c, i);
-			problem(c, "must be a string, not %s", type_name(item));
-			pop(c, m);
-		}
-	}
+	for (t = interaction_types; *t; t++)
+		if (strcmp(*t, json_string_value(v)) == 0)
+			return;
+	problem(c, "'%s' is not an interaction type", json_string_value(v));
+}
+
+enum { D_NAME, D_DESC, D_TYPE, D_MORE, D_EXT, D_ITYPE, D_CRP, D_CHOICES, D_SCALE, D_SOURCE,
+       D_TARGET, D_STEPS, D_COUNT };
+static const field definition_fields[] = {
+	{"name", check_langmap}, {"description", check_langmap}, {"type", check_iri},
+	{"moreInfo", check_iri}, {"extensions", check_extensions},
+	{"interactionType", check_interaction_type}, {"correctResponsesPattern", check_string_array},
+	{"choices", check_components}, {"scale", check_components}, {"source", check_components},
+	{"target", check_components}, {"steps", check_components}};
+
+/* Which component lists an interaction type may have (bits D_CHOICES..D_STEPS). */
+static unsigned components_allowed(const char *type)
+{
+	if (strcmp(type, "choice") == 0 || strcmp(type, "sequencing") == 0)
+		return 1u << D_CHOICES;
+	if (strcmp(type, "likert") == 0)
+		return 1u << D_SCALE;
+	if (strcmp(type, "matching") == 0)
+		return (1u << D_SOURCE) | (1u << D_TARGET);
+	if (strcmp(type, "performance") == 0)
+		return 1u << D_STEPS;
+	return 0;
 }
 
 static void check_definition(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"name", "description", "type", "moreInfo", "extensions",
-					   "interactionType", "correctResponsesPattern", "choices",
-					   "scale", "source", "target", "steps", NULL};
-	json_t *it;
-	unsigned allowed = 0;
-	size_t i;
+	const json_t *seen[MAX_FIELDS], *it;
+	unsigned allowed;
+	int i;
 
 	if (!want_object(c, v))
 		return;
-	only_keys(c, v, keys, "an activity definition");
-	OPTIONAL(c, v, "name", check_langmap);
-	OPTIONAL(c, v, "description", check_langmap);
-	OPTIONAL(c, v, "type", check_iri);
-	OPTIONAL(c, v, "moreInfo", check_iri);
-	OPTIONAL(c, v, "extensions", check_extensions);
-	it = json_object_get(v, "interactionType");
-	if (it != NULL) {
-		const char *const *t;
-		size_t m = push_key(c, "interactionType");
-		if (want_string(c, it)) {
-			for (t = interaction_types; *t; t++)
-				if (strcmp(*t, json_string_value(it)) == 0)
-					break;
-			if (*t == NULL)
-				problem(c, "'%s' is not an interaction type", json_string_value(it));
-			else
-				allowed = components_allowed(*t);
-		}
-		pop(c, m);
-	}
-	if (json_object_get(v, "correctResponsesPattern") && it == NULL)
-		problem_at(c, "correctResponsesPattern", "correctResponsesPattern needs an interactionType%s", "");
-	OPTIONAL(c, v, "correctResponsesPattern", check_string_array);
-	for (i = 0; i < SOMO__ARRAY_SIZE(component_lists) && !c->stop; i++) {
-		json_t *list = json_object_get(v, component_lists[i]);
-		if (list == NULL)
+	walk(c, v, definition_fields, D_COUNT, seen, "an activity definition");
+	if (c->stop)
+		return;
+	it = seen[D_ITYPE];
+	if (seen[D_CRP] && it == NULL)
+		problem_at(c, "correctResponsesPattern", "correctResponsesPattern needs an interactionType", NULL);
+	allowed = json_is_string(it) ? components_allowed(json_string_value(it)) : 0;
+	for (i = D_CHOICES; i <= D_STEPS; i++) {
+		if (seen[i] == NULL)
 			continue;
-		if (json_is_string(it) && !(allowed & (1u << i)))
-			problem_at(c, component_lists[i], "interactionType '%s' has no such component list",
+		if (it == NULL)
+			problem_at(c, definition_fields[i].key, "interaction components need an interactionType", NULL);
+		else if (json_is_string(it) && !(allowed & (1u << i)))
+			problem_at(c, definition_fields[i].key, "interactionType '%s' has no such component list",
 				   json_string_value(it));
-		else if (it == NULL)
-			problem_at(c, component_lists[i], "interaction components need an interactionType%s", "");
-		OPTIONAL(c, v, component_lists[i], check_components);
 	}
 }
+
+static void check_activity_type(vctx *c, const json_t *v)
+{
+	if (!is_str(v, "Activity"))
+		problem(c, "objectType of an activity must be 'Activity'");
+}
+
+static const field activity_fields[] = {
+	{"objectType", check_activity_type}, {"id", check_iri}, {"definition", check_definition}};
 
 static void check_activity(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"objectType", "id", "definition", NULL};
-	json_t *ot;
+	const json_t *seen[MAX_FIELDS];
 
 	if (!want_object(c, v))
 		return;
-	ot = json_object_get(v, "objectType");
-	if (ot != NULL && !(json_is_string(ot) && strcmp(json_string_value(ot), "Activity") == 0))
-		problem_at(c, "objectType", "objectType of an activity must be 'Activity'%s", "");
-	only_keys(c, v, keys, "an activity");
-	REQUIRED(c, v, "id", "an activity", check_iri);
-	OPTIONAL(c, v, "definition", check_definition);
+	walk(c, v, activity_fields, 3, seen, "an activity");
+	require(c, seen, activity_fields, 1, "an activity");
 }
+
+static const field ref_fields[] = {{"objectType", check_objecttype}, {"id", check_uuid}};
 
 static void check_statement_ref(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"objectType", "id", NULL};
-	json_t *ot;
+	const json_t *seen[MAX_FIELDS];
 
 	if (!want_object(c, v))
 		return;
-	ot = json_object_get(v, "objectType");
-	if (!(json_is_string(ot) && strcmp(json_string_value(ot), "StatementRef") == 0))
+	walk(c, v, ref_fields, 2, seen, "a statement reference");
+	if (!is_str(seen[0], "StatementRef"))
 		problem(c, "a statement reference must have objectType 'StatementRef'");
-	only_keys(c, v, keys, "a statement reference");
-	REQUIRED(c, v, "id", "a statement reference", check_uuid);
+	require(c, seen, ref_fields, 1, "a statement reference");
 }
 
 /* ---- result ---- */
@@ -592,30 +614,29 @@ static void check_number(vctx *c, const json_t *v)
 		problem(c, "must be a number, not %s", type_name(v));
 }
 
+enum { S_SCALED, S_RAW, S_MIN, S_MAX };
+static const field score_fields[] = {
+	{"scaled", check_number}, {"raw", check_number}, {"min", check_number}, {"max", check_number}};
+
 static void check_score(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"scaled", "raw", "min", "max", NULL};
-	json_t *scaled, *raw, *min, *max;
+	const json_t *seen[MAX_FIELDS], *scaled, *raw, *min, *max;
 
 	if (!want_object(c, v))
 		return;
-	only_keys(c, v, keys, "a score");
-	OPTIONAL(c, v, "scaled", check_number);
-	OPTIONAL(c, v, "raw", check_number);
-	OPTIONAL(c, v, "min", check_number);
-	OPTIONAL(c, v, "max", check_number);
-	scaled = json_object_get(v, "scaled");
-	raw = json_object_get(v, "raw");
-	min = json_object_get(v, "min");
-	max = json_object_get(v, "max");
+	walk(c, v, score_fields, 4, seen, "a score");
+	scaled = seen[S_SCALED];
+	raw = seen[S_RAW];
+	min = seen[S_MIN];
+	max = seen[S_MAX];
 	if (json_is_number(scaled) && (json_number_value(scaled) < -1.0 || json_number_value(scaled) > 1.0))
-		problem_at(c, "scaled", "scaled score must be between -1 and 1%s", "");
+		problem_at(c, "scaled", "scaled score must be between -1 and 1", NULL);
 	if (json_is_number(min) && json_is_number(max) && json_number_value(min) > json_number_value(max))
-		problem_at(c, "min", "min must not be greater than max%s", "");
+		problem_at(c, "min", "min must not be greater than max", NULL);
 	if (json_is_number(raw) && json_is_number(min) && json_number_value(raw) < json_number_value(min))
-		problem_at(c, "raw", "raw score must not be less than min%s", "");
+		problem_at(c, "raw", "raw score must not be less than min", NULL);
 	if (json_is_number(raw) && json_is_number(max) && json_number_value(raw) > json_number_value(max))
-		problem_at(c, "raw", "raw score must not be greater than max%s", "");
+		problem_at(c, "raw", "raw score must not be greater than max", NULL);
 }
 
 static void check_duration(vctx *c, const json_t *v)
@@ -624,58 +645,39 @@ static void check_duration(vctx *c, const json_t *v)
 		problem(c, "'%s' is not an ISO 8601 duration", json_string_value(v));
 }
 
+static const field result_fields[] = {
+	{"score", check_score}, {"success", check_bool}, {"completion", check_bool},
+	{"response", check_string}, {"duration", check_duration}, {"extensions", check_extensions}};
+
 static void check_result(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"score", "success", "completion", "response",
-					   "duration", "extensions", NULL};
+	const json_t *seen[MAX_FIELDS];
 
-	if (!want_object(c, v))
-		return;
-	only_keys(c, v, keys, "a result");
-	OPTIONAL(c, v, "score", check_score);
-	OPTIONAL(c, v, "success", check_bool);
-	OPTIONAL(c, v, "completion", check_bool);
-	OPTIONAL(c, v, "response", check_string);
-	OPTIONAL(c, v, "duration", check_duration);
-	OPTIONAL(c, v, "extensions", check_extensions);
+	if (want_object(c, v))
+		walk(c, v, result_fields, 6, seen, "a result");
 }
 
 /* ---- context ---- */
 
 static void check_activity_list(vctx *c, const json_t *v)
 {
-	json_t *item;
-	size_t i;
-
 	/* An activity or an array of them (a single one is the 0.95 form, still valid). */
-	if (json_is_object(v)) {
+	if (json_is_object(v))
 		check_activity(c, v);
-		return;
-	}
-	if (!json_is_array(v)) {
-		problem(c, "must be an activity or an array of activities, not %s", type_name(v));
-		return;
-	}
-	json_array_foreach(v, i, item) {
-		size_t m = push_index(c, i);
-		check_activity(c, item);
-		pop(c, m);
-		if (c->stop)
-			return;
-	}
+	else
+		each(c, v, check_activity, "activities");
 }
+
+static const field context_activities_fields[] = {
+	{"parent", check_activity_list}, {"grouping", check_activity_list},
+	{"category", check_activity_list}, {"other", check_activity_list}};
 
 static void check_context_activities(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"parent", "grouping", "category", "other", NULL};
+	const json_t *seen[MAX_FIELDS];
 
-	if (!want_object(c, v))
-		return;
-	only_keys(c, v, keys, "contextActivities");
-	OPTIONAL(c, v, "parent", check_activity_list);
-	OPTIONAL(c, v, "grouping", check_activity_list);
-	OPTIONAL(c, v, "category", check_activity_list);
-	OPTIONAL(c, v, "other", check_activity_list);
+	if (want_object(c, v))
+		walk(c, v, context_activities_fields, 4, seen, "contextActivities");
 }
 
 static void check_langtag(vctx *c, const json_t *v)
@@ -686,112 +688,74 @@ static void check_langtag(vctx *c, const json_t *v)
 
 static void check_relevant_types(vctx *c, const json_t *v)
 {
-	json_t *item;
-	size_t i;
-
-	if (!json_is_array(v)) {
-		problem(c, "must be an array of IRIs, not %s", type_name(v));
-		return;
-	}
-	if (json_array_size(v) == 0)
+	each(c, v, check_iri, "IRIs");
+	if (json_is_array(v) && json_array_size(v) == 0)
 		problem(c, "relevantTypes must not be empty");
-	json_array_foreach(v, i, item) {
-		size_t m = push_index(c, i);
-		check_iri(c, item);
-		pop(c, m);
-	}
 }
+
+static const field context_agent_fields[] = {
+	{"objectType", check_objecttype}, {"agent", check_member_agent}, {"relevantTypes", check_relevant_types}};
+static const field context_group_fields[] = {
+	{"objectType", check_objecttype}, {"group", check_team}, {"relevantTypes", check_relevant_types}};
 
 static void check_context_agent(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"objectType", "agent", "relevantTypes", NULL};
-	json_t *ot;
+	const json_t *seen[MAX_FIELDS];
 
 	if (!want_object(c, v))
 		return;
-	only_keys(c, v, keys, "a context agent");
-	ot = json_object_get(v, "objectType");
-	if (!(json_is_string(ot) && strcmp(json_string_value(ot), "contextAgent") == 0))
+	walk(c, v, context_agent_fields, 3, seen, "a context agent");
+	if (!is_str(seen[0], "contextAgent"))
 		problem(c, "a context agent must have objectType 'contextAgent'");
-	REQUIRED(c, v, "agent", "a context agent", check_member_agent);
-	OPTIONAL(c, v, "relevantTypes", check_relevant_types);
+	require(c, seen, context_agent_fields, 1, "a context agent");
 }
 
 static void check_context_group(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"objectType", "group", "relevantTypes", NULL};
-	json_t *ot;
+	const json_t *seen[MAX_FIELDS];
 
 	if (!want_object(c, v))
 		return;
-	only_keys(c, v, keys, "a context group");
-	ot = json_object_get(v, "objectType");
-	if (!(json_is_string(ot) && strcmp(json_string_value(ot), "contextGroup") == 0))
+	walk(c, v, context_group_fields, 3, seen, "a context group");
+	if (!is_str(seen[0], "contextGroup"))
 		problem(c, "a context group must have objectType 'contextGroup'");
-	REQUIRED(c, v, "group", "a context group", check_team);
-	OPTIONAL(c, v, "relevantTypes", check_relevant_types);
-}
-
-static void check_array_of(vctx *c, const json_t *v, void (*check)(vctx *, const json_t *))
-{
-	json_t *item;
-	size_t i;
-
-	if (!json_is_array(v)) {
-		problem(c, "must be an array, not %s", type_name(v));
-		return;
-	}
-	json_array_foreach(v, i, item) {
-		size_t m = push_index(c, i);
-		check(c, item);
-		pop(c, m);
-		if (c->stop)
-			return;
-	}
+	require(c, seen, context_group_fields, 1, "a context group");
 }
 
 static void check_context_agents(vctx *c, const json_t *v)
 {
-	check_array_of(c, v, check_context_agent);
+	each(c, v, check_context_agent, "context agents");
 }
 
 static void check_context_groups(vctx *c, const json_t *v)
 {
-	check_array_of(c, v, check_context_group);
+	each(c, v, check_context_group, "context groups");
 }
+
+static void check_statement_ref_value(vctx *c, const json_t *v);
+
+/* 1.0.3 knows the first nine; 2.0 adds contextAgents and contextGroups. */
+enum { C_REG, C_INSTR, C_TEAM, C_CA, C_REV, C_PLAT, C_LANG, C_STMT, C_EXT, C_AGENTS, C_GROUPS, C_COUNT };
+static const field context_fields[] = {
+	{"registration", check_uuid}, {"instructor", check_actor}, {"team", check_team},
+	{"contextActivities", check_context_activities}, {"revision", check_string},
+	{"platform", check_string}, {"language", check_langtag}, {"statement", check_statement_ref_value},
+	{"extensions", check_extensions}, {"contextAgents", check_context_agents},
+	{"contextGroups", check_context_groups}};
 
 static void check_context(vctx *c, const json_t *v, bool object_is_activity)
 {
-	static const char *const keys_103[] = {"registration", "instructor", "team",
-					       "contextActivities", "revision", "platform",
-					       "language", "statement", "extensions", NULL};
-	static const char *const keys_20[] = {"registration", "instructor", "team",
-					      "contextActivities", "revision", "platform",
-					      "language", "statement", "extensions",
-					      "contextAgents", "contextGroups", NULL};
+	const json_t *seen[MAX_FIELDS];
 
 	if (!want_object(c, v))
 		return;
-	only_keys(c, v, c->ver == SOMO_XAPI_1_0_3 ? keys_103 : keys_20, "a context");
-	OPTIONAL(c, v, "registration", check_uuid);
-	OPTIONAL(c, v, "instructor", check_actor);
-	OPTIONAL(c, v, "team", check_team);
-	OPTIONAL(c, v, "contextActivities", check_context_activities);
-	OPTIONAL(c, v, "revision", check_string);
-	OPTIONAL(c, v, "platform", check_string);
-	OPTIONAL(c, v, "language", check_langtag);
-	OPTIONAL(c, v, "statement", check_statement_ref);
-	OPTIONAL(c, v, "extensions", check_extensions);
-	if (c->ver != SOMO_XAPI_1_0_3) {
-		OPTIONAL(c, v, "contextAgents", check_context_agents);
-		OPTIONAL(c, v, "contextGroups", check_context_groups);
-	}
+	walk(c, v, context_fields, c->ver == SOMO_XAPI_1_0_3 ? C_AGENTS : C_COUNT, seen, "a context");
 	/* Data 2.4.6: revision and platform only describe an activity. */
 	if (!object_is_activity) {
-		if (json_object_get(v, "revision"))
-			problem_at(c, "revision", "revision may only be given when the object is an activity%s", "");
-		if (json_object_get(v, "platform"))
-			problem_at(c, "platform", "platform may only be given when the object is an activity%s", "");
+		if (seen[C_REV])
+			problem_at(c, "revision", "revision may only be given when the object is an activity", NULL);
+		if (seen[C_PLAT])
+			problem_at(c, "platform", "platform may only be given when the object is an activity", NULL);
 	}
 }
 
@@ -872,31 +836,39 @@ static void check_content_type(vctx *c, const json_t *v)
 		problem(c, "'%s' is not an Internet media type", s);
 }
 
+enum { T_USAGE, T_DISPLAY, T_DESC, T_CTYPE, T_LENGTH, T_SHA2, T_URL, T_COUNT };
+static const field attachment_fields[] = {
+	{"usageType", check_iri}, {"display", check_langmap}, {"description", check_langmap},
+	{"contentType", check_content_type}, {"length", check_length}, {"sha2", check_sha2},
+	{"fileUrl", check_iri}};
+
 static void check_attachment(vctx *c, const json_t *v)
 {
-	static const char *const keys[] = {"usageType", "display", "description", "contentType",
-					   "length", "sha2", "fileUrl", NULL};
+	const json_t *seen[MAX_FIELDS];
 
 	if (!want_object(c, v))
 		return;
-	only_keys(c, v, keys, "an attachment");
-	REQUIRED(c, v, "usageType", "an attachment", check_iri);
-	REQUIRED(c, v, "display", "an attachment", check_langmap);
-	OPTIONAL(c, v, "description", check_langmap);
-	REQUIRED(c, v, "contentType", "an attachment", check_content_type);
-	REQUIRED(c, v, "length", "an attachment", check_length);
-	REQUIRED(c, v, "sha2", "an attachment", check_sha2);
-	OPTIONAL(c, v, "fileUrl", check_iri);
+	walk(c, v, attachment_fields, T_COUNT, seen, "an attachment");
+	require(c, seen, attachment_fields, T_USAGE, "an attachment");
+	require(c, seen, attachment_fields, T_DISPLAY, "an attachment");
+	require(c, seen, attachment_fields, T_CTYPE, "an attachment");
+	require(c, seen, attachment_fields, T_LENGTH, "an attachment");
+	require(c, seen, attachment_fields, T_SHA2, "an attachment");
 }
 
 static void check_attachments(vctx *c, const json_t *v)
 {
-	check_array_of(c, v, check_attachment);
+	each(c, v, check_attachment, "attachments");
 }
 
 /* ---- statements ---- */
 
 static void check_statement(vctx *c, const json_t *v, bool sub);
+
+static void check_statement_ref_value(vctx *c, const json_t *v)
+{
+	check_statement_ref(c, v);
+}
 
 static void check_object(vctx *c, const json_t *v, bool in_sub)
 {
@@ -907,14 +879,14 @@ static void check_object(vctx *c, const json_t *v, bool in_sub)
 		return;
 	ot = json_object_get(v, "objectType");
 	if (ot != NULL && !json_is_string(ot)) {
-		problem_at(c, "objectType", "objectType must be a string%s", "");
+		problem_at(c, "objectType", "objectType must be a string", NULL);
 		return;
 	}
 	t = ot ? json_string_value(ot) : "Activity";
 	if (strcmp(t, "Activity") == 0)
 		check_activity(c, v);
 	else if (strcmp(t, "Agent") == 0 || strcmp(t, "Group") == 0)
-		check_actor_as(c, v, WANT_ANY, true);
+		check_actor_fields(c, v, WANT_ANY, true, NULL);
 	else if (strcmp(t, "StatementRef") == 0)
 		check_statement_ref(c, v);
 	else if (strcmp(t, "SubStatement") == 0) {
@@ -937,60 +909,52 @@ static void check_object_sub(vctx *c, const json_t *v)
 	check_object(c, v, true);
 }
 
+static void check_not_in_sub(vctx *c, const json_t *v)
+{
+	(void)v;
+	problem(c, "a SubStatement may not have '%s'",
+		c->depth <= MAX_DEPTH ? c->frames[c->depth - 1].key : "this property");
+}
+
+/* The context is checked after the walk: it needs to know the object. */
+enum { ST_ACTOR, ST_VERB, ST_OBJECT, ST_RESULT, ST_CONTEXT, ST_TIMESTAMP, ST_ATTACH, ST_ID, ST_STORED,
+       ST_AUTHORITY, ST_VERSION, ST_COUNT };
+static const field statement_fields[] = {
+	{"actor", check_actor}, {"verb", check_verb}, {"object", check_object_top},
+	{"result", check_result}, {"context", NULL}, {"timestamp", check_timestamp},
+	{"attachments", check_attachments}, {"id", check_uuid}, {"stored", check_timestamp},
+	{"authority", check_authority}, {"version", check_version}};
+static const field substatement_fields[] = {
+	{"actor", check_actor}, {"verb", check_verb}, {"object", check_object_sub},
+	{"result", check_result}, {"context", NULL}, {"timestamp", check_timestamp},
+	{"attachments", check_attachments}, {"id", check_not_in_sub}, {"stored", check_not_in_sub},
+	{"authority", check_not_in_sub}, {"version", check_not_in_sub}, {"objectType", NULL}};
+
 static void check_statement(vctx *c, const json_t *v, bool sub)
 {
-	static const char *const keys[] = {"id", "actor", "verb", "object", "result", "context",
-					   "timestamp", "stored", "authority", "version",
-					   "attachments", NULL};
-	static const char *const sub_keys[] = {"objectType", "actor", "verb", "object", "result",
-					       "context", "timestamp", "attachments", "id",
-					       "stored", "version", "authority", NULL};
-	static const char *const sub_forbidden[] = {"id", "stored", "version", "authority"};
 	const char *what = sub ? "a SubStatement" : "a statement";
-	json_t *obj, *verb, *ctx;
-	size_t i;
+	const field *fields = sub ? substatement_fields : statement_fields;
+	const json_t *seen[MAX_FIELDS], *obj, *verb;
+	int i;
 
 	if (!want_object(c, v))
 		return;
-	only_keys(c, v, sub ? sub_keys : keys, what);
-	if (sub) {
-		for (i = 0; i < SOMO__ARRAY_SIZE(sub_forbidden); i++)
-			if (json_object_get(v, sub_forbidden[i]))
-				problem_at(c, sub_forbidden[i], "a SubStatement may not have '%s'",
-					   sub_forbidden[i]);
-	} else {
-		OPTIONAL(c, v, "id", check_uuid);
-		OPTIONAL(c, v, "stored", check_timestamp);
-		OPTIONAL(c, v, "authority", check_authority);
-		OPTIONAL(c, v, "version", check_version);
-	}
-	REQUIRED(c, v, "actor", what, check_actor);
-	REQUIRED(c, v, "verb", what, check_verb);
-	if (sub)
-		REQUIRED(c, v, "object", what, check_object_sub);
-	else
-		REQUIRED(c, v, "object", what, check_object_top);
-	OPTIONAL(c, v, "result", check_result);
-	ctx = json_object_get(v, "context");
-	obj = json_object_get(v, "object");
-	if (ctx != NULL && !c->stop) {
+	walk(c, v, fields, sub ? ST_COUNT + 1 : ST_COUNT, seen, what);
+	for (i = ST_ACTOR; i <= ST_OBJECT; i++)
+		require(c, seen, fields, (size_t)i, what);
+	obj = seen[ST_OBJECT];
+	if (seen[ST_CONTEXT] && !c->stop) {
 		json_t *ot = json_object_get(obj, "objectType");
-		size_t m = push_key(c, "context");
-		check_context(c, ctx, ot == NULL || (json_is_string(ot) &&
-						     strcmp(json_string_value(ot), "Activity") == 0));
-		pop(c, m);
+		push_key(c, "context");
+		check_context(c, seen[ST_CONTEXT], ot == NULL || is_str(ot, "Activity"));
+		pop(c);
 	}
-	OPTIONAL(c, v, "timestamp", check_timestamp);
-	OPTIONAL(c, v, "attachments", check_attachments);
 	/* Voiding: the voided verb takes a StatementRef as its object. */
-	verb = json_object_get(v, "verb");
+	verb = seen[ST_VERB];
 	if (json_is_object(verb) && json_is_object(obj) &&
-	    json_is_string(json_object_get(verb, "id")) &&
-	    strcmp(json_string_value(json_object_get(verb, "id")), SOMO_XAPI_VERB_VOIDED) == 0) {
-		json_t *ot = json_object_get(obj, "objectType");
-		if (!(json_is_string(ot) && strcmp(json_string_value(ot), "StatementRef") == 0))
-			problem_at(c, "object", "a voiding statement's object must be a StatementRef%s", "");
-	}
+	    is_str(json_object_get(verb, "id"), SOMO_XAPI_VERB_VOIDED) &&
+	    !is_str(json_object_get(obj, "objectType"), "StatementRef"))
+		problem_at(c, "object", "a voiding statement's object must be a StatementRef", NULL);
 }
 
 int somo__xapi_validate_tree(const json_t *v, somo_xapi_version ver, const char *prefix,
@@ -998,12 +962,11 @@ int somo__xapi_validate_tree(const json_t *v, somo_xapi_version ver, const char 
 {
 	vctx c;
 
-	memset(&c, 0, offsetof(vctx, path));
+	memset(&c, 0, offsetof(vctx, frames));
 	c.ver = ver ? ver : SOMO_XAPI_2_0;
 	c.out = p;
 	c.max = max_problems ? max_problems : DEFAULT_MAX_PROBLEMS;
-	c.path[0] = '\0';
-	path_append(&c, prefix, strlen(prefix));
+	c.prefix = prefix;
 	check_statement(&c, v, false);
 	if (c.err)
 		return somo__error_oom();
