@@ -2,6 +2,7 @@
 # function, named somo_* but not somo__* (the library-internal prefix), and
 # declared in a public header.
 # Run by ctest: cmake -DLIBRARY=libsomo.so -DINCLUDE_DIRS="dir|dir" -P exports.cmake
+cmake_minimum_required(VERSION 3.25)
 execute_process(COMMAND nm -D --defined-only ${LIBRARY}
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)

@@ -1,6 +1,7 @@
 # Compiles each public header alone (twice, to check its include guard) with
 # -std=c11 -pedantic -Wall -Wextra -Werror, as a user of Somo would include it.
 # Run by ctest: cmake -DSOURCE_DIR= -DBINARY_DIR= -DWORK_DIR= -DC_COMPILER= -P headers_alone.cmake
+cmake_minimum_required(VERSION 3.25)
 file(GLOB headers RELATIVE ${SOURCE_DIR}/include
   ${SOURCE_DIR}/include/somo.h
   ${SOURCE_DIR}/include/somo/*.h

@@ -5,6 +5,7 @@
 #
 # Run by ctest: cmake -DSOURCE_DIR= -DBINARY_DIR= -DPREFIX= -DLIBDIR= -DC_COMPILER=
 #                     -DGENERATOR= -P install_and_build.cmake
+cmake_minimum_required(VERSION 3.25)
 
 function(run what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
