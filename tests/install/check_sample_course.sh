@@ -6,11 +6,14 @@
 #           exists, and no page loads anything from outside the package
 #   rte     every SCO, played in headless Chromium against an independent
 #           SCORM 2004 API, makes only calls that succeed and reports what it
-#           should (exit 77 = skipped without Chromium or scorm-again)
+#           should (exit 77 = skipped without Chromium or scorm-again); given
+#           the somo command, the recorded calls are replayed through
+#           `somo rte` and must all succeed there too
 set -euo pipefail
-what=${1:?usage: check_sample_course.sh schema|files|rte SOURCE_DIR [WORK_DIR]}
+what=${1:?usage: check_sample_course.sh schema|files|rte SOURCE_DIR [WORK_DIR [SOMO]]}
 src=${2:?source dir}
 work=${3:-${TMPDIR:-/tmp}/somo-sample-course-check}
+somo=${4:-} # rte: the somo command, to replay the SCOs' calls through `somo rte`
 course=$src/examples/courses/customs-clearance-basics
 manifest=$course/imsmanifest.xml
 
@@ -99,11 +102,17 @@ rte)
 			--no-first-run --user-data-dir="$work/profile" --allow-file-access-from-files \
 			--enable-logging=stderr --v=0 --virtual-time-budget=5000 --dump-dom \
 			"file://$src/tests/install/sample_course_rte.html?api=file://$api&sco=file://$course/$1&drive=$2" \
-			2>"$work/$2.log" | python3 "$src/tests/install/check_sample_course_rte.py" "$2" "$1" || status=1
+			2>"$work/$2.log" |
+			python3 "$src/tests/install/check_sample_course_rte.py" "$2" "$1" "$work/$2.calls" || status=1
 		# JavaScript errors of the SCO's own frame reach only the console.
 		if grep -h "CONSOLE" "$work/$2.log" | grep -i "uncaught"; then
 			echo "$2 ($1): JavaScript errors above"
 			status=1
+		fi
+		# The same calls through Somo's own runtime, when its command is given.
+		if [[ -n $somo && -s $work/$2.calls ]]; then
+			python3 "$src/tests/install/check_sample_course_rte.py" --replay "$somo" \
+				"$work/$2.calls" "$2 ($1)" || status=1
 		fi
 	}
 	# Without any LMS each page must still work, and say so.

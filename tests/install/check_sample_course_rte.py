@@ -2,11 +2,47 @@
 """Judges one run of sample_course_rte.html: reads Chromium's --dump-dom output
 on standard input and checks the API calls the SCO made for the scenario named
 by argv[1]
-(argv[2], the SCO, names the run in messages). Exit 0 when right, 1 with the reasons otherwise."""
+(argv[2], the SCO, names the run in messages; argv[3], when given, receives
+the calls as `somo rte` input lines).
+
+With --replay SOMO CALLS LABEL it instead replays such a file through
+`SOMO rte` and checks that Somo's runtime accepts every call. Exit 0 when right, 1 with the reasons otherwise."""
 import html
 import json
 import re
+import subprocess
 import sys
+
+
+def replay(somo, calls_file, label):
+    """Replays recorded calls through `somo rte`: Somo's runtime must accept
+    every one as the independent implementation did."""
+    calls = [json.loads(line) for line in open(calls_file, encoding="utf-8")]
+    init = calls_file + ".init.json"
+    with open(init, "w", encoding="utf-8") as f:
+        json.dump({"cmi.scaled_passing_score": "0.8"}, f)
+    proc = subprocess.run([somo, "rte", "--init", init], input="".join(
+        json.dumps(c) + "\n" for c in calls), capture_output=True, text=True, timeout=120)
+    replies = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    problems = []
+    if proc.returncode != 0:
+        problems.append(f"somo rte exited {proc.returncode}: {proc.stderr.strip()}")
+    if len(replies) != len(calls):
+        problems.append(f"{len(replies)} replies to {len(calls)} calls")
+    for call, reply in zip(calls, replies):
+        if reply.get("err") != "0" and not (call[0] == "GetValue" and reply.get("err") == "403"):
+            problems.append(f"{call} -> {reply}")
+    if problems:
+        print(f"{label} through somo rte: FAILED")
+        for p in problems[:20]:
+            print("  " + p)
+        sys.exit(1)
+    print(f"{label} through somo rte: ok ({len(calls)} calls)")
+    sys.exit(0)
+
+
+if sys.argv[1] == "--replay":
+    replay(sys.argv[2], sys.argv[3], sys.argv[4])
 
 scenario = sys.argv[1]
 label = f"{scenario} ({sys.argv[2]})" if len(sys.argv) > 2 else scenario
@@ -90,6 +126,11 @@ if scenario.startswith("quiz"):
                "cmi.suspend_data does not hold the 7 submitted answers")
     except ValueError:
         problems.append("cmi.suspend_data is not JSON")
+
+if len(sys.argv) > 3:
+    with open(sys.argv[3], "w", encoding="utf-8") as f:
+        for c in calls:
+            f.write(json.dumps([c[0], c[1]] + ([c[2]] if c[2] is not None else [])) + "\n")
 
 if problems:
     print(f"{label}: FAILED")
