@@ -679,6 +679,35 @@ static void on_structure_child(pctx *p, xmlNode *el, size_t s, int depth, void *
 	}
 }
 
+static int cmp_node_id(const void *a, const void *b)
+{
+	const somo_cmi5_node *x = *(const somo_cmi5_node *const *)a;
+	const somo_cmi5_node *y = *(const somo_cmi5_node *const *)b;
+	int r = strcmp(x->id, y->id);
+
+	return r ? r : (x->line > y->line) - (x->line < y->line);
+}
+
+/* The index somo_cmi5_find() searches. */
+static int index_ids(somo_cmi5_course *c)
+{
+	const somo_cmi5_node **idx;
+	size_t i;
+
+	if ((idx = somo__calloc(c->node_count ? c->node_count : 1, sizeof(*idx))) == NULL)
+		return SOMO_ENOMEM;
+	for (i = 0; i < c->node_count; i++) {
+		if (!c->nodes[i]->id) {
+			somo__free((void *)idx);
+			return SOMO_ENOMEM;
+		}
+		idx[i] = c->nodes[i];
+	}
+	qsort((void *)idx, c->node_count, sizeof(*idx), cmp_node_id);
+	c->by_id = idx;
+	return 0;
+}
+
 void somo_cmi5_free(somo_cmi5_course *c)
 {
 	size_t i;
@@ -694,6 +723,7 @@ void somo_cmi5_free(somo_cmi5_course *c)
 	}
 	somo__free(c->objectives);
 	somo__free(c->nodes);
+	somo__free((void *)c->by_id);
 	somo__free((void *)c->aus);
 	somo__cx_msgs_free(&c->msgs);
 	somo__free(c->file);
@@ -752,6 +782,8 @@ int somo_cmi5_parse_memory(somo_cmi5_course **out, const void *data, size_t size
 			p.oom = true;
 	}
 	xmlFreeDoc(doc);
+	if (!p.oom && index_ids(c) < 0)
+		p.oom = true;
 	if (p.oom || c->msgs.oom) {
 		somo_cmi5_free(c);
 		return somo__error_oom();
@@ -879,14 +911,20 @@ const somo_cmi5_node *somo_cmi5_au_at(const somo_cmi5_course *c, size_t i)
 
 const somo_cmi5_node *somo_cmi5_find(const somo_cmi5_course *c, const char *id)
 {
-	size_t i;
+	size_t lo = 0, hi;
 
-	if (!c || !id)
+	if (!c || !id || !c->by_id)
 		return NULL;
-	for (i = 0; i < c->node_count; i++)
-		if (c->nodes[i]->id && !strcmp(c->nodes[i]->id, id))
-			return c->nodes[i];
-	return NULL;
+	/* Lower bound, so that a repeated id gives its first node. */
+	hi = c->node_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(c->by_id[mid]->id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->node_count && !strcmp(c->by_id[lo]->id, id) ? c->by_id[lo] : NULL;
 }
 
 static const char *lang_at(const void *items, size_t i)

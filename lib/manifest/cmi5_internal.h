@@ -16,7 +16,8 @@ struct somo_cmi5_course {
 	size_t objective_count;
 	somo_cmi5_node **nodes; /* course, blocks and AUs in document order */
 	size_t node_count, node_cap;
-	const somo_cmi5_node **aus; /* AUs in document order */
+	const somo_cmi5_node **aus;   /* AUs in document order */
+	const somo_cmi5_node **by_id; /* the nodes sorted by id (first in document order wins) */
 	size_t au_count, au_cap;
 	somo__cx_msgs msgs; /* what parsing found against CourseStructure.xsd */
 };

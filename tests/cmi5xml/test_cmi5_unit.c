@@ -141,6 +141,9 @@ static void test_model_and_defaults(void **state)
 	assert_null(somo_cmi5_au_at(c, 3));
 	assert_ptr_equal(somo_cmi5_find(c, "https://example.com/b1"), b);
 	assert_null(somo_cmi5_find(c, "https://example.com/none"));
+	assert_ptr_equal(somo_cmi5_find(c, "https://example.com/c"), root);
+	assert_ptr_equal(somo_cmi5_find(c, "https://example.com/a3"), somo_cmi5_au_at(c, 2));
+	assert_null(somo_cmi5_find(c, ""));
 	assert_int_equal(somo_cmi5_objective_count(c), 1);
 	assert_string_equal(somo_cmi5_objective_at(c, 0)->id, "https://example.com/o1");
 	assert_int_equal(somo_cmi5_au_at(c, 2)->move_on, SOMO_CMI5_MOVEON_PASSED);
