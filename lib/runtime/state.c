@@ -142,7 +142,12 @@ static int restore_value(somo_rt *rt, const somo__dm_element *el, somo__slot *s,
 	len = json_string_length(jv);
 	if (len > STATE_VALUE_MAX || strlen(v) != len)
 		return somo__error(SOMO_EINVALID, "state: %s is too long or holds NUL", where);
-	vr = somo__dm_validate((somo_scorm_version)rt->version, el, it, v, len, true, &why);
+	/* a response was checked against the interaction's type when set; the
+	 * type may have changed since, so only its length is checked here */
+	if (el->type == SOMO__T_PATTERN || el->type == SOMO__T_RESPONSE || el->type == SOMO__T_12_FEEDBACK)
+		vr = SOMO__V_OK;
+	else
+		vr = somo__dm_validate((somo_scorm_version)rt->version, el, it, v, len, true, &why);
 	if (vr == SOMO__V_TYPE || vr == SOMO__V_RANGE)
 		return somo__error(SOMO_EINVALID, "state: %s: '%.60s' is not a valid value", where, v);
 	if ((rc = somo__rt_store(rt, s, v, len)) < 0)
