@@ -1,7 +1,8 @@
 /*
  * Building statements part by part. Each function makes its part as a new
- * JSON value first and only then puts it in place, so a failure leaves the
- * statement as it was.
+ * JSON value first and only then puts it in place, so a bad argument leaves
+ * the statement as it was (running out of memory may leave an empty
+ * context or result object behind, which is still a valid statement).
  */
 #include <string.h>
 
