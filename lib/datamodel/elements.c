@@ -3,7 +3,6 @@
  * (RTE 3.4), and the allocation-free parser of element names.
  */
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "datamodel/dm.h"
@@ -188,27 +187,72 @@ static const somo__dm_element table_12[] = {
 	{"cmi._version", R, SOMO__K_VERSION, 0, 0, 0, 0, 0, 0, 0, NULL, "3.4"},
 };
 
-/* Sorted views of the tables for binary search, built once. */
-static const somo__dm_element *sorted_2004[SOMO__ARRAY_SIZE(table_2004)];
-static const somo__dm_element *sorted_12[SOMO__ARRAY_SIZE(table_12)];
-static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+/*
+ * Open-addressing hash tables of the normalised names, built once: a lookup
+ * hashes the name while the parser writes it and compares one candidate or
+ * two, with no allocation.
+ */
+#define HASH_SIZE 256 /* a power of two, at least twice the larger table */
 
-static int cmp_el(const void *a, const void *b)
+typedef struct {
+	const somo__dm_element *el;
+	uint32_t hash;
+	uint16_t len;
+} hash_entry;
+
+static hash_entry hash_2004[HASH_SIZE], hash_12[HASH_SIZE];
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+
+#define FNV_OFFSET 2166136261u
+#define FNV_PRIME 16777619u
+
+static uint32_t fnv(const char *s, size_t n)
 {
-	return strcmp((*(const somo__dm_element *const *)a)->name,
-		      (*(const somo__dm_element *const *)b)->name);
+	uint32_t h = FNV_OFFSET;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
+	return h;
 }
 
-static void sort_tables(void)
+static void fill(hash_entry *t, const somo__dm_element *els, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < SOMO__ARRAY_SIZE(table_2004); i++)
-		sorted_2004[i] = &table_2004[i];
-	for (i = 0; i < SOMO__ARRAY_SIZE(table_12); i++)
-		sorted_12[i] = &table_12[i];
-	qsort(sorted_2004, SOMO__ARRAY_SIZE(sorted_2004), sizeof(sorted_2004[0]), cmp_el);
-	qsort(sorted_12, SOMO__ARRAY_SIZE(sorted_12), sizeof(sorted_12[0]), cmp_el);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(els[i].name);
+		uint32_t h = fnv(els[i].name, len), j = h & (HASH_SIZE - 1);
+		while (t[j].el)
+			j = (j + 1) & (HASH_SIZE - 1);
+		t[j].el = &els[i];
+		t[j].hash = h;
+		t[j].len = (uint16_t)len;
+	}
+}
+
+static void build_hashes(void)
+{
+	fill(hash_2004, table_2004, SOMO__ARRAY_SIZE(table_2004));
+	fill(hash_12, table_12, SOMO__ARRAY_SIZE(table_12));
+}
+
+static const somo__dm_element *find_h(somo_scorm_version v, const char *name, size_t len, uint32_t h)
+{
+	const hash_entry *t;
+	uint32_t j = h & (HASH_SIZE - 1);
+
+	pthread_once(&hash_once, build_hashes);
+	t = v == SOMO_SCORM_12 ? hash_12 : hash_2004;
+	for (; t[j].el; j = (j + 1) & (HASH_SIZE - 1))
+		if (t[j].hash == h && t[j].len == len && memcmp(t[j].el->name, name, len) == 0)
+			return t[j].el;
+	return NULL;
+}
+
+static const somo__dm_element *find_n(somo_scorm_version v, const char *name, size_t len)
+{
+	return find_h(v, name, len, fnv(name, len));
 }
 
 const somo__dm_element *somo__dm_table(somo_scorm_version v, size_t *count)
@@ -246,34 +290,6 @@ size_t somo__dm_record_slots(somo_scorm_version v, somo__dm_coll c)
 	}
 }
 
-static const somo__dm_element *find_n(somo_scorm_version v, const char *name, size_t len)
-{
-	const somo__dm_element *const *t;
-	size_t lo = 0, hi;
-
-	pthread_once(&sorted_once, sort_tables);
-	if (v == SOMO_SCORM_12) {
-		t = sorted_12;
-		hi = SOMO__ARRAY_SIZE(sorted_12);
-	} else {
-		t = sorted_2004;
-		hi = SOMO__ARRAY_SIZE(sorted_2004);
-	}
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strncmp(t[mid]->name, name, len);
-		if (c == 0 && t[mid]->name[len] != '\0')
-			c = 1;
-		if (c == 0)
-			return t[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 const somo__dm_element *somo__dm_find(somo_scorm_version v, const char *normalised)
 {
 	return find_n(v, normalised, strlen(normalised));
@@ -297,6 +313,7 @@ somo__dm_parse_status somo__dm_parse(somo_scorm_version v, const char *name, som
 {
 	char norm[NAME_MAX_LEN + 8];
 	size_t nl = 0;
+	uint32_t h = FNV_OFFSET;
 	const char *p = name;
 	const somo__dm_element *el;
 
@@ -322,7 +339,7 @@ somo__dm_parse_status somo__dm_parse(somo_scorm_version v, const char *name, som
 	}
 	while (*p) {
 		const char *tok = p;
-		size_t tl;
+		size_t tl, i;
 		while (*p && *p != '.')
 			p++;
 		tl = (size_t)(p - tok);
@@ -330,7 +347,6 @@ somo__dm_parse_status somo__dm_parse(somo_scorm_version v, const char *name, som
 			return SOMO__P_UNDEFINED;
 		if (tok[0] >= '0' && tok[0] <= '9') {
 			uint64_t idx = 0;
-			size_t i;
 			if (tl > 9 || out->depth >= SOMO__DM_MAX_DEPTH)
 				return SOMO__P_UNDEFINED;
 			for (i = 0; i < tl; i++) {
@@ -341,12 +357,20 @@ somo__dm_parse_status somo__dm_parse(somo_scorm_version v, const char *name, som
 			out->index[out->depth++] = (uint32_t)idx;
 			tok = "n";
 			tl = 1;
+		} else if (tl == 1 && tok[0] == 'n') {
+			/* "n" stands for an index in the tables; no element is named so */
+			return SOMO__P_UNDEFINED;
 		}
 		if (nl + tl + 1 > NAME_MAX_LEN)
 			return SOMO__P_UNDEFINED;
-		if (nl)
+		if (nl) {
 			norm[nl++] = '.';
-		memcpy(norm + nl, tok, tl);
+			h = (h ^ (unsigned char)'.') * FNV_PRIME;
+		}
+		for (i = 0; i < tl; i++) {
+			norm[nl + i] = tok[i];
+			h = (h ^ (unsigned char)tok[i]) * FNV_PRIME;
+		}
 		nl += tl;
 		if (*p == '.') {
 			p++;
@@ -355,15 +379,8 @@ somo__dm_parse_status somo__dm_parse(somo_scorm_version v, const char *name, som
 		}
 	}
 	norm[nl] = '\0';
-	el = find_n(v, norm, nl);
+	el = find_h(v, norm, nl, h);
 	if (el) {
-		/* A collection's index must be given for each level. */
-		int need = 0;
-		const char *q;
-		for (q = el->name; (q = strstr(q, ".n.")) != NULL; q += 2)
-			need++;
-		if (need != out->depth)
-			return SOMO__P_UNDEFINED;
 		out->el = el;
 		return SOMO__P_OK;
 	}

@@ -703,9 +703,18 @@ const char *somo_rt_get_value(somo_rt *rt, const char *name)
 			}
 			return fail_get(rt, is12 ? 201 : 301, R_INDEX_GET, el);
 		}
-		snprintf(rt->scratch, sizeof(rt->scratch), "%u", (unsigned)c->count);
-		ok(rt);
-		return rt->scratch;
+		{
+			/* the count in decimal, written from the end of the scratch buffer */
+			char *q = rt->scratch + sizeof(rt->scratch) - 1;
+			uint32_t n = c->count;
+			*q = '\0';
+			do {
+				*--q = (char)('0' + n % 10);
+				n /= 10;
+			} while (n);
+			ok(rt);
+			return q;
+		}
 	}
 	case SOMO__K_NAV_VALID:
 		if ((el->field >= 2) != (ref.target != NULL))
@@ -723,7 +732,9 @@ const char *somo_rt_get_value(somo_rt *rt, const char *name)
 		return fail_get(rt, 405, R_WRITEONLY, el);
 	if (el->coll == SOMO__C_DATA && el->field == 1 && !(rt->data_access[ref.index[0]] & 1))
 		return fail_get(rt, 405, R_WRITEONLY, el);
-	if (!is12 && (p = evaluated_status(rt, el)) != NULL) {
+	/* only cmi.completion_status and cmi.success_status default to "unknown" at the top */
+	if (!is12 && el->coll == SOMO__C_NONE && el->text && el->text[0] == 'u' &&
+	    (p = evaluated_status(rt, el)) != NULL) {
 		ok(rt);
 		return p;
 	}

@@ -47,7 +47,7 @@ struct somo_rt {
 	uint32_t isub_cap;
 	uint8_t *data_access;      /* per adl.data record: 1 read, 2 write */
 
-	char scratch[48];
+	char scratch[12];  /* a _count in decimal */
 	char *diag;                /* GetDiagnostic text, allocated on demand */
 };
 
