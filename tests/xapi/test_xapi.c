@@ -85,6 +85,47 @@ static void mixed_reals_round_trip(void **state)
 	somo_xapi_statement_free(st);
 }
 
+/* For many doubles, decimal-looking and arbitrary: the precision chosen reads
+ * back exactly, and no smaller one of 15..17 would. */
+static void precision_is_exact_and_shortest(void **state)
+{
+	uint64_t x = 88172645463325252ull;
+	int i;
+	(void)state;
+
+	for (i = 0; i < 200000; i++) {
+		char buf[64];
+		double d;
+		uint64_t bits;
+		int p;
+		json_t *r;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (i % 2) {
+			/* a decimal as a score or measure is written: up to 9 digits, up to 6 decimals */
+			snprintf(buf, sizeof(buf), "%s%llu.%06llu", (x & 1) ? "-" : "",
+				 (unsigned long long)((x >> 8) % 1000), (unsigned long long)((x >> 20) % 1000000));
+			d = strtod(buf, NULL);
+		} else {
+			bits = x;
+			memcpy(&d, &bits, sizeof(d));
+			if (d != d || d - d != 0) /* NaN or infinite: not JSON */
+				continue;
+		}
+		r = json_real(d);
+		p = somo__xapi_real_precision(r);
+		json_decref(r);
+		snprintf(buf, sizeof(buf), "%.*g", p, d);
+		assert_true(strtod(buf, NULL) == d);
+		if (p > 15) {
+			snprintf(buf, sizeof(buf), "%.*g", p - 1, d);
+			assert_true(strtod(buf, NULL) != d);
+		}
+	}
+}
+
 static void parse_errors_are_located(void **state)
 {
 	somo_xapi_parse_opts opts = SOMO_XAPI_PARSE_OPTS_INIT;
@@ -356,6 +397,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(numbers_serialise_as_written),
 		cmocka_unit_test(mixed_reals_round_trip),
+		cmocka_unit_test(precision_is_exact_and_shortest),
 		cmocka_unit_test(parse_errors_are_located),
 		cmocka_unit_test(builder_makes_valid_statements),
 		cmocka_unit_test(builder_substatement_and_voiding),
