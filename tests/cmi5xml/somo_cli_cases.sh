@@ -10,7 +10,6 @@ corpus=${SOMO_CORPUS_DIR:-$src/../shared/corpus}
 fail=0
 n=0
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
 
 check() { # what expected-status path
 	"$somo" validate "$3" >"$out" 2>/dev/null
@@ -22,10 +21,45 @@ check() { # what expected-status path
 	fi
 }
 
+# A CATAPULT LMS test source folder zipped as its build does (cmi5.xml,
+# index.html, <name>.js), with Zip64 records for 102-zip64 as there.
+tmpdir=$(mktemp -d)
+trap 'rm -f "$out"; rm -rf "$tmpdir"' EXIT
+lts_zip() {
+	command -v python3 >/dev/null 2>&1 || return 1
+	python3 - "$1" "$2" <<'PY'
+import os, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+name = os.path.basename(src)
+js = os.path.join(src, name + ".js")
+if not os.path.exists(js):
+    js = os.path.join(src, "..", "empty.js")
+with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+    members = [("cmi5.xml", os.path.join(src, "cmi5.xml")),
+               ("index.html", os.path.join(src, "..", "index.html")),
+               (name + ".js", js)]
+    for arc, path in members:
+        if os.path.exists(path):
+            with open(path, "rb") as f, z.open(arc, "w", force_zip64=(name == "102-zip64")) as o:
+                o.write(f.read())
+PY
+}
+
 while read -r rel form expect; do
 	case "$rel" in ''|'#'*) continue ;; esac
-	[ "$form" = lts ] && continue
 	path=$corpus/$rel
+	if [ "$form" = lts ]; then
+		lts_zip "$path" "$tmpdir/$(basename "$rel").zip" || continue
+		path=$tmpdir/$(basename "$rel").zip
+	fi
+	case "$expect" in load*)
+		# No cmi5.xml: not a package somo can read as any standard.
+		n=$((n + 1))
+		if "$somo" validate "$path" >"$out" 2>&1; then
+			echo "FAIL $rel: accepted"; fail=$((fail + 1))
+		fi
+		continue ;;
+	esac
 	case "$expect" in
 	valid*)
 		check "$form" 0 "$path" || continue
