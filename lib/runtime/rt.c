@@ -154,7 +154,7 @@ static void each_slot(somo_rt *rt, slot_fn fn, void *ctx)
 			continue;
 		each_coll_slot(rt, &rt->c[k], somo__dm_record_slots(rt->version, (somo__dm_coll)k), fn, ctx);
 	}
-	for (i = 0; i < rt->c[SOMO__C_INT].count; i++) {
+	for (i = 0; i < rt->nisub; i++) {
 		each_coll_slot(rt, &rt->isub[i].obj, 1, fn, ctx);
 		each_coll_slot(rt, &rt->isub[i].cr, 1, fn, ctx);
 	}
@@ -236,7 +236,7 @@ int somo__rt_store(somo_rt *rt, somo__slot *s, const char *v, size_t len)
 		size_t cap = rt->acap ? rt->acap : 64;
 		char *p;
 		while (cap < rt->alen + need)
-			cap *= 2;
+			cap += cap / 2;
 		if ((p = somo__realloc(rt->arena, cap)) == NULL) {
 			rc = SOMO_ENOMEM;
 			goto out;
@@ -267,37 +267,68 @@ static void drop_slot(somo_rt *rt, somo__slot *s)
 
 /* ---- collections ------------------------------------------------------ */
 
+/* Collections grow by a quarter: a runtime holds many small ones. */
+static uint32_t grown(uint32_t cap)
+{
+	return cap < 16 ? cap + 4 : cap + cap / 4;
+}
+
 int somo__rt_push(somo_rt *rt, somo__coll *c, size_t width, bool interactions)
 {
 	if (c->count == c->cap) {
-		uint32_t cap = c->cap ? c->cap * 2 : 4;
+		uint32_t cap = grown(c->cap);
 		somo__slot *v = somo__realloc(c->v, (size_t)cap * width * sizeof(*v));
 		if (!v)
 			return SOMO_ENOMEM;
 		c->v = v;
+		if (interactions) {
+			uint32_t *o = somo__realloc(rt->isub_of, (size_t)cap * sizeof(*o));
+			if (!o)
+				return SOMO_ENOMEM;
+			memset(o + c->cap, 0, (size_t)(cap - c->cap) * sizeof(*o));
+			rt->isub_of = o;
+		}
 		c->cap = cap;
 	}
-	if (interactions && c->count == rt->isub_cap) {
-		uint32_t cap = rt->isub_cap ? rt->isub_cap * 2 : 4;
-		somo__isub *p = somo__realloc(rt->isub, (size_t)cap * sizeof(*p));
-		if (!p)
-			return SOMO_ENOMEM;
-		memset(p + rt->isub_cap, 0, (size_t)(cap - rt->isub_cap) * sizeof(*p));
-		rt->isub = p;
-		rt->isub_cap = cap;
-	}
 	memset(c->v + (size_t)c->count * width, 0, width * sizeof(*c->v));
+	if (interactions)
+		rt->isub_of[c->count] = 0;
 	c->count++;
 	return 0;
 }
 
-static somo__coll *coll_of(somo_rt *rt, somo__dm_coll k, const uint32_t *index)
+somo__coll *somo__rt_sub(somo_rt *rt, uint32_t i, bool cr, bool create)
+{
+	static somo__coll none; /* never written: count 0 refuses every slot */
+	somo__isub *s;
+
+	if (i >= rt->c[SOMO__C_INT].count)
+		return NULL;
+	if (!rt->isub_of[i]) {
+		if (!create)
+			return &none;
+		if (rt->nisub == rt->isub_cap) {
+			uint32_t cap = grown(rt->isub_cap);
+			somo__isub *p = somo__realloc(rt->isub, (size_t)cap * sizeof(*p));
+			if (!p)
+				return NULL;
+			rt->isub = p;
+			rt->isub_cap = cap;
+		}
+		memset(&rt->isub[rt->nisub], 0, sizeof(rt->isub[0]));
+		rt->isub_of[i] = ++rt->nisub;
+	}
+	s = &rt->isub[rt->isub_of[i] - 1];
+	return cr ? &s->cr : &s->obj;
+}
+
+static somo__coll *coll_of(somo_rt *rt, somo__dm_coll k, const uint32_t *index, bool create)
 {
 	switch (k) {
 	case SOMO__C_INT_OBJ:
-		return index[0] < rt->c[SOMO__C_INT].count ? &rt->isub[index[0]].obj : NULL;
+		return somo__rt_sub(rt, index[0], false, create);
 	case SOMO__C_INT_CR:
-		return index[0] < rt->c[SOMO__C_INT].count ? &rt->isub[index[0]].cr : NULL;
+		return somo__rt_sub(rt, index[0], true, create);
 	case SOMO__C_NONE:
 	case SOMO__C_MAX:
 		return NULL;
@@ -313,7 +344,7 @@ somo__slot *somo__rt_slot(somo_rt *rt, const somo__dm_element *el, const uint32_
 
 	if (el->coll == SOMO__C_NONE)
 		return &rt->top[el->field];
-	if ((c = coll_of(rt, (somo__dm_coll)el->coll, index)) == NULL)
+	if ((c = coll_of(rt, (somo__dm_coll)el->coll, index, false)) == NULL)
 		return NULL;
 	i = (el->coll == SOMO__C_INT_OBJ || el->coll == SOMO__C_INT_CR) ? index[1] : index[0];
 	if (i >= c->count)
@@ -387,11 +418,12 @@ void somo__rt_free_data(somo_rt *rt)
 	size_t i;
 	int k;
 
-	for (i = 0; i < rt->isub_cap && rt->isub; i++) {
+	for (i = 0; i < rt->nisub; i++) {
 		somo__free(rt->isub[i].obj.v);
 		somo__free(rt->isub[i].cr.v);
 	}
 	somo__free(rt->isub);
+	somo__free(rt->isub_of);
 	for (k = 0; k < SOMO__C_MAX; k++)
 		somo__free(rt->c[k].v);
 	somo__free(rt->top);
@@ -422,8 +454,8 @@ size_t somo_rt_memory(const somo_rt *rt)
 	for (k = SOMO__C_OBJ; k < SOMO__C_MAX; k++)
 		n += (size_t)rt->c[k].cap * somo__dm_record_slots(rt->version, (somo__dm_coll)k) *
 		     sizeof(somo__slot);
-	n += (size_t)rt->isub_cap * sizeof(somo__isub);
-	for (i = 0; i < rt->c[SOMO__C_INT].count; i++)
+	n += (size_t)rt->isub_cap * sizeof(somo__isub) + (size_t)rt->c[SOMO__C_INT].cap * sizeof(uint32_t);
+	for (i = 0; i < rt->nisub; i++)
 		n += ((size_t)rt->isub[i].obj.cap + rt->isub[i].cr.cap) * sizeof(somo__slot);
 	if (rt->data_access)
 		n += rt->c[SOMO__C_DATA].count;
@@ -694,7 +726,7 @@ const char *somo_rt_get_value(somo_rt *rt, const char *name)
 		ok(rt);
 		return el->text;
 	case SOMO__K_COUNT: {
-		somo__coll *c = coll_of(rt, (somo__dm_coll)el->coll, ref.index);
+		somo__coll *c = coll_of(rt, (somo__dm_coll)el->coll, ref.index, false);
 		if (!c) {
 			if (is12 && (el->coll == SOMO__C_INT_OBJ || el->coll == SOMO__C_INT_CR) &&
 			    ref.index[0] == rt->c[SOMO__C_INT].count) {
@@ -778,12 +810,12 @@ static int unique_check(somo_rt *rt, const somo__dm_element *el, const uint32_t 
 		if (s && *s && !slot_eq(rt, *s, v, len))
 			return R_ID_CHANGE;
 	} else if (el->coll == SOMO__C_INT_OBJ) {
-		c = &rt->isub[index[0]].obj;
+		c = somo__rt_sub(rt, index[0], false, false);
 		w = 1;
 		self = index[1];
 	} else if (el->coll == SOMO__C_INT_CR) {
 		somo__itype t = itype_of(rt, index[0]);
-		c = &rt->isub[index[0]].cr;
+		c = somo__rt_sub(rt, index[0], true, false);
 		self = index[1];
 		if (t == SOMO__IT_CHOICE || t == SOMO__IT_SEQUENCING) {
 			for (i = 0; i < c->count; i++) {
@@ -856,7 +888,11 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 			}
 		}
 		if (ref->index[0] < nint || !sub)
-			c = coll_of(rt, (somo__dm_coll)el->coll, ref->index);
+			c = coll_of(rt, (somo__dm_coll)el->coll, ref->index, true);
+		if (!c && sub && ref->index[0] < nint) {
+			*reason = R_NOMEM;
+			return is12 ? 101 : 351;
+		}
 		idx = sub ? ref->index[1] : ref->index[0];
 		width = somo__dm_record_slots(rt->version, (somo__dm_coll)el->coll);
 		if (c && idx > c->count) {
@@ -940,7 +976,8 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 			/* SCORM 1.2: the first field of a new interaction through its sub-collection */
 			if (somo__rt_push(rt, &rt->c[SOMO__C_INT], somo__dm_record_slots(rt->version, SOMO__C_INT), true) < 0)
 				goto oom;
-			c = coll_of(rt, (somo__dm_coll)el->coll, ref->index);
+			if ((c = coll_of(rt, (somo__dm_coll)el->coll, ref->index, true)) == NULL)
+				goto oom;
 		}
 		if (somo__rt_push(rt, c, width, el->coll == SOMO__C_INT) < 0)
 			goto oom;
@@ -1027,10 +1064,13 @@ void somo__rt_clear_learner_data(somo_rt *rt)
 	for (i = 0; i < n; i++)
 		if (t[i].kind == SOMO__K_VALUE && t[i].coll == SOMO__C_NONE && (t[i].access & SOMO__DM_W))
 			drop_slot(rt, &rt->top[t[i].field]);
-	for (i = 0; i < rt->c[SOMO__C_INT].count; i++) {
+	for (i = 0; i < rt->nisub; i++) {
 		clear_coll(rt, &rt->isub[i].obj, 1);
 		clear_coll(rt, &rt->isub[i].cr, 1);
+		somo__free(rt->isub[i].obj.v);
+		somo__free(rt->isub[i].cr.v);
 	}
+	rt->nisub = 0;
 	clear_coll(rt, &rt->c[SOMO__C_INT], somo__dm_record_slots(rt->version, SOMO__C_INT));
 	clear_coll(rt, &rt->c[SOMO__C_OBJ], somo__dm_record_slots(rt->version, SOMO__C_OBJ));
 	clear_coll(rt, &rt->c[SOMO__C_CFL], 3);

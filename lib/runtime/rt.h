@@ -43,8 +43,9 @@ struct somo_rt {
 
 	somo__slot *top;
 	somo__coll c[SOMO__C_MAX]; /* OBJ, INT, CFL, CFLMS, DATA */
-	somo__isub *isub;          /* parallel to c[SOMO__C_INT], isub_cap records */
-	uint32_t isub_cap;
+	somo__isub *isub;          /* sub-collections of the interactions that have any */
+	uint32_t nisub, isub_cap;
+	uint32_t *isub_of;         /* per interaction (c[SOMO__C_INT].cap): 1 + index in isub, 0 none */
 	uint8_t *data_access;      /* per adl.data record: 1 read, 2 write */
 
 	char scratch[12];  /* a _count in decimal */
@@ -54,7 +55,11 @@ struct somo_rt {
 /* Arena access. */
 const char *somo__rt_str(const somo_rt *rt, somo__slot s, size_t *len);
 int somo__rt_store(somo_rt *rt, somo__slot *s, const char *v, size_t len);
-/* Append a zeroed record to a collection (isub grows with interactions). */
+/* An interaction's objectives (cr false) or correct responses: NULL when the
+ * interaction does not exist; an empty read-only collection when it has none
+ * and create is false. */
+somo__coll *somo__rt_sub(somo_rt *rt, uint32_t i, bool cr, bool create);
+/* Append a zeroed record to a collection (isub_of grows with interactions). */
 int somo__rt_push(somo_rt *rt, somo__coll *c, size_t width, bool interactions);
 /* The slot an element's ref names, NULL when its record does not exist. */
 somo__slot *somo__rt_slot(somo_rt *rt, const somo__dm_element *el, const uint32_t *index);

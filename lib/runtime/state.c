@@ -92,10 +92,12 @@ int somo_rt_to_json(const somo_rt *rt, char **out)
 					put_str(rec, f, rt, c->v[r * w + t[i].field]);
 			}
 			if (rec && k == SOMO__C_INT) {
-				if (rt->isub[r].obj.count)
-					json_object_set_new(rec, "objectives", sub_array(rt, &rt->isub[r].obj));
-				if (rt->isub[r].cr.count)
-					json_object_set_new(rec, "correct_responses", sub_array(rt, &rt->isub[r].cr));
+				const somo__coll *so = somo__rt_sub((somo_rt *)rt, (uint32_t)r, false, false);
+				const somo__coll *sc = somo__rt_sub((somo_rt *)rt, (uint32_t)r, true, false);
+				if (so->count)
+					json_object_set_new(rec, "objectives", sub_array(rt, so));
+				if (sc->count)
+					json_object_set_new(rec, "correct_responses", sub_array(rt, sc));
 			}
 			if (rec && k == SOMO__C_DATA && rt->data_access) {
 				json_object_set_new(rec, "read", json_boolean(rt->data_access[r] & 1));
@@ -259,9 +261,13 @@ static int restore(somo_rt *rt, json_t *root, const somo_rt *orig)
 			}
 			if (k == SOMO__C_INT) {
 				somo__itype it = rec_itype(rt, at);
-				if ((rc = restore_sub(rt, &rt->isub[at].obj, json_object_get(rec, "objectives"),
+				somo__coll *so = somo__rt_sub(rt, (uint32_t)at, false, true);
+				somo__coll *sc = somo__rt_sub(rt, (uint32_t)at, true, true);
+				if (!so || !sc)
+					return somo__error_oom();
+				if ((rc = restore_sub(rt, so, json_object_get(rec, "objectives"),
 						      "cmi.interactions.n.objectives.n.id", "interaction objectives", it)) < 0 ||
-				    (rc = restore_sub(rt, &rt->isub[at].cr, json_object_get(rec, "correct_responses"),
+				    (rc = restore_sub(rt, sc, json_object_get(rec, "correct_responses"),
 						      "cmi.interactions.n.correct_responses.n.pattern",
 						      "correct responses", it)) < 0)
 					return rc;
@@ -324,7 +330,9 @@ int somo_rt_from_json(somo_rt *rt, const char *json)
 	rt->top = tmp->top;
 	memcpy(rt->c, tmp->c, sizeof(rt->c));
 	rt->isub = tmp->isub;
+	rt->nisub = tmp->nisub;
 	rt->isub_cap = tmp->isub_cap;
+	rt->isub_of = tmp->isub_of;
 	rt->data_access = tmp->data_access;
 	rt->last_error = 0;
 	rt->diag_reason = 0;
