@@ -56,7 +56,10 @@ static int xapi_validate(int argc, char **argv)
 			else if (strcmp(v, "2.0") == 0 || strcmp(v, "2.0.0") == 0)
 				opts.xapi = SOMO_XAPI_2_0;
 			else {
-				fprintf(stderr, "somo xapi validate: unknown xAPI version '%s' (1.0.3 or 2.0)\n", v);
+				fprintf(stderr,
+				        "somo xapi validate: unknown xAPI version '%s' (1.0.3 or "
+				        "2.0)\n",
+				        v);
 				return 2;
 			}
 		} else if (strncmp(argv[a], "--xapi=", 7) == 0) {
@@ -66,7 +69,10 @@ static int xapi_validate(int argc, char **argv)
 			else if (strcmp(v, "2.0") == 0 || strcmp(v, "2.0.0") == 0)
 				opts.xapi = SOMO_XAPI_2_0;
 			else {
-				fprintf(stderr, "somo xapi validate: unknown xAPI version '%s' (1.0.3 or 2.0)\n", v);
+				fprintf(stderr,
+				        "somo xapi validate: unknown xAPI version '%s' (1.0.3 or "
+				        "2.0)\n",
+				        v);
 				return 2;
 			}
 		} else if (argv[a][0] == '-' && argv[a][1] != '\0') {
@@ -89,7 +95,7 @@ static int xapi_validate(int argc, char **argv)
 		fclose(f);
 	if (rc < 0) {
 		fprintf(stderr, "somo xapi validate: %s: %s\n", file,
-			rc == SOMO_ELIMIT ? "larger than 64 MiB" : somo_strerror(rc));
+		        rc == SOMO_ELIMIT ? "larger than 64 MiB" : somo_strerror(rc));
 		somo__buf_free(&text);
 		return 2;
 	}
@@ -99,7 +105,8 @@ static int xapi_validate(int argc, char **argv)
 	rc = somo_xapi_validate_json(text.ptr ? text.ptr : "", text.len, &opts, &probs, &diag);
 	somo__buf_free(&text);
 	if (rc == SOMO_EPARSE || rc == SOMO_ELIMIT) {
-		fprintf(stderr, "%s:%d:%d: not JSON: %s\n", file, diag.line, diag.column, diag.text);
+		fprintf(stderr, "%s:%d:%d: not JSON: %s\n", file, diag.line, diag.column,
+		        diag.text);
 		return 2;
 	}
 	if (rc < 0 && rc != SOMO_EINVALID) {
@@ -108,7 +115,8 @@ static int xapi_validate(int argc, char **argv)
 		return 2;
 	}
 	for (i = 0; i < somo_xapi_problems_count(probs); i++)
-		printf("%s: %s\n", somo_xapi_problems_path(probs, i), somo_xapi_problems_message(probs, i));
+		printf("%s: %s\n", somo_xapi_problems_path(probs, i),
+		       somo_xapi_problems_message(probs, i));
 	somo_xapi_problems_free(probs);
 	return rc == 0 ? 0 : 1;
 }

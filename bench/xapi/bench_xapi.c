@@ -31,25 +31,29 @@ static char *make_statement(int i)
 {
 	char *s = malloc(2048);
 
-	snprintf(s, 2048,
-		 "{\"id\":\"%08x-bb56-4c2e-ab83-44982ef22df0\","
-		 "\"actor\":{\"name\":\"Learner %d\",\"mbox\":\"mailto:learner%d@example.org\"},"
-		 "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/answered\",\"display\":{\"en-US\":\"answered\"}},"
-		 "\"object\":{\"objectType\":\"Activity\",\"id\":\"https://example.org/courses/golf/q%d\","
-		 "\"definition\":{"
-		 "\"name\":{\"en-US\":\"Question %d\"},\"interactionType\":\"choice\","
-		 "\"correctResponsesPattern\":[\"driver\"],"
-		 "\"choices\":[{\"id\":\"driver\"},{\"id\":\"putter\"}]}},"
-		 "\"result\":{\"score\":{\"scaled\":0.%04d,\"raw\":%d.%02d,\"min\":0,\"max\":100},"
-		 "\"success\":%s,\"completion\":true,\"response\":\"driver\",\"duration\":\"PT%dM%d.%02dS\"},"
-		 "\"context\":{\"registration\":\"ec531277-b57b-4c15-8d91-%012x\","
-		 "\"contextActivities\":{\"parent\":[{\"id\":\"https://example.org/courses/golf\"}],"
-		 "\"category\":[{\"id\":\"https://w3id.org/xapi/scorm\"}]},"
-		 "\"language\":\"en-US\"},"
-		 "\"timestamp\":\"2026-12-04T20:%02d:%02d.%03dZ\"}",
-		 (unsigned)i * 2654435761u, i, i, i % 40, i % 40, (i * 37) % 10000, i % 100, i % 97,
-		 i % 3 ? "true" : "false", i % 60, i % 59, i % 100, (unsigned)i * 7919u, i % 60,
-		 (i * 7) % 60, i % 1000);
+	snprintf(
+	    s, 2048,
+	    "{\"id\":\"%08x-bb56-4c2e-ab83-44982ef22df0\","
+	    "\"actor\":{\"name\":\"Learner %d\",\"mbox\":\"mailto:learner%d@example.org\"},"
+	    "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/"
+	    "answered\",\"display\":{\"en-US\":\"answered\"}},"
+	    "\"object\":{\"objectType\":\"Activity\",\"id\":\"https://example.org/courses/golf/"
+	    "q%d\","
+	    "\"definition\":{"
+	    "\"name\":{\"en-US\":\"Question %d\"},\"interactionType\":\"choice\","
+	    "\"correctResponsesPattern\":[\"driver\"],"
+	    "\"choices\":[{\"id\":\"driver\"},{\"id\":\"putter\"}]}},"
+	    "\"result\":{\"score\":{\"scaled\":0.%04d,\"raw\":%d.%02d,\"min\":0,\"max\":100},"
+	    "\"success\":%s,\"completion\":true,\"response\":\"driver\",\"duration\":\"PT%dM%d.%"
+	    "02dS\"},"
+	    "\"context\":{\"registration\":\"ec531277-b57b-4c15-8d91-%012x\","
+	    "\"contextActivities\":{\"parent\":[{\"id\":\"https://example.org/courses/golf\"}],"
+	    "\"category\":[{\"id\":\"https://w3id.org/xapi/scorm\"}]},"
+	    "\"language\":\"en-US\"},"
+	    "\"timestamp\":\"2026-12-04T20:%02d:%02d.%03dZ\"}",
+	    (unsigned)i * 2654435761u, i, i, i % 40, i % 40, (i * 37) % 10000, i % 100, i % 97,
+	    i % 3 ? "true" : "false", i % 60, i % 59, i % 100, (unsigned)i * 7919u, i % 60,
+	    (i * 7) % 60, i % 1000);
 	return s;
 }
 
@@ -105,14 +109,17 @@ int main(int argc, char **argv)
 			best_s = t;
 	}
 	if (invalid) {
-		fprintf(stderr, "bench-xapi: %d statements found invalid: the benchmark data is wrong\n", invalid);
+		fprintf(stderr,
+		        "bench-xapi: %d statements found invalid: the benchmark data is wrong\n",
+		        invalid);
 		return 2;
 	}
 	printf("statements: %d variants, %zu bytes on average; %d per round, best of %d rounds\n",
 	       VARIANTS, total / VARIANTS, per_round, rounds);
 	printf("jansson parse + dump:              %9.0f statements/s\n", per_round / best_j);
 	printf("somo parse + validate + serialise: %9.0f statements/s\n", per_round / best_s);
-	printf("ratio somo/jansson: %.3f  (validation and exact numbers cost %.1f%% on top of jansson's round trip)\n",
+	printf("ratio somo/jansson: %.3f  (validation and exact numbers cost %.1f%% on top of "
+	       "jansson's round trip)\n",
 	       best_j / best_s, (best_s / best_j - 1.0) * 100.0);
 	return sink == 0;
 }

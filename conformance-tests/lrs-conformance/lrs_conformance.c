@@ -47,7 +47,7 @@ static int voids_another(const json_t *st)
 }
 
 static int run_file(const char *path, somo_xapi_version ver, int *passed, int *failed,
-		    int *excluded)
+                    int *excluded)
 {
 	somo_xapi_validate_opts opts = SOMO_XAPI_VALIDATE_OPTS_INIT;
 	char line[1 << 16];
@@ -77,7 +77,8 @@ static int run_file(const char *path, somo_xapi_version ver, int *passed, int *f
 		st = json_object_get(tc, json_string_value(json_object_get(tc, "top_key")));
 		expect = json_array_get(json_object_get(tc, "expect"), 0);
 		if (st == NULL || !json_is_integer(expect)) {
-			printf("FAIL %s:%d: case without statement or expected status\n", path, lineno);
+			printf("FAIL %s:%d: case without statement or expected status\n", path,
+			       lineno);
 			(*failed)++;
 			json_decref(tc);
 			continue;
@@ -98,7 +99,9 @@ static int run_file(const char *path, somo_xapi_version ver, int *passed, int *f
 			       json_string_value(json_object_get(tc, "config")),
 			       json_string_value(json_object_get(tc, "test")),
 			       want_valid ? "valid" : "invalid",
-			       rc == 0 ? "valid" : rc == SOMO_EINVALID ? "invalid" : somo_strerror(rc));
+			       rc == 0               ? "valid"
+			       : rc == SOMO_EINVALID ? "invalid"
+			                             : somo_strerror(rc));
 			for (i = 0; i < somo_xapi_problems_count(probs); i++)
 				printf("    %s: %s\n", somo_xapi_problems_path(probs, i),
 				       somo_xapi_problems_message(probs, i));
@@ -125,14 +128,16 @@ int main(void)
 
 	corpus_dir(base, sizeof(base));
 	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
-		snprintf(path, sizeof(path), "%s/xapi/lrs-conformance-test-suite/%s/expanded-statement-tests.jsonl",
-			 base, suites[i].dir);
+		snprintf(path, sizeof(path),
+		         "%s/xapi/lrs-conformance-test-suite/%s/expanded-statement-tests.jsonl",
+		         base, suites[i].dir);
 		if (run_file(path, suites[i].ver, &passed, &failed, &excluded) < 0) {
 			printf("lrs-conformance: corpus not found at %s: skipped\n", path);
 			return 77;
 		}
 	}
-	printf("excluded %d cases that void another statement (the answer depends on what the LRS stores)\n",
+	printf("excluded %d cases that void another statement (the answer depends on what the LRS "
+	       "stores)\n",
 	       excluded);
 	printf("lrs-conformance: %d passed, %d failed\n", passed, failed);
 	return failed > 0 ? 1 : 0;

@@ -21,7 +21,8 @@ static int verdict(const somo_xapi_statement *st, somo_xapi_version v, size_t *c
 	rc = somo_xapi_statement_validate(st, &o, &p);
 	*count = somo_xapi_problems_count(p);
 	for (i = 0; i < *count; i++)
-		if (somo_xapi_problems_path(p, i)[0] != '$' || somo_xapi_problems_message(p, i)[0] == '\0')
+		if (somo_xapi_problems_path(p, i)[0] != '$' ||
+		    somo_xapi_problems_message(p, i)[0] == '\0')
 			abort();
 	somo_xapi_problems_free(p);
 	/* the verdict alone (no list) must agree */

@@ -39,7 +39,7 @@ typedef enum {
 } somo_xapi_version;
 
 /** The ADL verb that voids a statement; its object must be a StatementRef. */
-#define SOMO_XAPI_VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
+#define SOMO_XAPI_VERB_VOIDED    "http://adlnet.gov/expapi/verbs/voided"
 #define SOMO_XAPI_VERB_COMPLETED "http://adlnet.gov/expapi/verbs/completed"
 
 /** A statement: opaque. */
@@ -54,12 +54,15 @@ typedef struct somo_xapi_problems somo_xapi_problems;
 
 /** Options of parsing. NULL means the defaults. Fields are only appended. */
 typedef struct {
-	unsigned version;  /**< SOMO_XAPI_PARSE_OPTS_VERSION */
-	size_t max_bytes;  /**< largest accepted JSON text; 0 = 4 MiB */
+	unsigned version; /**< SOMO_XAPI_PARSE_OPTS_VERSION */
+	size_t max_bytes; /**< largest accepted JSON text; 0 = 4 MiB */
 } somo_xapi_parse_opts;
 
 #define SOMO_XAPI_PARSE_OPTS_VERSION 1
-#define SOMO_XAPI_PARSE_OPTS_INIT {SOMO_XAPI_PARSE_OPTS_VERSION, 0}
+#define SOMO_XAPI_PARSE_OPTS_INIT                                                                  \
+	{                                                                                          \
+		SOMO_XAPI_PARSE_OPTS_VERSION, 0                                                    \
+	}
 
 /**
  * Parse one statement from JSON text (len bytes, need not be NUL-terminated).
@@ -76,12 +79,12 @@ typedef struct {
  *         SOMO_ENOMEM.
  */
 SOMO_API int somo_xapi_statement_parse(somo_xapi_statement **out, const char *json, size_t len,
-				       const somo_xapi_parse_opts *opts, somo_diag *diag);
+                                       const somo_xapi_parse_opts *opts, somo_diag *diag);
 
 /** Flags of somo_xapi_statement_to_json(). */
-#define SOMO_XAPI_JSON_COMPACT 0u     /**< one line, no spaces (the default) */
-#define SOMO_XAPI_JSON_PRETTY 1u      /**< indented by two spaces */
-#define SOMO_XAPI_JSON_SORT_KEYS 2u   /**< object keys sorted (stable output) */
+#define SOMO_XAPI_JSON_COMPACT   0u /**< one line, no spaces (the default) */
+#define SOMO_XAPI_JSON_PRETTY    1u /**< indented by two spaces */
+#define SOMO_XAPI_JSON_SORT_KEYS 2u /**< object keys sorted (stable output) */
 
 /**
  * Serialise a statement as JSON. Numbers are written in the shortest form
@@ -105,14 +108,17 @@ SOMO_API void somo_xapi_statement_free(somo_xapi_statement *st);
 
 /** Options of validation. NULL means the defaults. Fields are only appended. */
 typedef struct {
-	unsigned version;            /**< SOMO_XAPI_VALIDATE_OPTS_VERSION */
-	somo_xapi_version xapi;      /**< rules to apply; 0 = SOMO_XAPI_2_0 */
-	size_t max_problems;         /**< stop collecting after this many; 0 = 256 */
-	size_t max_bytes;            /**< somo_xapi_validate_json(): largest text; 0 = 16 MiB */
+	unsigned version;       /**< SOMO_XAPI_VALIDATE_OPTS_VERSION */
+	somo_xapi_version xapi; /**< rules to apply; 0 = SOMO_XAPI_2_0 */
+	size_t max_problems;    /**< stop collecting after this many; 0 = 256 */
+	size_t max_bytes;       /**< somo_xapi_validate_json(): largest text; 0 = 16 MiB */
 } somo_xapi_validate_opts;
 
 #define SOMO_XAPI_VALIDATE_OPTS_VERSION 1
-#define SOMO_XAPI_VALIDATE_OPTS_INIT {SOMO_XAPI_VALIDATE_OPTS_VERSION, SOMO_XAPI_2_0, 0, 0}
+#define SOMO_XAPI_VALIDATE_OPTS_INIT                                                               \
+	{                                                                                          \
+		SOMO_XAPI_VALIDATE_OPTS_VERSION, SOMO_XAPI_2_0, 0, 0                               \
+	}
 
 /**
  * Check a statement against the rules of an xAPI version: required
@@ -132,8 +138,8 @@ typedef struct {
  * @return 0 valid; SOMO_EINVALID invalid; SOMO_EINVAL, SOMO_ENOMEM.
  */
 SOMO_API int somo_xapi_statement_validate(const somo_xapi_statement *st,
-					  const somo_xapi_validate_opts *opts,
-					  somo_xapi_problems **problems);
+                                          const somo_xapi_validate_opts *opts,
+                                          somo_xapi_problems **problems);
 
 /**
  * Parse and validate JSON text holding one statement or an array of them,
@@ -144,8 +150,8 @@ SOMO_API int somo_xapi_statement_validate(const somo_xapi_statement *st,
  *         text is not JSON (diag filled), SOMO_ELIMIT, SOMO_EINVAL, SOMO_ENOMEM.
  */
 SOMO_API int somo_xapi_validate_json(const char *json, size_t len,
-				     const somo_xapi_validate_opts *opts,
-				     somo_xapi_problems **problems, somo_diag *diag);
+                                     const somo_xapi_validate_opts *opts,
+                                     somo_xapi_problems **problems, somo_diag *diag);
 
 /** Number of problems in the list (0 for NULL). */
 SOMO_API size_t somo_xapi_problems_count(const somo_xapi_problems *p);
@@ -180,9 +186,9 @@ typedef struct {
  */
 typedef struct somo_xapi_actor {
 	int is_group;
-	const char *name;              /**< may be NULL */
-	const char *mbox;              /**< "mailto:someone@example.org" */
-	const char *mbox_sha1sum;      /**< hex SHA-1 of the mailto IRI */
+	const char *name;         /**< may be NULL */
+	const char *mbox;         /**< "mailto:someone@example.org" */
+	const char *mbox_sha1sum; /**< hex SHA-1 of the mailto IRI */
 	const char *openid;
 	const char *account_home_page; /**< with account_name */
 	const char *account_name;
@@ -240,11 +246,11 @@ typedef struct {
 } somo_xapi_activity;
 
 /** Which optional members of somo_xapi_result are given. */
-#define SOMO_XAPI_RESULT_SCALED 0x01u
-#define SOMO_XAPI_RESULT_RAW 0x02u
-#define SOMO_XAPI_RESULT_MIN 0x04u
-#define SOMO_XAPI_RESULT_MAX 0x08u
-#define SOMO_XAPI_RESULT_SUCCESS 0x10u
+#define SOMO_XAPI_RESULT_SCALED     0x01u
+#define SOMO_XAPI_RESULT_RAW        0x02u
+#define SOMO_XAPI_RESULT_MIN        0x04u
+#define SOMO_XAPI_RESULT_MAX        0x08u
+#define SOMO_XAPI_RESULT_SUCCESS    0x10u
 #define SOMO_XAPI_RESULT_COMPLETION 0x20u
 
 /** A statement's result. */
@@ -279,10 +285,7 @@ typedef enum {
 } somo_xapi_context_list;
 
 /** Where an extension goes. */
-typedef enum {
-	SOMO_XAPI_EXT_RESULT = 0,
-	SOMO_XAPI_EXT_CONTEXT
-} somo_xapi_ext_place;
+typedef enum { SOMO_XAPI_EXT_RESULT = 0, SOMO_XAPI_EXT_CONTEXT } somo_xapi_ext_place;
 
 /**
  * A new empty statement, the caller's to free with somo_xapi_statement_free().
@@ -312,29 +315,29 @@ SOMO_API int somo_xapi_statement_set_actor(somo_xapi_statement *st, const somo_x
 
 /** Set the verb: its IRI and optionally one display entry (lang and text both or neither). */
 SOMO_API int somo_xapi_statement_set_verb(somo_xapi_statement *st, const char *iri,
-					  const char *lang, const char *display);
+                                          const char *lang, const char *display);
 
 /** The verb IRI, or NULL; borrowed. */
 SOMO_API const char *somo_xapi_statement_verb_id(const somo_xapi_statement *st);
 
 /** Set the object to an activity. */
 SOMO_API int somo_xapi_statement_set_object_activity(somo_xapi_statement *st,
-						     const somo_xapi_activity *activity);
+                                                     const somo_xapi_activity *activity);
 
 /** Set the object to an agent or group (objectType written explicitly). */
 SOMO_API int somo_xapi_statement_set_object_actor(somo_xapi_statement *st,
-						  const somo_xapi_actor *actor);
+                                                  const somo_xapi_actor *actor);
 
 /** Set the object to a reference to another statement (a UUID), as voiding needs. */
 SOMO_API int somo_xapi_statement_set_object_statement_ref(somo_xapi_statement *st,
-							  const char *uuid);
+                                                          const char *uuid);
 
 /**
  * Set the object to a SubStatement made of sub's actor, verb, object,
  * result, context, timestamp and attachments (sub is copied, not taken).
  */
 SOMO_API int somo_xapi_statement_set_object_substatement(somo_xapi_statement *st,
-							 const somo_xapi_statement *sub);
+                                                         const somo_xapi_statement *sub);
 
 /** Set the result; NULL removes it. */
 SOMO_API int somo_xapi_statement_set_result(somo_xapi_statement *st, const somo_xapi_result *r);
@@ -350,8 +353,8 @@ SOMO_API int somo_xapi_statement_set_team(somo_xapi_statement *st, const somo_xa
 
 /** Append an activity to one of context.contextActivities' lists. */
 SOMO_API int somo_xapi_statement_add_context_activity(somo_xapi_statement *st,
-						      somo_xapi_context_list list,
-						      const somo_xapi_activity *activity);
+                                                      somo_xapi_context_list list,
+                                                      const somo_xapi_activity *activity);
 
 /** Set context.revision, .platform and .language (an RFC 5646 tag); NULL removes. */
 SOMO_API int somo_xapi_statement_set_revision(somo_xapi_statement *st, const char *revision);
@@ -367,16 +370,16 @@ SOMO_API int somo_xapi_statement_set_context_statement(somo_xapi_statement *st, 
  * type IRIs (0 leaves relevantTypes out).
  */
 SOMO_API int somo_xapi_statement_add_context_actor(somo_xapi_statement *st,
-						   const somo_xapi_actor *actor,
-						   const char *const *relevant_types,
-						   size_t relevant_count);
+                                                   const somo_xapi_actor *actor,
+                                                   const char *const *relevant_types,
+                                                   size_t relevant_count);
 
 /**
  * Set one extension of the result or the context: key is an IRI,
  * value_json any JSON text ("42", "\"x\"", "{\"a\":1}").
  */
 SOMO_API int somo_xapi_statement_set_extension(somo_xapi_statement *st, somo_xapi_ext_place where,
-					       const char *key, const char *value_json);
+                                               const char *key, const char *value_json);
 
 /** Set the timestamp (ISO 8601 text, copied as given); NULL removes it. */
 SOMO_API int somo_xapi_statement_set_timestamp(somo_xapi_statement *st, const char *timestamp);
@@ -398,7 +401,7 @@ SOMO_API int somo_xapi_statement_set_version(somo_xapi_statement *st, const char
 
 /** Append an attachment's metadata. */
 SOMO_API int somo_xapi_statement_add_attachment(somo_xapi_statement *st,
-						const somo_xapi_attachment *att);
+                                                const somo_xapi_attachment *att);
 
 #ifdef __cplusplus
 }

@@ -57,7 +57,8 @@ static json_t *langmap(const somo_xapi_lang *l, size_t n)
 
 	for (i = 0; m && i < n; i++) {
 		json_t *s;
-		if (l[i].lang == NULL || l[i].text == NULL || (s = json_string(l[i].text)) == NULL ||
+		if (l[i].lang == NULL || l[i].text == NULL ||
+		    (s = json_string(l[i].text)) == NULL ||
 		    json_object_set_new(m, l[i].lang, s) != 0) {
 			json_decref(m);
 			return NULL;
@@ -84,24 +85,28 @@ static json_t *actor_json(const somo_xapi_actor *a, bool force_type)
 
 	if (o == NULL)
 		return NULL;
-	if ((a->is_group || force_type) && set_str(o, "objectType", a->is_group ? "Group" : "Agent") < 0)
+	if ((a->is_group || force_type) &&
+	    set_str(o, "objectType", a->is_group ? "Group" : "Agent") < 0)
 		goto fail;
 	if (set_str(o, "name", a->name) < 0 || set_str(o, "mbox", a->mbox) < 0 ||
 	    set_str(o, "mbox_sha1sum", a->mbox_sha1sum) < 0 || set_str(o, "openid", a->openid) < 0)
 		goto fail;
 	if (a->account_home_page || a->account_name) {
-		if ((acct = json_object()) == NULL || json_object_set_new(o, "account", acct) != 0 ||
+		if ((acct = json_object()) == NULL ||
+		    json_object_set_new(o, "account", acct) != 0 ||
 		    set_str(acct, "homePage", a->account_home_page) < 0 ||
 		    set_str(acct, "name", a->account_name) < 0)
 			goto fail;
 	}
 	if (a->is_group && a->member_count) {
 		json_t *members = json_array();
-		if (members == NULL || json_object_set_new(o, "member", members) != 0 || a->members == NULL)
+		if (members == NULL || json_object_set_new(o, "member", members) != 0 ||
+		    a->members == NULL)
 			goto fail;
 		for (i = 0; i < a->member_count; i++) {
 			json_t *m;
-			if (a->members[i].is_group || (m = actor_json(&a->members[i], false)) == NULL ||
+			if (a->members[i].is_group ||
+			    (m = actor_json(&a->members[i], false)) == NULL ||
 			    json_array_append_new(members, m) != 0)
 				goto fail;
 		}
@@ -113,8 +118,8 @@ fail:
 }
 
 static const char *const interaction_names[] = {
-	NULL, "true-false", "choice", "fill-in", "long-fill-in", "matching",
-	"performance", "sequencing", "likert", "numeric", "other"};
+    NULL,          "true-false", "choice", "fill-in", "long-fill-in", "matching",
+    "performance", "sequencing", "likert", "numeric", "other"};
 static const char *const component_names[] = {"choices", "scale", "source", "target", "steps"};
 
 static json_t *parse_object_text(const char *text)
@@ -139,7 +144,8 @@ static json_t *activity_json(const somo_xapi_activity *a)
 	if (a->name_count && json_object_set_new(def, "name", langmap(a->name, a->name_count)) != 0)
 		goto fail;
 	if (a->description_count &&
-	    json_object_set_new(def, "description", langmap(a->description, a->description_count)) != 0)
+	    json_object_set_new(def, "description",
+	                        langmap(a->description, a->description_count)) != 0)
 		goto fail;
 	if (set_str(def, "type", a->type) < 0 || set_str(def, "moreInfo", a->more_info) < 0)
 		goto fail;
@@ -162,7 +168,8 @@ static json_t *activity_json(const somo_xapi_activity *a)
 		json_t *list;
 		if (a->component_count[k] == 0)
 			continue;
-		if ((list = json_array()) == NULL || json_object_set_new(def, component_names[k], list) != 0 ||
+		if ((list = json_array()) == NULL ||
+		    json_object_set_new(def, component_names[k], list) != 0 ||
 		    a->components[k] == NULL)
 			goto fail;
 		for (i = 0; i < a->component_count[k]; i++) {
@@ -173,7 +180,8 @@ static json_t *activity_json(const somo_xapi_activity *a)
 				goto fail;
 			if (cp->description_count &&
 			    json_object_set_new(c, "description",
-						langmap(cp->description, cp->description_count)) != 0)
+			                        langmap(cp->description, cp->description_count)) !=
+			        0)
 				goto fail;
 		}
 	}
@@ -252,7 +260,7 @@ SOMO_API int somo_xapi_statement_set_actor(somo_xapi_statement *st, const somo_x
 }
 
 SOMO_API int somo_xapi_statement_set_verb(somo_xapi_statement *st, const char *iri,
-					  const char *lang, const char *display)
+                                          const char *lang, const char *display)
 {
 	json_t *v;
 
@@ -269,11 +277,12 @@ SOMO_API int somo_xapi_statement_set_verb(somo_xapi_statement *st, const char *i
 
 SOMO_API const char *somo_xapi_statement_verb_id(const somo_xapi_statement *st)
 {
-	return st ? json_string_value(json_object_get(json_object_get(st->root, "verb"), "id")) : NULL;
+	return st ? json_string_value(json_object_get(json_object_get(st->root, "verb"), "id"))
+	          : NULL;
 }
 
 SOMO_API int somo_xapi_statement_set_object_activity(somo_xapi_statement *st,
-						     const somo_xapi_activity *activity)
+                                                     const somo_xapi_activity *activity)
 {
 	json_t *v;
 
@@ -285,7 +294,7 @@ SOMO_API int somo_xapi_statement_set_object_activity(somo_xapi_statement *st,
 }
 
 SOMO_API int somo_xapi_statement_set_object_actor(somo_xapi_statement *st,
-						  const somo_xapi_actor *actor)
+                                                  const somo_xapi_actor *actor)
 {
 	json_t *v;
 
@@ -301,15 +310,16 @@ SOMO_API int somo_xapi_statement_set_object_statement_ref(somo_xapi_statement *s
 	json_t *v;
 
 	if (st == NULL || uuid == NULL || (v = statement_ref(uuid)) == NULL)
-		return bad("somo_xapi_statement_set_object_statement_ref", "NULL or malformed argument");
+		return bad("somo_xapi_statement_set_object_statement_ref",
+		           "NULL or malformed argument");
 	return put(st->root, "object", v);
 }
 
 SOMO_API int somo_xapi_statement_set_object_substatement(somo_xapi_statement *st,
-							 const somo_xapi_statement *sub)
+                                                         const somo_xapi_statement *sub)
 {
-	static const char *const keys[] = {"actor", "verb", "object", "result", "context",
-					   "timestamp", "attachments"};
+	static const char *const keys[] = {"actor",   "verb",      "object",     "result",
+	                                   "context", "timestamp", "attachments"};
 	json_t *v;
 	size_t i;
 
@@ -333,10 +343,14 @@ static json_t *result_json(const somo_xapi_result *r)
 
 	if (o == NULL || score == NULL)
 		goto fail;
-	if (((r->has & SOMO_XAPI_RESULT_SCALED) && json_object_set_new(score, "scaled", json_real(r->scaled))) ||
-	    ((r->has & SOMO_XAPI_RESULT_RAW) && json_object_set_new(score, "raw", json_real(r->raw))) ||
-	    ((r->has & SOMO_XAPI_RESULT_MIN) && json_object_set_new(score, "min", json_real(r->min))) ||
-	    ((r->has & SOMO_XAPI_RESULT_MAX) && json_object_set_new(score, "max", json_real(r->max))))
+	if (((r->has & SOMO_XAPI_RESULT_SCALED) &&
+	     json_object_set_new(score, "scaled", json_real(r->scaled))) ||
+	    ((r->has & SOMO_XAPI_RESULT_RAW) &&
+	     json_object_set_new(score, "raw", json_real(r->raw))) ||
+	    ((r->has & SOMO_XAPI_RESULT_MIN) &&
+	     json_object_set_new(score, "min", json_real(r->min))) ||
+	    ((r->has & SOMO_XAPI_RESULT_MAX) &&
+	     json_object_set_new(score, "max", json_real(r->max))))
 		goto fail;
 	if (json_object_size(score)) {
 		if (json_object_set_new(o, "score", score) != 0) {
@@ -443,7 +457,7 @@ SOMO_API int somo_xapi_statement_set_context_statement(somo_xapi_statement *st, 
 }
 
 static int context_actor(somo_xapi_statement *st, const char *fn, const char *key,
-			 const somo_xapi_actor *a, bool group_only)
+                         const somo_xapi_actor *a, bool group_only)
 {
 	json_t *v = NULL;
 
@@ -500,8 +514,8 @@ oom:
 }
 
 SOMO_API int somo_xapi_statement_add_context_activity(somo_xapi_statement *st,
-						      somo_xapi_context_list list,
-						      const somo_xapi_activity *activity)
+                                                      somo_xapi_context_list list,
+                                                      const somo_xapi_activity *activity)
 {
 	static const char *const names[] = {"parent", "grouping", "category", "other"};
 	json_t *v;
@@ -514,9 +528,9 @@ SOMO_API int somo_xapi_statement_add_context_activity(somo_xapi_statement *st,
 }
 
 SOMO_API int somo_xapi_statement_add_context_actor(somo_xapi_statement *st,
-						   const somo_xapi_actor *actor,
-						   const char *const *relevant_types,
-						   size_t relevant_count)
+                                                   const somo_xapi_actor *actor,
+                                                   const char *const *relevant_types,
+                                                   size_t relevant_count)
 {
 	json_t *v, *a, *types;
 	size_t i;
@@ -526,11 +540,12 @@ SOMO_API int somo_xapi_statement_add_context_actor(somo_xapi_statement *st,
 	if ((a = actor_json(actor, actor->is_group)) == NULL)
 		return bad("somo_xapi_statement_add_context_actor", "malformed actor");
 	v = json_pack("{s:s, s:o}", "objectType", actor->is_group ? "contextGroup" : "contextAgent",
-		      actor->is_group ? "group" : "agent", a);
+	              actor->is_group ? "group" : "agent", a);
 	if (v == NULL)
 		return somo__error_oom();
 	if (relevant_count) {
-		if ((types = json_array()) == NULL || json_object_set_new(v, "relevantTypes", types) != 0)
+		if ((types = json_array()) == NULL ||
+		    json_object_set_new(v, "relevantTypes", types) != 0)
 			goto fail;
 		for (i = 0; i < relevant_count; i++)
 			if (relevant_types[i] == NULL ||
@@ -544,7 +559,7 @@ fail:
 }
 
 SOMO_API int somo_xapi_statement_set_extension(somo_xapi_statement *st, somo_xapi_ext_place where,
-					       const char *key, const char *value_json)
+                                               const char *key, const char *value_json)
 {
 	json_t *value, *part, *ext;
 
@@ -554,7 +569,8 @@ SOMO_API int somo_xapi_statement_set_extension(somo_xapi_statement *st, somo_xap
 	value = json_loads(value_json, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
 	if (value == NULL)
 		return bad("somo_xapi_statement_set_extension", "value is not JSON");
-	if ((part = child(st->root, where == SOMO_XAPI_EXT_RESULT ? "result" : "context")) == NULL ||
+	if ((part = child(st->root, where == SOMO_XAPI_EXT_RESULT ? "result" : "context")) ==
+	        NULL ||
 	    (ext = child(part, "extensions")) == NULL) {
 		json_decref(value);
 		return somo__error_oom();
@@ -615,7 +631,7 @@ SOMO_API int somo_xapi_statement_set_version(somo_xapi_statement *st, const char
 }
 
 SOMO_API int somo_xapi_statement_add_attachment(somo_xapi_statement *st,
-						const somo_xapi_attachment *att)
+                                                const somo_xapi_attachment *att)
 {
 	json_t *a, *list;
 
@@ -623,19 +639,21 @@ SOMO_API int somo_xapi_statement_add_attachment(somo_xapi_statement *st,
 	    att->sha2 == NULL || att->display_count == 0)
 		return bad("somo_xapi_statement_add_attachment", "NULL or missing required field");
 	a = json_pack("{s:s, s:o, s:s, s:I, s:s}", "usageType", att->usage_type, "display",
-		      langmap(att->display, att->display_count), "contentType", att->content_type,
-		      "length", (json_int_t)att->length, "sha2", att->sha2);
+	              langmap(att->display, att->display_count), "contentType", att->content_type,
+	              "length", (json_int_t)att->length, "sha2", att->sha2);
 	if (a == NULL)
 		return bad("somo_xapi_statement_add_attachment", "malformed attachment");
 	if ((att->description_count &&
-	     json_object_set_new(a, "description", langmap(att->description, att->description_count)) != 0) ||
+	     json_object_set_new(a, "description",
+	                         langmap(att->description, att->description_count)) != 0) ||
 	    set_str(a, "fileUrl", att->file_url) < 0) {
 		json_decref(a);
 		return bad("somo_xapi_statement_add_attachment", "malformed attachment");
 	}
 	list = json_object_get(st->root, "attachments");
 	if (!json_is_array(list)) {
-		if ((list = json_array()) == NULL || json_object_set_new(st->root, "attachments", list) != 0) {
+		if ((list = json_array()) == NULL ||
+		    json_object_set_new(st->root, "attachments", list) != 0) {
 			json_decref(a);
 			return somo__error_oom();
 		}

@@ -12,7 +12,7 @@
 #define XAPI_DEFAULT_MAX_BYTES ((size_t)4 * 1024 * 1024)
 
 int somo__xapi_parse_json(json_t **out, const char *text, size_t len,
-			  const somo_xapi_parse_opts *opts, somo_diag *diag)
+                          const somo_xapi_parse_opts *opts, somo_diag *diag)
 {
 	size_t max = XAPI_DEFAULT_MAX_BYTES;
 	json_error_t jerr;
@@ -23,7 +23,8 @@ int somo__xapi_parse_json(json_t **out, const char *text, size_t len,
 		max = opts->max_bytes;
 	if (len > max)
 		return somo__diag(diag, SOMO_ELIMIT, "", 0, 0,
-				  "statement text of %zu bytes is larger than the limit of %zu", len, max);
+		                  "statement text of %zu bytes is larger than the limit of %zu",
+		                  len, max);
 	/* Duplicate keys make a statement ambiguous: refuse them. */
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
@@ -71,7 +72,8 @@ int somo__xapi_real_precision(const json_t *v)
 	case JSON_REAL:
 		return real_precision(json_real_value(v));
 	case JSON_OBJECT:
-		for (it = json_object_iter((json_t *)v); it; it = json_object_iter_next((json_t *)v, it)) {
+		for (it = json_object_iter((json_t *)v); it;
+		     it = json_object_iter_next((json_t *)v, it)) {
 			item = json_object_iter_value(it);
 			if (json_is_real(item) || json_is_object(item) || json_is_array(item)) {
 				p = somo__xapi_real_precision(item);
@@ -142,7 +144,7 @@ int somo__xapi_wrap(somo_xapi_statement **out, json_t *root)
 }
 
 SOMO_API int somo_xapi_statement_parse(somo_xapi_statement **out, const char *json, size_t len,
-				       const somo_xapi_parse_opts *opts, somo_diag *diag)
+                                       const somo_xapi_parse_opts *opts, somo_diag *diag)
 {
 	json_t *root;
 	int rc;

@@ -13,8 +13,7 @@
 #include "util/time.h"
 #include "xapi/xapi_internal.h"
 
-
-#define MAX_DEPTH 32
+#define MAX_DEPTH            32
 #define DEFAULT_MAX_PROBLEMS 256
 
 /* One step of the path to the value being checked: a key, or an index
@@ -146,14 +145,20 @@ static void problem_at(vctx *c, const char *key, const char *fmt, const char *ar
 static const char *type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
 	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
+	case JSON_REAL:
+		return "a number";
 	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
 	}
 }
 
@@ -165,7 +170,7 @@ static const char *type_name(const json_t *v)
  * gets the value of fields[i], NULL when absent.
  */
 static void walk(vctx *c, const json_t *obj, const field *fields, size_t n, const json_t **seen,
-		 const char *what)
+                 const char *what)
 {
 	const char *key;
 	json_t *v;
@@ -173,7 +178,8 @@ static void walk(vctx *c, const json_t *obj, const field *fields, size_t n, cons
 
 	for (i = 0; i < n; i++)
 		seen[i] = NULL;
-	json_object_foreach((json_t *)obj, key, v) {
+	json_object_foreach((json_t *)obj, key, v)
+	{
 		for (i = 0; i < n; i++)
 			if (fields[i].key[0] == key[0] && strcmp(fields[i].key, key) == 0)
 				break;
@@ -191,7 +197,8 @@ static void walk(vctx *c, const json_t *obj, const field *fields, size_t n, cons
 	}
 }
 
-static void require(vctx *c, const json_t *const *seen, const field *fields, size_t i, const char *what)
+static void require(vctx *c, const json_t *const *seen, const field *fields, size_t i,
+                    const char *what)
 {
 	if (seen[i] == NULL)
 		problem(c, "%s must have '%s'", what, fields[i].key);
@@ -253,7 +260,8 @@ static void check_langmap(vctx *c, const json_t *v)
 
 	if (!want_object(c, v))
 		return;
-	json_object_foreach((json_t *)v, key, item) {
+	json_object_foreach((json_t *)v, key, item)
+	{
 		push_key(c, key);
 		if (!somo__langtag_valid(key))
 			problem(c, "'%s' is not a language tag (RFC 5646)", key);
@@ -272,7 +280,8 @@ static void check_extensions(vctx *c, const json_t *v)
 
 	if (!want_object(c, v))
 		return;
-	json_object_foreach((json_t *)v, key, item) {
+	json_object_foreach((json_t *)v, key, item)
+	{
 		(void)item;
 		if (!somo__iri_valid(key)) {
 			push_key(c, key);
@@ -294,7 +303,8 @@ static void each(vctx *c, const json_t *v, check_fn check, const char *what)
 		problem(c, "must be an array of %s, not %s", what, type_name(v));
 		return;
 	}
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		push_index(c, i);
 		check(c, item);
 		pop(c);
@@ -366,13 +376,14 @@ static void check_members(vctx *c, const json_t *v)
 /* Agents and groups share their first six fields; the inverse functional
  * identifiers are 2..5. */
 enum { A_TYPE, A_NAME, A_MBOX, A_SHA1, A_OPENID, A_ACCOUNT, A_MEMBER, A_COUNT };
-static const field actor_fields[] = {
-	{"objectType", NULL}, {"name", check_string}, {"mbox", check_mbox},
-	{"mbox_sha1sum", check_sha1}, {"openid", check_iri}, {"account", check_account},
-	{"member", check_members}};
+static const field actor_fields[] = {{"objectType", NULL},     {"name", check_string},
+                                     {"mbox", check_mbox},     {"mbox_sha1sum", check_sha1},
+                                     {"openid", check_iri},    {"account", check_account},
+                                     {"member", check_members}};
 
 /* An agent or group; seen (may be NULL) receives its fields. */
-static void check_actor_fields(vctx *c, const json_t *v, int want, bool need_type, const json_t **seen_out)
+static void check_actor_fields(vctx *c, const json_t *v, int want, bool need_type,
+                               const json_t **seen_out)
 {
 	const json_t *seen_local[MAX_FIELDS], **seen = seen_out ? seen_out : seen_local;
 	json_t *ot;
@@ -388,11 +399,14 @@ static void check_actor_fields(vctx *c, const json_t *v, int want, bool need_typ
 		if (is_str(ot, "Group"))
 			group = true;
 		else if (!is_str(ot, "Agent")) {
-			problem_at(c, "objectType", "objectType of an agent or group must be 'Agent' or 'Group'", NULL);
+			problem_at(c, "objectType",
+			           "objectType of an agent or group must be 'Agent' or 'Group'",
+			           NULL);
 			return;
 		}
 	} else if (need_type || want == WANT_GROUP) {
-		problem(c, "must have objectType ('%s')", want == WANT_GROUP ? "Group" : "Agent' or 'Group");
+		problem(c, "must have objectType ('%s')",
+		        want == WANT_GROUP ? "Group" : "Agent' or 'Group");
 	}
 	if (group && !(want & WANT_GROUP)) {
 		problem(c, "must be an Agent, not a Group");
@@ -411,12 +425,18 @@ static void check_actor_fields(vctx *c, const json_t *v, int want, bool need_typ
 	if (group) {
 		const json_t *member = seen[A_MEMBER];
 		if (nifi > 1)
-			problem(c, "a group must have at most one inverse functional identifier, not %d", nifi);
-		else if (nifi == 0 && (member == NULL || (json_is_array(member) && json_array_size(member) == 0)))
+			problem(
+			    c,
+			    "a group must have at most one inverse functional identifier, not %d",
+			    nifi);
+		else if (nifi == 0 && (member == NULL ||
+		                       (json_is_array(member) && json_array_size(member) == 0)))
 			problem(c, "an anonymous group (no identifier) must list its members");
 	} else if (nifi != 1) {
-		problem(c, "an agent must have exactly one inverse functional identifier "
-			   "(mbox, mbox_sha1sum, openid or account), not %d", nifi);
+		problem(c,
+		        "an agent must have exactly one inverse functional identifier "
+		        "(mbox, mbox_sha1sum, openid or account), not %d",
+		        nifi);
 	}
 }
 
@@ -464,8 +484,8 @@ static void check_verb(vctx *c, const json_t *v)
 }
 
 static const char *const interaction_types[] = {
-	"true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
-	"sequencing", "likert", "numeric", "other", NULL};
+    "true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
+    "sequencing", "likert", "numeric", "other",        NULL};
 
 static const field component_fields[] = {{"id", check_string}, {"description", check_langmap}};
 
@@ -488,13 +508,17 @@ static void check_components(vctx *c, const json_t *v)
 	if (c->stop || !json_is_array(v))
 		return;
 	/* ids are distinct within one list */
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		json_t *id = json_object_get(item, "id");
 		for (j = 0; json_is_string(id) && j < i; j++) {
-			if (is_str(json_object_get(json_array_get(v, j), "id"), json_string_value(id))) {
+			if (is_str(json_object_get(json_array_get(v, j), "id"),
+			           json_string_value(id))) {
 				push_index(c, i);
-				problem_at(c, "id", "interaction component id '%s' is used twice in this list",
-					   json_string_value(id));
+				problem_at(
+				    c, "id",
+				    "interaction component id '%s' is used twice in this list",
+				    json_string_value(id));
 				pop(c);
 				break;
 			}
@@ -524,14 +548,33 @@ static void check_interaction_type(vctx *c, const json_t *v)
 	problem(c, "'%s' is not an interaction type", json_string_value(v));
 }
 
-enum { D_NAME, D_DESC, D_TYPE, D_MORE, D_EXT, D_ITYPE, D_CRP, D_CHOICES, D_SCALE, D_SOURCE,
-       D_TARGET, D_STEPS, D_COUNT };
-static const field definition_fields[] = {
-	{"name", check_langmap}, {"description", check_langmap}, {"type", check_iri},
-	{"moreInfo", check_iri}, {"extensions", check_extensions},
-	{"interactionType", check_interaction_type}, {"correctResponsesPattern", check_string_array},
-	{"choices", check_components}, {"scale", check_components}, {"source", check_components},
-	{"target", check_components}, {"steps", check_components}};
+enum {
+	D_NAME,
+	D_DESC,
+	D_TYPE,
+	D_MORE,
+	D_EXT,
+	D_ITYPE,
+	D_CRP,
+	D_CHOICES,
+	D_SCALE,
+	D_SOURCE,
+	D_TARGET,
+	D_STEPS,
+	D_COUNT
+};
+static const field definition_fields[] = {{"name", check_langmap},
+                                          {"description", check_langmap},
+                                          {"type", check_iri},
+                                          {"moreInfo", check_iri},
+                                          {"extensions", check_extensions},
+                                          {"interactionType", check_interaction_type},
+                                          {"correctResponsesPattern", check_string_array},
+                                          {"choices", check_components},
+                                          {"scale", check_components},
+                                          {"source", check_components},
+                                          {"target", check_components},
+                                          {"steps", check_components}};
 
 /* Which component lists an interaction type may have (bits D_CHOICES..D_STEPS). */
 static unsigned components_allowed(const char *type)
@@ -560,16 +603,19 @@ static void check_definition(vctx *c, const json_t *v)
 		return;
 	it = seen[D_ITYPE];
 	if (seen[D_CRP] && it == NULL)
-		problem_at(c, "correctResponsesPattern", "correctResponsesPattern needs an interactionType", NULL);
+		problem_at(c, "correctResponsesPattern",
+		           "correctResponsesPattern needs an interactionType", NULL);
 	allowed = json_is_string(it) ? components_allowed(json_string_value(it)) : 0;
 	for (i = D_CHOICES; i <= D_STEPS; i++) {
 		if (seen[i] == NULL)
 			continue;
 		if (it == NULL)
-			problem_at(c, definition_fields[i].key, "interaction components need an interactionType", NULL);
+			problem_at(c, definition_fields[i].key,
+			           "interaction components need an interactionType", NULL);
 		else if (json_is_string(it) && !(allowed & (1u << i)))
-			problem_at(c, definition_fields[i].key, "interactionType '%s' has no such component list",
-				   json_string_value(it));
+			problem_at(c, definition_fields[i].key,
+			           "interactionType '%s' has no such component list",
+			           json_string_value(it));
 	}
 }
 
@@ -580,7 +626,7 @@ static void check_activity_type(vctx *c, const json_t *v)
 }
 
 static const field activity_fields[] = {
-	{"objectType", check_activity_type}, {"id", check_iri}, {"definition", check_definition}};
+    {"objectType", check_activity_type}, {"id", check_iri}, {"definition", check_definition}};
 
 static void check_activity(vctx *c, const json_t *v)
 {
@@ -616,7 +662,7 @@ static void check_number(vctx *c, const json_t *v)
 
 enum { S_SCALED, S_RAW, S_MIN, S_MAX };
 static const field score_fields[] = {
-	{"scaled", check_number}, {"raw", check_number}, {"min", check_number}, {"max", check_number}};
+    {"scaled", check_number}, {"raw", check_number}, {"min", check_number}, {"max", check_number}};
 
 static void check_score(vctx *c, const json_t *v)
 {
@@ -629,25 +675,30 @@ static void check_score(vctx *c, const json_t *v)
 	raw = seen[S_RAW];
 	min = seen[S_MIN];
 	max = seen[S_MAX];
-	if (json_is_number(scaled) && (json_number_value(scaled) < -1.0 || json_number_value(scaled) > 1.0))
+	if (json_is_number(scaled) &&
+	    (json_number_value(scaled) < -1.0 || json_number_value(scaled) > 1.0))
 		problem_at(c, "scaled", "scaled score must be between -1 and 1", NULL);
-	if (json_is_number(min) && json_is_number(max) && json_number_value(min) > json_number_value(max))
+	if (json_is_number(min) && json_is_number(max) &&
+	    json_number_value(min) > json_number_value(max))
 		problem_at(c, "min", "min must not be greater than max", NULL);
-	if (json_is_number(raw) && json_is_number(min) && json_number_value(raw) < json_number_value(min))
+	if (json_is_number(raw) && json_is_number(min) &&
+	    json_number_value(raw) < json_number_value(min))
 		problem_at(c, "raw", "raw score must not be less than min", NULL);
-	if (json_is_number(raw) && json_is_number(max) && json_number_value(raw) > json_number_value(max))
+	if (json_is_number(raw) && json_is_number(max) &&
+	    json_number_value(raw) > json_number_value(max))
 		problem_at(c, "raw", "raw score must not be greater than max", NULL);
 }
 
 static void check_duration(vctx *c, const json_t *v)
 {
-	if (want_string(c, v) && somo__duration_parse(json_string_value(v), SOMO__DUR_XAPI, NULL) != 0)
+	if (want_string(c, v) &&
+	    somo__duration_parse(json_string_value(v), SOMO__DUR_XAPI, NULL) != 0)
 		problem(c, "'%s' is not an ISO 8601 duration", json_string_value(v));
 }
 
 static const field result_fields[] = {
-	{"score", check_score}, {"success", check_bool}, {"completion", check_bool},
-	{"response", check_string}, {"duration", check_duration}, {"extensions", check_extensions}};
+    {"score", check_score},     {"success", check_bool},      {"completion", check_bool},
+    {"response", check_string}, {"duration", check_duration}, {"extensions", check_extensions}};
 
 static void check_result(vctx *c, const json_t *v)
 {
@@ -668,9 +719,10 @@ static void check_activity_list(vctx *c, const json_t *v)
 		each(c, v, check_activity, "activities");
 }
 
-static const field context_activities_fields[] = {
-	{"parent", check_activity_list}, {"grouping", check_activity_list},
-	{"category", check_activity_list}, {"other", check_activity_list}};
+static const field context_activities_fields[] = {{"parent", check_activity_list},
+                                                  {"grouping", check_activity_list},
+                                                  {"category", check_activity_list},
+                                                  {"other", check_activity_list}};
 
 static void check_context_activities(vctx *c, const json_t *v)
 {
@@ -693,10 +745,12 @@ static void check_relevant_types(vctx *c, const json_t *v)
 		problem(c, "relevantTypes must not be empty");
 }
 
-static const field context_agent_fields[] = {
-	{"objectType", check_objecttype}, {"agent", check_member_agent}, {"relevantTypes", check_relevant_types}};
-static const field context_group_fields[] = {
-	{"objectType", check_objecttype}, {"group", check_team}, {"relevantTypes", check_relevant_types}};
+static const field context_agent_fields[] = {{"objectType", check_objecttype},
+                                             {"agent", check_member_agent},
+                                             {"relevantTypes", check_relevant_types}};
+static const field context_group_fields[] = {{"objectType", check_objecttype},
+                                             {"group", check_team},
+                                             {"relevantTypes", check_relevant_types}};
 
 static void check_context_agent(vctx *c, const json_t *v)
 {
@@ -735,13 +789,31 @@ static void check_context_groups(vctx *c, const json_t *v)
 static void check_statement_ref_value(vctx *c, const json_t *v);
 
 /* 1.0.3 knows the first nine; 2.0 adds contextAgents and contextGroups. */
-enum { C_REG, C_INSTR, C_TEAM, C_CA, C_REV, C_PLAT, C_LANG, C_STMT, C_EXT, C_AGENTS, C_GROUPS, C_COUNT };
-static const field context_fields[] = {
-	{"registration", check_uuid}, {"instructor", check_actor}, {"team", check_team},
-	{"contextActivities", check_context_activities}, {"revision", check_string},
-	{"platform", check_string}, {"language", check_langtag}, {"statement", check_statement_ref_value},
-	{"extensions", check_extensions}, {"contextAgents", check_context_agents},
-	{"contextGroups", check_context_groups}};
+enum {
+	C_REG,
+	C_INSTR,
+	C_TEAM,
+	C_CA,
+	C_REV,
+	C_PLAT,
+	C_LANG,
+	C_STMT,
+	C_EXT,
+	C_AGENTS,
+	C_GROUPS,
+	C_COUNT
+};
+static const field context_fields[] = {{"registration", check_uuid},
+                                       {"instructor", check_actor},
+                                       {"team", check_team},
+                                       {"contextActivities", check_context_activities},
+                                       {"revision", check_string},
+                                       {"platform", check_string},
+                                       {"language", check_langtag},
+                                       {"statement", check_statement_ref_value},
+                                       {"extensions", check_extensions},
+                                       {"contextAgents", check_context_agents},
+                                       {"contextGroups", check_context_groups}};
 
 static void check_context(vctx *c, const json_t *v, bool object_is_activity)
 {
@@ -749,13 +821,18 @@ static void check_context(vctx *c, const json_t *v, bool object_is_activity)
 
 	if (!want_object(c, v))
 		return;
-	walk(c, v, context_fields, c->ver == SOMO_XAPI_1_0_3 ? C_AGENTS : C_COUNT, seen, "a context");
+	walk(c, v, context_fields, c->ver == SOMO_XAPI_1_0_3 ? C_AGENTS : C_COUNT, seen,
+	     "a context");
 	/* Data 2.4.6: revision and platform only describe an activity. */
 	if (!object_is_activity) {
 		if (seen[C_REV])
-			problem_at(c, "revision", "revision may only be given when the object is an activity", NULL);
+			problem_at(c, "revision",
+			           "revision may only be given when the object is an activity",
+			           NULL);
 		if (seen[C_PLAT])
-			problem_at(c, "platform", "platform may only be given when the object is an activity", NULL);
+			problem_at(c, "platform",
+			           "platform may only be given when the object is an activity",
+			           NULL);
 	}
 }
 
@@ -802,7 +879,7 @@ static void check_version(vctx *c, const json_t *v)
 		}
 	}
 	problem(c, "'%s' is not a version this xAPI accepts (%s)", s,
-		c->ver == SOMO_XAPI_1_0_3 ? "1.0.x" : "1.0.x or 2.0.x");
+	        c->ver == SOMO_XAPI_1_0_3 ? "1.0.x" : "1.0.x or 2.0.x");
 }
 
 static void check_length(vctx *c, const json_t *v)
@@ -838,9 +915,10 @@ static void check_content_type(vctx *c, const json_t *v)
 
 enum { T_USAGE, T_DISPLAY, T_DESC, T_CTYPE, T_LENGTH, T_SHA2, T_URL, T_COUNT };
 static const field attachment_fields[] = {
-	{"usageType", check_iri}, {"display", check_langmap}, {"description", check_langmap},
-	{"contentType", check_content_type}, {"length", check_length}, {"sha2", check_sha2},
-	{"fileUrl", check_iri}};
+    {"usageType", check_iri},       {"display", check_langmap},
+    {"description", check_langmap}, {"contentType", check_content_type},
+    {"length", check_length},       {"sha2", check_sha2},
+    {"fileUrl", check_iri}};
 
 static void check_attachment(vctx *c, const json_t *v)
 {
@@ -895,8 +973,10 @@ static void check_object(vctx *c, const json_t *v, bool in_sub)
 		else
 			check_statement(c, v, true);
 	} else
-		problem_at(c, "objectType", "'%s' is not an object type (Activity, Agent, Group, "
-					    "StatementRef, SubStatement)", t);
+		problem_at(c, "objectType",
+		           "'%s' is not an object type (Activity, Agent, Group, "
+		           "StatementRef, SubStatement)",
+		           t);
 }
 
 static void check_object_top(vctx *c, const json_t *v)
@@ -913,22 +993,47 @@ static void check_not_in_sub(vctx *c, const json_t *v)
 {
 	(void)v;
 	problem(c, "a SubStatement may not have '%s'",
-		c->depth <= MAX_DEPTH ? c->frames[c->depth - 1].key : "this property");
+	        c->depth <= MAX_DEPTH ? c->frames[c->depth - 1].key : "this property");
 }
 
 /* The context is checked after the walk: it needs to know the object. */
-enum { ST_ACTOR, ST_VERB, ST_OBJECT, ST_RESULT, ST_CONTEXT, ST_TIMESTAMP, ST_ATTACH, ST_ID, ST_STORED,
-       ST_AUTHORITY, ST_VERSION, ST_COUNT };
-static const field statement_fields[] = {
-	{"actor", check_actor}, {"verb", check_verb}, {"object", check_object_top},
-	{"result", check_result}, {"context", NULL}, {"timestamp", check_timestamp},
-	{"attachments", check_attachments}, {"id", check_uuid}, {"stored", check_timestamp},
-	{"authority", check_authority}, {"version", check_version}};
-static const field substatement_fields[] = {
-	{"actor", check_actor}, {"verb", check_verb}, {"object", check_object_sub},
-	{"result", check_result}, {"context", NULL}, {"timestamp", check_timestamp},
-	{"attachments", check_attachments}, {"id", check_not_in_sub}, {"stored", check_not_in_sub},
-	{"authority", check_not_in_sub}, {"version", check_not_in_sub}, {"objectType", NULL}};
+enum {
+	ST_ACTOR,
+	ST_VERB,
+	ST_OBJECT,
+	ST_RESULT,
+	ST_CONTEXT,
+	ST_TIMESTAMP,
+	ST_ATTACH,
+	ST_ID,
+	ST_STORED,
+	ST_AUTHORITY,
+	ST_VERSION,
+	ST_COUNT
+};
+static const field statement_fields[] = {{"actor", check_actor},
+                                         {"verb", check_verb},
+                                         {"object", check_object_top},
+                                         {"result", check_result},
+                                         {"context", NULL},
+                                         {"timestamp", check_timestamp},
+                                         {"attachments", check_attachments},
+                                         {"id", check_uuid},
+                                         {"stored", check_timestamp},
+                                         {"authority", check_authority},
+                                         {"version", check_version}};
+static const field substatement_fields[] = {{"actor", check_actor},
+                                            {"verb", check_verb},
+                                            {"object", check_object_sub},
+                                            {"result", check_result},
+                                            {"context", NULL},
+                                            {"timestamp", check_timestamp},
+                                            {"attachments", check_attachments},
+                                            {"id", check_not_in_sub},
+                                            {"stored", check_not_in_sub},
+                                            {"authority", check_not_in_sub},
+                                            {"version", check_not_in_sub},
+                                            {"objectType", NULL}};
 
 static void check_statement(vctx *c, const json_t *v, bool sub)
 {
@@ -954,11 +1059,12 @@ static void check_statement(vctx *c, const json_t *v, bool sub)
 	if (json_is_object(verb) && json_is_object(obj) &&
 	    is_str(json_object_get(verb, "id"), SOMO_XAPI_VERB_VOIDED) &&
 	    !is_str(json_object_get(obj, "objectType"), "StatementRef"))
-		problem_at(c, "object", "a voiding statement's object must be a StatementRef", NULL);
+		problem_at(c, "object", "a voiding statement's object must be a StatementRef",
+		           NULL);
 }
 
 int somo__xapi_validate_tree(const json_t *v, somo_xapi_version ver, const char *prefix,
-			     somo_xapi_problems *p, size_t max_problems)
+                             somo_xapi_problems *p, size_t max_problems)
 {
 	vctx c;
 
@@ -989,8 +1095,8 @@ static int validate_opts(const somo_xapi_validate_opts *opts, somo_xapi_version 
 }
 
 SOMO_API int somo_xapi_statement_validate(const somo_xapi_statement *st,
-					  const somo_xapi_validate_opts *opts,
-					  somo_xapi_problems **problems)
+                                          const somo_xapi_validate_opts *opts,
+                                          somo_xapi_problems **problems)
 {
 	somo_xapi_problems *p = NULL;
 	somo_xapi_version ver;
@@ -1018,8 +1124,8 @@ SOMO_API int somo_xapi_statement_validate(const somo_xapi_statement *st,
 }
 
 SOMO_API int somo_xapi_validate_json(const char *json, size_t len,
-				     const somo_xapi_validate_opts *opts,
-				     somo_xapi_problems **problems, somo_diag *diag)
+                                     const somo_xapi_validate_opts *opts,
+                                     somo_xapi_problems **problems, somo_diag *diag)
 {
 	somo_xapi_parse_opts popts = SOMO_XAPI_PARSE_OPTS_INIT;
 	somo_xapi_problems *p = NULL;
@@ -1044,7 +1150,8 @@ SOMO_API int somo_xapi_validate_json(const char *json, size_t len,
 	if (json_is_array(root)) {
 		json_t *item;
 		size_t i;
-		json_array_foreach(root, i, item) {
+		json_array_foreach(root, i, item)
+		{
 			char prefix[32];
 			snprintf(prefix, sizeof(prefix), "$[%zu]", i);
 			rc = somo__xapi_validate_tree(item, ver, prefix, p, max);

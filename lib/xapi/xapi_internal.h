@@ -25,7 +25,7 @@ int somo__xapi_wrap(somo_xapi_statement **out, json_t *root);
 
 /* Parse JSON text with Somo's limits into a tree (the caller owns it). */
 int somo__xapi_parse_json(json_t **out, const char *text, size_t len,
-			  const somo_xapi_parse_opts *opts, somo_diag *diag);
+                          const somo_xapi_parse_opts *opts, somo_diag *diag);
 
 /* Serialise any JSON value as Somo does (shortest round-trip reals),
  * appending to buf. flags are SOMO_XAPI_JSON_*. */
@@ -39,7 +39,7 @@ int somo__xapi_real_precision(const json_t *v);
  * prefix ("$" or "$[3]"), adding to p (NULL: stop at the first problem).
  * Returns the number of problems found (>= 1 when invalid), or SOMO_ENOMEM. */
 int somo__xapi_validate_tree(const json_t *v, somo_xapi_version ver, const char *prefix,
-			     somo_xapi_problems *p, size_t max_problems);
+                             somo_xapi_problems *p, size_t max_problems);
 
 /* Problem lists. */
 somo_xapi_problems *somo__xapi_problems_new(void);
