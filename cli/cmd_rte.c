@@ -349,7 +349,7 @@ int somo_cmd_rte(int argc, char **argv)
 {
 	somo_scorm_version version = SOMO_SCORM_2004;
 	const char *init_path = NULL;
-	rte_ctx ctx = {NULL};
+	rte_ctx ctx = {NULL, NULL};
 	somo_rt_callbacks cb = {0};
 	somo_rt_opts opts = SOMO_RT_OPTS_INIT;
 	somo_rt_data_map *map = NULL;
