@@ -221,6 +221,21 @@ static int corpus_cases(const char *root)
 			} else {
 				CHECK(0, "%s: open zip: %s", rel, somo_error_last()->message);
 			}
+			/* tincan.xml must sit at the package root. */
+			{
+				const char *deep[1] = {"course/tincan.xml"};
+				somo_tincan *tc = NULL;
+				somo_diag d;
+				snprintf(zip, sizeof(zip), "%s/tincan-%d-deep.zip", tmp, cases);
+				CHECK(corpus_zip(zip, deep, files, 1) == 0, "%s: zip", rel);
+				pkg = NULL;
+				if (somo_package_open(&pkg, zip, NULL) == 0) {
+					CHECK(somo_tincan_load(&tc, pkg, &d) == SOMO_ENOTFOUND &&
+					          strstr(d.text, "course/tincan.xml"),
+					      "%s: tincan.xml below the root: %s", rel, d.text);
+					somo_package_free(pkg);
+				}
+			}
 			/* Without its launch page the package cannot be launched. */
 			snprintf(zip, sizeof(zip), "%s/tincan-%d-nolaunch.zip", tmp, cases);
 			CHECK(corpus_zip(zip, names, files, 1) == 0, "%s: zip", rel);
