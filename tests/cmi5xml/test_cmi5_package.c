@@ -101,6 +101,26 @@ int main(void)
 	check(dir, "?x=1", "names no file");
 	check(dir, "index.html?registration=1", "query parameter 'registration'");
 
+	/* cmi5.xml must sit at the package root (cmi5 14.1). */
+	{
+		char root_xml[4200];
+		somo_package *pkg = NULL;
+		somo_cmi5_course *c = NULL;
+		somo_diag d;
+
+		snprintf(root_xml, sizeof(root_xml), "%s/cmi5.xml", dir);
+		rename(root_xml, strcat(strcpy(sub, dir), "/sub/cmi5.xml"));
+		if (somo_package_open(&pkg, dir, NULL) < 0 ||
+		    somo_cmi5_load(&c, pkg, &d) != SOMO_ENOTFOUND ||
+		    !strstr(d.text, "sub/cmi5.xml")) {
+			fprintf(stderr, "FAIL cmi5.xml below the root: %s\n", d.text);
+			failures++;
+		}
+		somo_cmi5_free(c);
+		somo_package_free(pkg);
+		remove(sub);
+	}
+
 	/* The folder must be emptied before the cleanup removes it. */
 	snprintf(sub, sizeof(sub), "%s/sub/page one.html", dir);
 	remove(sub);
