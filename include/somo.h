@@ -8,6 +8,8 @@
 #include "somo/version.h"
 #include "somo/common.h"
 #include "somo/package.h"
+#include "somo/datamodel.h"
+#include "somo/runtime.h"
 #include "somo/xapi.h"
 #include "somo/manifest.h"
 #include "somo/cmi5.h"
