@@ -7,6 +7,7 @@ somo=$1
 src=$2
 corpus=${SOMO_CORPUS_DIR:-$src/../shared/corpus}
 [ -d "$corpus" ] || { echo "corpus absent: skipped"; exit 77; }
+[ -x "$somo" ] || { echo "$somo: not built"; exit 1; }
 fail=0
 n=0
 out=$(mktemp)
