@@ -165,6 +165,11 @@ somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *e
 				 somo__itype itype, const char *value, size_t len, bool lenient,
 				 const char **reason);
 
+/* The grammar of a correct response pattern (pattern true) or a learner
+ * response for an interaction type (RTE book 4.2.9), SCORM 1.2 CMIFeedback. */
+somo__dm_valid somo__dm_response_valid(somo_scorm_version v, somo__itype t, bool pattern,
+				       const char *s, size_t len, bool lenient, const char **reason);
+
 /* Parse a real as SCORM writes them (decimal, optional sign and fraction). */
 bool somo__dm_real(const char *s, size_t len, double *out);
 

@@ -226,9 +226,6 @@ static bool valid_2004(somo__itype t, bool pattern, const char *s, size_t len)
 }
 
 somo__dm_valid somo__dm_response_valid(somo_scorm_version v, somo__itype t, bool pattern,
-				       const char *s, size_t len, bool lenient, const char **reason);
-
-somo__dm_valid somo__dm_response_valid(somo_scorm_version v, somo__itype t, bool pattern,
 				       const char *s, size_t len, bool lenient, const char **reason)
 {
 	if (v == SOMO_SCORM_12) {

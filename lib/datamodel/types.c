@@ -206,9 +206,6 @@ static bool sint12(const char *s, size_t len, long *out)
 	return true;
 }
 
-somo__dm_valid somo__dm_response_valid(somo_scorm_version v, somo__itype t, bool pattern,
-				       const char *s, size_t len, bool lenient, const char **reason);
-
 somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *el,
 				 somo__itype itype, const char *value, size_t len, bool lenient,
 				 const char **reason)
