@@ -12,6 +12,7 @@
 #include "somo/runtime.h"
 #include "somo/xapi.h"
 #include "somo/manifest.h"
+#include "somo/sequencing.h"
 #include "somo/cmi5.h"
 #include "somo/tincan.h"
 
