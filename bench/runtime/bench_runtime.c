@@ -73,21 +73,40 @@ static void expect(const char *got, const char *want, somo_rt *rt, int want_err,
 {
 	if (strcmp(got, want) != 0 || somo_rt_last_error(rt) != want_err) {
 		if (failures++ < 5)
-			fprintf(stderr, "bench-runtime: %s gave \"%s\" error %d, expected \"%s\" error %d\n",
-				what, got, somo_rt_last_error(rt), want, want_err);
+			fprintf(
+			    stderr,
+			    "bench-runtime: %s gave \"%s\" error %d, expected \"%s\" error %d\n",
+			    what, got, somo_rt_last_error(rt), want, want_err);
 	}
 }
 
 static const char *const names_2004[] = {
-	"Initialize", "cmi.location", "cmi.score.scaled", "0.5", "cmi.interactions.%u.id",
-	"cmi.interactions.%u.type", "cmi.interactions.%u.learner_response", "a[,]b",
-	"cmi.interactions._count", "cmi.session_time", "PT1M30S", "2",
+    "Initialize",
+    "cmi.location",
+    "cmi.score.scaled",
+    "0.5",
+    "cmi.interactions.%u.id",
+    "cmi.interactions.%u.type",
+    "cmi.interactions.%u.learner_response",
+    "a[,]b",
+    "cmi.interactions._count",
+    "cmi.session_time",
+    "PT1M30S",
+    "2",
 };
 static const char *const names_12[] = {
-	"LMSInitialize", "cmi.core.lesson_location", "cmi.core.score.raw", "50",
-	"cmi.interactions.%u.id", "cmi.interactions.%u.type",
-	"cmi.interactions.%u.student_response", "a,b", "cmi.interactions._count",
-	"cmi.core.session_time", "00:01:30", "200",
+    "LMSInitialize",
+    "cmi.core.lesson_location",
+    "cmi.core.score.raw",
+    "50",
+    "cmi.interactions.%u.id",
+    "cmi.interactions.%u.type",
+    "cmi.interactions.%u.student_response",
+    "a,b",
+    "cmi.interactions._count",
+    "cmi.core.session_time",
+    "00:01:30",
+    "200",
 };
 
 /* The interaction element names and ids, made once outside the timed loop (both sides). */
@@ -123,8 +142,10 @@ static double run_workload(somo_scorm_version v, unsigned iterations)
 		expect(somo_rt_set_value(rt, n[1], page), "true", rt, 0, n[1]);
 		expect(somo_rt_get_value(rt, n[1]), page, rt, 0, n[1]);
 		expect(somo_rt_set_value(rt, n[2], n[3]), "true", rt, 0, n[2]);
-		expect(somo_rt_set_value(rt, el_names[k][0], q_ids[k]), "true", rt, 0, el_names[k][0]);
-		expect(somo_rt_set_value(rt, el_names[k][1], "choice"), "true", rt, 0, el_names[k][1]);
+		expect(somo_rt_set_value(rt, el_names[k][0], q_ids[k]), "true", rt, 0,
+		       el_names[k][0]);
+		expect(somo_rt_set_value(rt, el_names[k][1], "choice"), "true", rt, 0,
+		       el_names[k][1]);
 		expect(somo_rt_set_value(rt, el_names[k][2], n[7]), "true", rt, 0, el_names[k][2]);
 		const char *count = somo_rt_get_value(rt, n[8]);
 		if (somo_rt_last_error(rt) != 0 || (unsigned)atoi(count) != (i < 250 ? i + 1 : 250))
@@ -193,7 +214,8 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--instances") == 0)
 			instances = (unsigned)strtoul(argv[i + 1], NULL, 10);
 		else {
-			fprintf(stderr, "usage: %s [--iterations N] [--runs R] [--instances M]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--iterations N] [--runs R] [--instances M]\n",
+			        argv[0]);
 			return 2;
 		}
 	}
@@ -213,13 +235,15 @@ int main(int argc, char **argv)
 				best = t;
 		}
 		double calls = 1.0 + (double)iterations * CALLS_PER_ITERATION;
-		printf("{\"side\":\"somo\",\"scorm\":\"%s\",\"measure\":\"calls\",\"iterations\":%u,"
-		       "\"calls\":%.0f,\"seconds\":%.6f,\"calls_per_second\":%.0f}\n",
-		       v == SOMO_SCORM_2004 ? "2004" : "1.2", iterations, calls, best, calls / best);
+		printf(
+		    "{\"side\":\"somo\",\"scorm\":\"%s\",\"measure\":\"calls\",\"iterations\":%u,"
+		    "\"calls\":%.0f,\"seconds\":%.6f,\"calls_per_second\":%.0f}\n",
+		    v == SOMO_SCORM_2004 ? "2004" : "1.2", iterations, calls, best, calls / best);
 		measure_memory(v, instances);
 	}
 	if (failures) {
-		fprintf(stderr, "bench-runtime: %d API answers were not the expected ones\n", failures);
+		fprintf(stderr, "bench-runtime: %d API answers were not the expected ones\n",
+		        failures);
 		return 1;
 	}
 	return 0;
