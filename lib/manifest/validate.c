@@ -172,6 +172,50 @@ static void check_resources(vctx *v, const somo_manifest_sub *s)
 	}
 }
 
+static void check_rule_refs(vctx *v, const somo_ss_sequencing *s, const somo_ss_rule *const *rules,
+			    size_t n, const char *owner)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < rules[i]->condition_count; j++) {
+			const somo_ss_condition *c = rules[i]->conditions[j];
+			bool found = false;
+
+			if (!c->referenced_objective)
+				continue;
+			for (k = 0; k < s->objective_count; k++)
+				if (s->objectives[k]->id && !strcmp(s->objectives[k]->id, c->referenced_objective))
+					found = true;
+			/* a warning only: ADL's own conformance packages reference
+			 * objectives that do not exist, to test how a rule treats them */
+			if (!found)
+				add(v, SOMO_SEVERITY_WARNING, c->line, "referencedObjective=\"%s\" names no objective of \"%s\"",
+				    c->referenced_objective, owner);
+		}
+}
+
+/* SN book: objective identifiers are unique within an activity, and a rule
+ * condition refers to one of the activity's own objectives. */
+static void check_sequencing(vctx *v, const somo_ss_sequencing *s, const char *owner)
+{
+	size_t i, j;
+
+	if (!s->written)
+		return;
+	for (i = 0; i < s->objective_count; i++)
+		for (j = 0; j < i; j++)
+			if (s->objectives[i]->id && s->objectives[j]->id &&
+			    !strcmp(s->objectives[i]->id, s->objectives[j]->id)) {
+				CAM(v, s->objectives[i]->line, "objectiveID \"%s\" is used twice in \"%s\"",
+				    s->objectives[i]->id, owner);
+				break;
+			}
+	check_rule_refs(v, s, s->pre_rules, s->pre_rule_count, owner);
+	check_rule_refs(v, s, s->exit_rules, s->exit_rule_count, owner);
+	check_rule_refs(v, s, s->post_rules, s->post_rule_count, owner);
+}
+
 static bool check_items(vctx *v, const somo_manifest_item *const *items, size_t n)
 {
 	const somo_manifest *man = v->man;
@@ -183,6 +227,7 @@ static bool check_items(vctx *v, const somo_manifest_item *const *items, size_t 
 		const char *id = it->identifier ? it->identifier : "";
 
 		check_id(v, it->identifier, "item", it->line);
+		check_sequencing(v, it->sequencing, id);
 		if (it->child_count) {
 			if (it->identifierref && man->standard == SOMO_STANDARD_SCORM2004)
 				CAM(v, it->line, "item \"%s\" has children and an identifierref", id);
@@ -218,6 +263,7 @@ static bool check_scope(vctx *v, const somo_manifest_sub *s, bool root)
 		bool l;
 
 		check_id(v, o->identifier, "organization", o->line);
+		check_sequencing(v, o->sequencing, o->identifier ? o->identifier : "");
 		l = check_items(v, o->items, o->item_count);
 		if (o == s->default_org)
 			launchable = l;

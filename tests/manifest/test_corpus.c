@@ -216,6 +216,14 @@ static int run_cts(void)
 				dump(rep);
 			}
 			somo_manifest_report_free(rep);
+			rep = NULL;
+			/* ADL's own packages meet the CAM book's manifest rules */
+			if (somo_manifest_validate(&rep, man, NULL, SOMO_VALIDATE_STRICT) < 0 ||
+			    somo_manifest_report_errors(rep)) {
+				FAIL("%s: strict validation has errors", names[i]);
+				dump(rep);
+			}
+			somo_manifest_report_free(rep);
 		}
 		somo_manifest_free(man);
 		somo_package_free(pkg);

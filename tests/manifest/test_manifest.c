@@ -536,6 +536,31 @@ static void test_bad_values(void **state)
 	somo_manifest_free(m);
 }
 
+static void test_objective_checks(void **state)
+{
+	somo_manifest *m = parse(NS2004 ">" META("2004 4th Edition")
+				 "<organizations default='O'><organization identifier='O'><title>T</title>"
+				 "<item identifier='I' identifierref='R'><title>I</title><imsss:sequencing>"
+				 "<imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions>"
+				 "<imsss:ruleCondition condition='satisfied' referencedObjective='missing'/>"
+				 "</imsss:ruleConditions><imsss:ruleAction action='skip'/></imsss:preConditionRule></imsss:sequencingRules>"
+				 "<imsss:objectives><imsss:primaryObjective objectiveID='a'/><imsss:objective objectiveID='a'/>"
+				 "</imsss:objectives></imsss:sequencing></item></organization></organizations>" RES "</manifest>");
+	somo_manifest_report *r = NULL;
+	size_t i, warn = 0;
+
+	(void)state;
+	assert_int_equal(errors(m, SOMO_VALIDATE_LENIENT), 0);
+	assert_int_equal(somo_manifest_validate(&r, m, NULL, SOMO_VALIDATE_STRICT), 0);
+	assert_int_equal(somo_manifest_report_errors(r), 1); /* the duplicate objectiveID */
+	for (i = 0; i < somo_manifest_report_count(r); i++)
+		if (strstr(somo_manifest_report_at(r, i)->text, "referencedObjective=\"missing\""))
+			warn++;
+	assert_int_equal(warn, 1);
+	somo_manifest_report_free(r);
+	somo_manifest_free(m);
+}
+
 static void test_unplayable(void **state)
 {
 	somo_manifest *m = parse(NS2004 ">" META("2004 4th Edition") "<organizations/>" RES "</manifest>");
@@ -565,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_identifiers_and_default_org),
 		cmocka_unit_test(test_submanifest),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_objective_checks),
 		cmocka_unit_test(test_unplayable),
 	};
 
