@@ -10,10 +10,13 @@
  *   test-manifest-corpus cts            the ADL CTS manifests
  * Exit 77 when the corpus is absent.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <sys/wait.h>
 
 #include "corpus_common.h"
+#include <jansson.h>
+
 #include "somo.h"
 #include "util/util.h"
 
@@ -233,12 +236,82 @@ static int run_cts(void)
 	return failures ? 1 : 0;
 }
 
+static const char *js(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "";
+}
+
+/* `somo inspect --json` and the exit codes of `somo validate`, as outside suites use them. */
+static int run_cli_checks(void)
+{
+	char path[2048], cmd[4096];
+	FILE *pp;
+	json_t *root, *org, *item;
+	json_error_t jerr;
+	int st;
+
+	snprintf(path, sizeof(path), "%s/scorm/packages-scorm2004/SequencingPostTestRollup4thEd_SCORM20044thEdition",
+		 corpus);
+	snprintf(cmd, sizeof(cmd), "'%s/somo' inspect --json '%s'", SOMO_BINARY_DIR, path);
+	if (!(pp = popen(cmd, "r"))) {
+		FAIL("cannot run %s", cmd);
+		return 1;
+	}
+	root = json_loadf(pp, 0, &jerr);
+	st = pclose(pp);
+	if (!root || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		FAIL("somo inspect --json: exit %d, %s", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+		     root ? "" : jerr.text);
+		json_decref(root);
+		return 1;
+	}
+	if (strcmp(js(root, "standard"), "SCORM 2004") ||
+	    strcmp(js(root, "edition"), "4th Edition"))
+		FAIL("inspect --json: wrong standard or edition");
+	if (strcmp(js(root, "defaultOrganization"), "golf_sample_default_org"))
+		FAIL("inspect --json: wrong default organization");
+	org = json_array_get(json_object_get(root, "organizations"), 0);
+	if (json_is_true(json_object_get(org, "objectivesGlobalToSystem")) ||
+	    json_is_true(json_object_get(org, "sharedDataGlobalToSystem")))
+		FAIL("inspect --json: objectivesGlobalToSystem/sharedDataGlobalToSystem are false in the manifest");
+	item = json_array_get(json_object_get(org, "items"), 0);
+	if (strcmp(js(item, "identifier"), "playing_item") ||
+	    strcmp(js(item, "launchUrl"), "shared/launchpage.html?content=playing") ||
+	    strcmp(js(item, "scormType"), "sco"))
+		FAIL("inspect --json: first item is not playing_item launching shared/launchpage.html?content=playing");
+	if (!json_is_true(json_object_get(json_array_get(json_object_get(item, "data"), 0), "writeSharedData")))
+		FAIL("inspect --json: playing_item's shared data map is writable in the manifest");
+	if (json_array_size(json_object_get(org, "items")) != 5)
+		FAIL("inspect --json: 5 top-level items expected");
+	json_decref(root);
+	/* unreadable: 2 */
+	snprintf(cmd, sizeof(cmd), "'%s/somo' validate '%s/no/such/package.zip' >/dev/null 2>&1", SOMO_BINARY_DIR,
+		 corpus);
+	st = system(cmd);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 2)
+		FAIL("somo validate of a missing package: expected exit 2");
+	/* one finding per line, "file:line: severity: text" */
+	snprintf(cmd, sizeof(cmd),
+		 "'%s/somo' validate --strict '%s/scorm/packages-scorm12/MissingLaunchUrl_SCORM12' 2>/dev/null | "
+		 "grep -Eq '^imsmanifest.xml:[0-9]+: error: SCO resource \"resource_1\" has no href$'",
+		 SOMO_BINARY_DIR, corpus);
+	st = system(cmd);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		FAIL("somo validate --strict does not print \"imsmanifest.xml:N: error: ...\" lines");
+	printf("command line checks, %d failure(s)\n", failures);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (corpus_dir(corpus, sizeof(corpus)) < 0) {
 		printf("corpus not found: skipped\n");
 		return 77;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "cli"))
+		return run_cli_checks();
 	if (argc >= 2 && !strcmp(argv[1], "cts"))
 		return run_cts();
 	if (argc >= 3 && !strcmp(argv[1], "case"))
