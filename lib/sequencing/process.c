@@ -936,6 +936,13 @@ static void result(somo_seq_result *out, bool accepted, const somo__seq_act *del
 
 static void end_session(somo_seq *seq)
 {
+	somo__seq_act *root = root_of(seq);
+	/* the root's attempt ends with the session (continue past the last
+	 * activity leaves it running otherwise) */
+	if (seq->current && (root->flags & ACT_ACTIVE)) {
+		terminate_descendents(seq, root);
+		somo__seq_end_attempt(seq, root);
+	}
 	seq->current = NULL;
 	seq->ended = true;
 }
