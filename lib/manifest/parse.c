@@ -54,6 +54,8 @@ typedef struct {
 	somo__mf_vec coll_ids, coll_seqs;
 	somo__mf_vec default_seq_users;
 	int next_ret;
+	char xml_msg[400];
+	int xml_line, xml_col;
 	const char *err_text;
 	int err_code;
 	int err_line;
@@ -908,34 +910,31 @@ static void resolve(parser *p)
 
 static void xml_error_to_diag(parser *p, const char *file)
 {
-	const xmlError *e = xmlGetLastError();
-
-	if (e && e->message) {
-		char msg[480];
-		size_t n;
-
-		snprintf(msg, sizeof(msg), "%s", e->message);
-		n = strlen(msg);
-		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
-		somo__diag(p->diag, SOMO_EPARSE, file, e->line, e->int2, "not well-formed XML: %s", msg);
-		somo__error(SOMO_EPARSE, "%s:%d: not well-formed XML: %s", file, e->line, msg);
+	if (p->xml_msg[0]) {
+		somo__diag(p->diag, SOMO_EPARSE, file, p->xml_line, p->xml_col, "not well-formed XML: %s",
+			   p->xml_msg);
+		somo__error(SOMO_EPARSE, "%s:%d: not well-formed XML: %s", file, p->xml_line, p->xml_msg);
 	} else {
 		somo__diag(p->diag, SOMO_EPARSE, file, p->err_line, 0, "not well-formed XML");
 		somo__error(SOMO_EPARSE, "%s:%d: not well-formed XML", file, p->err_line);
 	}
 }
 
-static void silence(void *ctx, const char *msg, ...)
+/* The reader's own error handler: keeps the first error, prints nothing and
+ * leaves the host's libxml2 handlers alone. */
+static void on_xml_error(void *ctx, xmlErrorPtr e)
 {
-	(void)ctx;
-	(void)msg;
-}
+	parser *p = ctx;
+	size_t n;
 
-static void silence_structured(void *ctx, xmlErrorPtr e)
-{
-	(void)ctx;
-	(void)e;
+	if (!e || e->level < XML_ERR_ERROR || p->xml_msg[0])
+		return;
+	snprintf(p->xml_msg, sizeof(p->xml_msg), "%s", e->message ? e->message : "error");
+	n = strlen(p->xml_msg);
+	while (n && (p->xml_msg[n - 1] == '\n' || p->xml_msg[n - 1] == ' '))
+		p->xml_msg[--n] = '\0';
+	p->xml_line = e->line;
+	p->xml_col = e->int2;
 }
 
 /* A DTD that declares entities is refused before any reference expands. */
@@ -988,9 +987,6 @@ int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t siz
 		return somo__error_oom();
 	}
 
-	xmlSetGenericErrorFunc(NULL, silence);
-	xmlSetStructuredErrorFunc(NULL, silence_structured);
-	xmlResetLastError();
 	p.r = xmlReaderForMemory(data, (int)size, NULL, NULL,
 				 XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
 					 XML_PARSE_NOWARNING | XML_PARSE_NOERROR | XML_PARSE_COMPACT);
@@ -998,6 +994,7 @@ int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t siz
 		somo_manifest_free(man);
 		return somo__error_oom();
 	}
+	xmlTextReaderSetStructuredErrorHandler(p.r, on_xml_error, &p);
 	ret = xmlTextReaderRead(p.r);
 	while (ret == 1) {
 		int type = xmlTextReaderNodeType(p.r);

@@ -152,6 +152,7 @@ static void check_resources(vctx *v, const somo_manifest_sub *s)
 		const somo_manifest_resource *r = s->resources[i];
 
 		check_id(v, r->identifier, "resource", r->line);
+		check_file(v, r->metadata->location, r->metadata->line, "metadata location");
 		if (!r->type || !*r->type)
 			CAM(v, r->line, "resource \"%s\" has no type", r->identifier ? r->identifier : "");
 		if (!r->scorm_type && (man->standard == SOMO_STANDARD_SCORM12 ||
@@ -227,6 +228,7 @@ static bool check_items(vctx *v, const somo_manifest_item *const *items, size_t 
 		const char *id = it->identifier ? it->identifier : "";
 
 		check_id(v, it->identifier, "item", it->line);
+		check_file(v, it->metadata->location, it->metadata->line, "metadata location");
 		check_sequencing(v, it->sequencing, id);
 		if (it->child_count) {
 			if (it->identifierref && man->standard == SOMO_STANDARD_SCORM2004)
@@ -263,6 +265,7 @@ static bool check_scope(vctx *v, const somo_manifest_sub *s, bool root)
 		bool l;
 
 		check_id(v, o->identifier, "organization", o->line);
+		check_file(v, o->metadata->location, o->metadata->line, "metadata location");
 		check_sequencing(v, o->sequencing, o->identifier ? o->identifier : "");
 		l = check_items(v, o->items, o->item_count);
 		if (o == s->default_org)
@@ -315,6 +318,8 @@ int somo_manifest_validate(somo_manifest_report **out, const somo_manifest *man,
 	}
 	if (man->root) {
 		check_id(&v, man->identifier, "manifest", man->manifest_line);
+		if (man->metadata)
+			check_file(&v, man->metadata->location, man->metadata->line, "metadata location");
 		if ((man->standard == SOMO_STANDARD_SCORM2004 || man->standard == SOMO_STANDARD_SCORM12) &&
 		    !man->schemaversion && !man->inferred)
 			CAM(&v, man->manifest_line, "manifest has no metadata/schemaversion");
