@@ -460,6 +460,13 @@ void somo__seq_set_amount(somo_seq *seq, somo__seq_act *a, bool known, double am
 		write_globals(seq, a->objs[0].def, OBJ_PROGRESS, &v);
 }
 
+/* Is field f (OBJ_STATUS, OBJ_MEASURE ...) of the objective read from a
+ * known global objective? */
+bool somo__seq_obj_from_global(const somo_seq *seq, const somo__seq_obj *o, uint16_t f)
+{
+	return read_global(seq, o->def, f) != NULL;
+}
+
 somo__seq_obj *somo__seq_obj_by_id(somo__seq_act *a, const char *id)
 {
 	uint32_t i;

@@ -9,12 +9,14 @@
 
 /* A child's values as its parent's rollup sees them: unknown when they are
  * from an attempt made before the parent's current attempt and the parent
- * uses current attempt information only. */
+ * uses current attempt information only (values read from global objectives
+ * are always current). */
 static int child_status(const somo_seq *seq, const somo__seq_act *p, const somo__seq_act *c)
 {
 	if (!c->nobjs)
 		return -1;
-	if (p->ss->control_mode.use_current_attempt_objective_info && (c->flags & ACT_DIRTY_OBJ))
+	if (p->ss->control_mode.use_current_attempt_objective_info && (c->flags & ACT_DIRTY_OBJ) &&
+	    !somo__seq_obj_from_global(seq, &c->objs[0], OBJ_STATUS))
 		return -1;
 	return somo__seq_obj_status(seq, c, &c->objs[0]);
 }
@@ -24,14 +26,16 @@ static bool child_measure(const somo_seq *seq, const somo__seq_act *p, const som
 {
 	if (!c->nobjs)
 		return false;
-	if (p->ss->control_mode.use_current_attempt_objective_info && (c->flags & ACT_DIRTY_OBJ))
+	if (p->ss->control_mode.use_current_attempt_objective_info && (c->flags & ACT_DIRTY_OBJ) &&
+	    !somo__seq_obj_from_global(seq, &c->objs[0], OBJ_MEASURE))
 		return false;
 	return somo__seq_obj_measure(seq, c, &c->objs[0], m);
 }
 
 static int child_completion(const somo_seq *seq, const somo__seq_act *p, const somo__seq_act *c)
 {
-	if (p->ss->control_mode.use_current_attempt_progress_info && (c->flags & ACT_DIRTY_PRO))
+	if (p->ss->control_mode.use_current_attempt_progress_info && (c->flags & ACT_DIRTY_PRO) &&
+	    !(c->nobjs && somo__seq_obj_from_global(seq, &c->objs[0], OBJ_COMPL_KNOWN)))
 		return -1;
 	return somo__seq_completion(seq, c);
 }
@@ -39,7 +43,8 @@ static int child_completion(const somo_seq *seq, const somo__seq_act *p, const s
 static bool child_amount(const somo_seq *seq, const somo__seq_act *p, const somo__seq_act *c,
 			 double *amt)
 {
-	if (p->ss->control_mode.use_current_attempt_progress_info && (c->flags & ACT_DIRTY_PRO))
+	if (p->ss->control_mode.use_current_attempt_progress_info && (c->flags & ACT_DIRTY_PRO) &&
+	    !(c->nobjs && somo__seq_obj_from_global(seq, &c->objs[0], OBJ_PROGRESS)))
 		return false;
 	return somo__seq_amount(seq, c, amt);
 }

@@ -141,6 +141,7 @@ bool somo__seq_amount(const somo_seq *seq, const somo__seq_act *a, double *amt);
 void somo__seq_set_completion(somo_seq *seq, somo__seq_act *a, int completed);
 void somo__seq_set_amount(somo_seq *seq, somo__seq_act *a, bool known, double amt);
 somo__seq_obj *somo__seq_obj_by_id(somo__seq_act *a, const char *id);
+bool somo__seq_obj_from_global(const somo_seq *seq, const somo__seq_obj *o, uint16_t f);
 
 /* rules.c */
 int somo__seq_rule_conditions(const somo_seq *seq, const somo__seq_act *a, const somo_ss_rule *r);
