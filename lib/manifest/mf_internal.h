@@ -163,6 +163,8 @@ const somo_ss_sequencing *somo__mf_seq_default(somo__mf_ctx *c);
 /* metadata from an element (metadata, or NULL for none) */
 const somo_metadata *somo__mf_metadata(somo__mf_ctx *c, const xmlNode *node, const char *base);
 extern const somo_metadata somo__mf_no_metadata;
+/* Title and description from a LOM record's general element, where not yet set. */
+void somo__mf_lom_general(somo__mf_ctx *c, somo_metadata *md, const xmlNode *lom);
 
 /* URL helpers */
 char *somo__mf_join_base(somo__mf_ctx *c, const char *base, const char *href);

@@ -431,6 +431,18 @@ static const xmlNode *child_named(const xmlNode *n, const char *local)
 	return NULL;
 }
 
+void somo__mf_lom_general(somo__mf_ctx *c, somo_metadata *md, const xmlNode *lom)
+{
+	const xmlNode *gen, *t, *d;
+
+	if (strcmp((const char *)lom->name, "lom") || !(gen = child_named(lom, "general")))
+		return;
+	if ((t = child_named(gen, "title")) && !md->title)
+		md->title = lom_string(c, t);
+	if ((d = child_named(gen, "description")) && !md->description)
+		md->description = lom_string(c, d);
+}
+
 const somo_metadata *somo__mf_metadata(somo__mf_ctx *c, const xmlNode *node, const char *base)
 {
 	somo_metadata *md;
@@ -455,18 +467,8 @@ const somo_metadata *somo__mf_metadata(somo__mf_ctx *c, const xmlNode *node, con
 			   somo__mf_node_ns(ch, &c->man->ns_seen) == SOMO__NSK_ADLCP) {
 			md->location = somo__mf_join_base(c, base, somo__mf_text(c, ch));
 		} else {
-			const xmlNode *gen;
-
 			md->inline_metadata = true;
-			if (!strcmp((const char *)ch->name, "lom") && (gen = child_named(ch, "general"))) {
-				const xmlNode *t = child_named(gen, "title");
-				const xmlNode *d = child_named(gen, "description");
-
-				if (t && !md->title)
-					md->title = lom_string(c, t);
-				if (d && !md->description)
-					md->description = lom_string(c, d);
-			}
+			somo__mf_lom_general(c, md, ch);
 		}
 	}
 	return md;

@@ -1081,6 +1081,42 @@ int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t siz
 	return 0;
 }
 
+/*
+ * The course's title from metadata kept in a file of the package
+ * (adlcp:location), when the manifest has no inline LOM title. Best effort:
+ * a missing, large or unreadable file leaves the title unset (strict
+ * validation reports a missing file).
+ */
+#define MAX_METADATA_FILE (4u * 1024 * 1024)
+
+static void load_location_title(somo_manifest *man, somo_package *pkg)
+{
+	somo_metadata *md = (somo_metadata *)man->metadata;
+	somo_package_entry e;
+	somo__mf_ctx c;
+	void *data = NULL;
+	size_t size = 0;
+	xmlDocPtr doc;
+
+	if (!md || md == &somo__mf_no_metadata || md->title || !md->location)
+		return;
+	if (somo_package_stat(pkg, md->location, &e) < 0 || e.is_dir || e.size > MAX_METADATA_FILE ||
+	    somo_package_read(pkg, md->location, &data, &size) < 0) {
+		somo_error_clear();
+		return;
+	}
+	doc = xmlReadMemory(data, (int)size, NULL, NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	somo_free(data);
+	if (!doc)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.man = man;
+	if (!dtd_declares_entities(doc) && xmlDocGetRootElement(doc))
+		somo__mf_lom_general(&c, md, xmlDocGetRootElement(doc));
+	xmlFreeDoc(doc);
+}
+
 /* Keep the package's message (somo__diag formats into the same buffer). */
 static int pass_error(somo_diag *diag, int rc)
 {
@@ -1122,5 +1158,7 @@ int somo_manifest_load(somo_manifest **out, somo_package *pkg, const somo_manife
 	}
 	rc = somo_manifest_parse_memory(out, data, size, "imsmanifest.xml", opts, diag);
 	somo_free(data);
+	if (rc == 0)
+		load_location_title(*out, pkg);
 	return rc;
 }

@@ -286,6 +286,23 @@ static int run_cli_checks(void)
 	if (json_array_size(json_object_get(org, "items")) != 5)
 		FAIL("inspect --json: 5 top-level items expected");
 	json_decref(root);
+	/* the course title from metadata in a file of the package (adlcp:location) */
+	{
+		somo_package *pkg = NULL;
+		somo_manifest *man = NULL;
+		somo_diag d;
+
+		snprintf(path, sizeof(path), "%s/scorm/packages-scorm2004/ContentPackagingMetadata_SCORM20043rdEdition",
+			 corpus);
+		if (somo_package_open(&pkg, path, NULL) < 0 || somo_manifest_load(&man, pkg, NULL, &d) < 0)
+			FAIL("ContentPackagingMetadata does not load");
+		else if (!somo_manifest_metadata(man)->title ||
+			 strcmp(somo_manifest_metadata(man)->title, "Golf Explained") ||
+			 strcmp(somo_manifest_metadata(man)->location, "metadata_course.xml"))
+			FAIL("ContentPackagingMetadata: title from metadata_course.xml is not \"Golf Explained\"");
+		somo_manifest_free(man);
+		somo_package_free(pkg);
+	}
 	/* unreadable: 2 */
 	snprintf(cmd, sizeof(cmd), "'%s/somo' validate '%s/no/such/package.zip' >/dev/null 2>&1", SOMO_BINARY_DIR,
 		 corpus);
