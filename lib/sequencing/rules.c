@@ -60,8 +60,23 @@ static int condition(const somo_seq *seq, const somo__seq_act *a, const somo_ss_
 	case SOMO_SS_COND_OBJECTIVE_MEASURE_LESS_THAN:
 		v = somo__seq_obj_measure(seq, a, o, &m) ? m < c->measure_threshold : -1;
 		break;
-	case SOMO_SS_COND_COMPLETED: v = somo__seq_completion(seq, a); break;
-	case SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN: v = somo__seq_completion(seq, a) >= 0; break;
+	case SOMO_SS_COND_COMPLETED:
+	case SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN:
+		/* 4th edition: a referenced objective other than the primary one
+		 * has its own completion status (adlseq:mapInfo reads it) */
+		o = c->referenced_objective
+			    ? somo__seq_obj_by_id((somo__seq_act *)a, c->referenced_objective)
+			    : NULL;
+		if (o && o != &a->objs[0]) {
+			somo__seq_vals ev;
+			somo__seq_obj_effective(seq, a, o, &ev);
+			v = !(ev.flags & OBJ_COMPL_KNOWN) ? -1 : (ev.flags & OBJ_COMPLETED) != 0;
+		} else {
+			v = somo__seq_completion(seq, a);
+		}
+		if (c->condition == SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN)
+			v = v >= 0;
+		break;
 	case SOMO_SS_COND_ATTEMPTED: v = (a->flags & ACT_PROGRESS) && a->attempt_count > 0; break;
 	case SOMO_SS_COND_ATTEMPT_LIMIT_EXCEEDED:
 		v = (a->flags & ACT_PROGRESS) && a->ss->limits.has_attempt_limit &&
