@@ -627,14 +627,16 @@ static void choice_request(somo_seq *seq, somo__seq_act *target, bool dry, somo_
 		/* case 2: a sibling */
 		int dir = forward_of(target, cur) ? DIR_FWD : DIR_BWD;
 		uint32_t p = cur->pos;
+		/* from the current activity up to the target, the target excluded:
+		 * a stopForwardTraversal activity may be reached, not passed */
 		for (;;) {
 			somo__seq_act *s = cur->parent->avail[p];
+			if (s == target)
+				break;
 			if ((e = choice_activity_traversal(seq, s, dir))) {
 				out->exception = e;
 				return;
 			}
-			if (s == target)
-				break;
 			p = dir == DIR_FWD ? p + 1 : p - 1;
 		}
 	} else if (!cur || cur == anc) {
