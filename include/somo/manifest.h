@@ -16,7 +16,11 @@
  * filled for every item and organization of a SCORM 2004 manifest, with the
  * defaults of the SCORM 2004 Sequencing and Navigation book where the
  * manifest is silent; imsss:sequencingCollection entries referenced with
- * IDRef are already merged in (the item's own values override).
+ * IDRef are already merged in: each element the item writes itself
+ * (controlMode, sequencingRules, limitConditions, rollupRules, objectives,
+ * ...) replaces the collection's element whole, its unwritten attributes at
+ * their defaults, and the elements it does not write come from the
+ * collection (as ADL's conformance packages CM-03b and CM-04a require).
  */
 #ifndef SOMO_MANIFEST_H
 #define SOMO_MANIFEST_H

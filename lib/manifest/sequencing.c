@@ -307,7 +307,6 @@ static somo_ss_rule *parse_rule(somo__mf_ctx *c, const xmlNode *n, somo_ss_rule_
 static void parse_rules(somo__mf_ctx *c, somo_ss_sequencing *s, const xmlNode *n)
 {
 	somo__mf_vec v[3] = {{0}, {0}, {0}};
-	bool seen[3] = {false, false, false};
 	const xmlNode *ch;
 	int k;
 
@@ -325,18 +324,12 @@ static void parse_rules(somo__mf_ctx *c, somo_ss_sequencing *s, const xmlNode *n
 				     (const char *)ch->name);
 			continue;
 		}
-		seen[k] = true;
 		push(c, &v[k], parse_rule(c, ch, (somo_ss_rule_kind)k));
 	}
-	/* a list written here replaces the same list of a sequencing collection */
-	if (seen[0])
-		s->pre_rules = somo__mf_vec_finish(&v[0], &c->man->arena, &s->pre_rule_count, &c->oom);
-	if (seen[1])
-		s->exit_rules = somo__mf_vec_finish(&v[1], &c->man->arena, &s->exit_rule_count, &c->oom);
-	if (seen[2])
-		s->post_rules = somo__mf_vec_finish(&v[2], &c->man->arena, &s->post_rule_count, &c->oom);
-	for (k = 0; k < 3; k++)
-		somo__mf_vec_free(&v[k]);
+	/* the element replaces every rule list of a sequencing collection */
+	s->pre_rules = somo__mf_vec_finish(&v[0], &c->man->arena, &s->pre_rule_count, &c->oom);
+	s->exit_rules = somo__mf_vec_finish(&v[1], &c->man->arena, &s->exit_rule_count, &c->oom);
+	s->post_rules = somo__mf_vec_finish(&v[2], &c->man->arena, &s->post_rule_count, &c->oom);
 }
 
 static void duration_attr(somo__mf_ctx *c, const xmlNode *n, const char *name, const char **field,
@@ -464,7 +457,6 @@ static void parse_rollup(somo__mf_ctx *c, somo_ss_rollup *ru, const xmlNode *n)
 {
 	somo__mf_vec v = {0};
 	const xmlNode *ch;
-	bool any = false;
 
 	ru->line = somo__mf_line(n);
 	set_bool(c, n, "rollupObjectiveSatisfied", &ru->rollup_objective_satisfied);
@@ -479,12 +471,9 @@ static void parse_rollup(somo__mf_ctx *c, somo_ss_rollup *ru, const xmlNode *n)
 				     (const char *)ch->name);
 			continue;
 		}
-		any = true;
 		push(c, &v, parse_rollup_rule(c, ch));
 	}
-	if (any)
-		ru->rules = somo__mf_vec_finish(&v, &c->man->arena, &ru->rule_count, &c->oom);
-	somo__mf_vec_free(&v);
+	ru->rules = somo__mf_vec_finish(&v, &c->man->arena, &ru->rule_count, &c->oom);
 }
 
 static somo_ss_map_info *new_map(somo__mf_ctx *c)
@@ -687,6 +676,9 @@ void somo__mf_seq_apply(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNode *node)
 		if (is_ss(c, ch, "controlMode")) {
 			somo_ss_control_mode *m = &s->control_mode;
 
+			memset(m, 0, sizeof(*m));
+			m->choice = m->choice_exit = true;
+			m->use_current_attempt_objective_info = m->use_current_attempt_progress_info = true;
 			m->line = somo__mf_line(ch);
 			set_bool(c, ch, "choice", &m->choice);
 			set_bool(c, ch, "choiceExit", &m->choice_exit);
@@ -697,10 +689,15 @@ void somo__mf_seq_apply(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNode *node)
 		} else if (is_ss(c, ch, "sequencingRules")) {
 			parse_rules(c, s, ch);
 		} else if (is_ss(c, ch, "limitConditions")) {
+			memset(&s->limits, 0, sizeof(s->limits));
+			s->limits.attempt_absolute_duration_limit_centis = -1;
 			parse_limits(c, &s->limits, ch);
 		} else if (is_ss(c, ch, "auxiliaryResources")) {
 			parse_aux(c, s, ch);
 		} else if (is_ss(c, ch, "rollupRules")) {
+			memset(&s->rollup, 0, sizeof(s->rollup));
+			s->rollup.rollup_objective_satisfied = s->rollup.rollup_progress_completion = true;
+			s->rollup.objective_measure_weight = 1.0;
 			parse_rollup(c, &s->rollup, ch);
 		} else if (is_ss(c, ch, "objectives")) {
 			parse_objectives(c, s, ch);
@@ -708,6 +705,7 @@ void somo__mf_seq_apply(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNode *node)
 			somo_ss_randomization *r = &s->randomization;
 			const char *v;
 
+			memset(r, 0, sizeof(*r));
 			r->line = somo__mf_line(ch);
 			SET_ENUM(c, ch, timings, "randomizationTiming", r->randomization_timing);
 			SET_ENUM(c, ch, timings, "selectionTiming", r->selection_timing);
@@ -721,6 +719,8 @@ void somo__mf_seq_apply(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNode *node)
 		} else if (is_ss(c, ch, "deliveryControls")) {
 			somo_ss_delivery *d = &s->delivery;
 
+			memset(d, 0, sizeof(*d));
+			d->tracked = true;
 			d->line = somo__mf_line(ch);
 			set_bool(c, ch, "tracked", &d->tracked);
 			set_bool(c, ch, "completionSetByContent", &d->completion_set_by_content);
@@ -728,12 +728,15 @@ void somo__mf_seq_apply(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNode *node)
 		} else if (is_adlseq(c, ch, "constrainedChoiceConsiderations")) {
 			somo_ss_constrained_choice *cc = &s->constrained_choice;
 
+			memset(cc, 0, sizeof(*cc));
 			cc->line = somo__mf_line(ch);
 			set_bool(c, ch, "preventActivation", &cc->prevent_activation);
 			set_bool(c, ch, "constrainChoice", &cc->constrain_choice);
 		} else if (is_adlseq(c, ch, "rollupConsiderations")) {
 			somo_ss_rollup_considerations *rc = &s->rollup_considerations;
 
+			memset(rc, 0, sizeof(*rc));
+			rc->measure_satisfaction_if_active = true;
 			rc->line = somo__mf_line(ch);
 			SET_ENUM(c, ch, requireds, "requiredForSatisfied", rc->required_for_satisfied);
 			SET_ENUM(c, ch, requireds, "requiredForNotSatisfied", rc->required_for_not_satisfied);

@@ -261,6 +261,7 @@ static void test_collection(void **state)
 		"</imsss:ruleConditions><imsss:ruleAction action='continue'/></imsss:postConditionRule></imsss:sequencingRules>"
 		"</imsss:sequencing></item>"
 		"<item identifier='B' identifierref='R'><title>B</title><imsss:sequencing IDRef='nope'/></item>"
+		"<item identifier='C' identifierref='R'><title>C</title><imsss:sequencing IDRef='C1'/></item>"
 		"</organization></organizations>" RES
 		"<imsss:sequencingCollection><imsss:sequencing ID='C1'><imsss:controlMode choice='false' flow='false'/>"
 		"<imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='satisfied'/>"
@@ -273,12 +274,17 @@ static void test_collection(void **state)
 
 	(void)state;
 	assert_string_equal(s->collection_id, "C1");
-	assert_false(s->control_mode.choice);  /* from the collection */
-	assert_true(s->control_mode.flow);     /* the item's own overrides */
-	assert_int_equal(s->limits.attempt_limit, 4);
-	assert_int_equal(s->pre_rule_count, 1); /* collection's pre rules kept */
+	/* the item's own controlMode replaces the collection's whole: choice back to its default */
+	assert_true(s->control_mode.choice);
+	assert_true(s->control_mode.flow);
+	assert_int_equal(s->limits.attempt_limit, 4); /* not written by the item: the collection's */
+	assert_int_equal(s->pre_rule_count, 0);       /* own sequencingRules replace all the lists */
 	assert_int_equal(s->post_rule_count, 1);
-	assert_int_equal(s->post_rules[0]->action, SOMO_SS_ACTION_CONTINUE); /* own list replaces */
+	assert_int_equal(s->post_rules[0]->action, SOMO_SS_ACTION_CONTINUE);
+	s = somo_manifest_find_item(m, "C")->sequencing;
+	assert_false(s->control_mode.choice); /* no own controlMode: the collection's */
+	assert_int_equal(s->pre_rule_count, 1);
+	assert_int_equal(s->post_rules[0]->action, SOMO_SS_ACTION_RETRY);
 	assert_int_equal(somo_manifest_collection_count(m), 1);
 	assert_false(somo_manifest_collection_at(m, 0, &id)->control_mode.flow);
 	assert_string_equal(id, "C1");
