@@ -106,6 +106,18 @@ SOMO_API const char *somo_rt_get_value(somo_rt *rt, const char *element);
 SOMO_API const char *somo_rt_set_value(somo_rt *rt, const char *element, const char *value);
 SOMO_API const char *somo_rt_commit(somo_rt *rt, const char *param);
 
+/**
+ * What the LMS sees of an element, whatever the session's state and the
+ * element's access: write-only values (cmi.exit, cmi.session_time), the
+ * navigation request after Terminate, completion and success as evaluated,
+ * a collection's _count. Does not change the last error.
+ *
+ * Returns the value (borrowed, valid until the next call on rt), the
+ * element's default when it has one, or NULL when the element does not
+ * exist or holds no value.
+ */
+SOMO_API const char *somo_rt_lms_value(somo_rt *rt, const char *element);
+
 /** GetLastError as a number: 0 when the last API call succeeded. */
 SOMO_API int somo_rt_last_error(const somo_rt *rt);
 

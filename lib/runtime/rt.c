@@ -785,6 +785,35 @@ const char *somo_rt_get_value(somo_rt *rt, const char *name)
 	return somo__rt_str(rt, *s, NULL);
 }
 
+const char *somo_rt_lms_value(somo_rt *rt, const char *name)
+{
+	uint16_t err = rt->last_error;
+	uint8_t reason = rt->diag_reason;
+	const somo__dm_element *del = rt->diag_el;
+	uint8_t state = rt->state;
+	const char *r;
+	somo__dm_ref ref;
+	somo__slot *s;
+
+	if (!name || somo__dm_parse((somo_scorm_version)rt->version, name, &ref) != SOMO__P_OK)
+		return NULL;
+	if (ref.el->kind == SOMO__K_VALUE && (!(ref.el->access & SOMO__DM_R) || ref.el->coll == SOMO__C_DATA)) {
+		/* write-only values and shared stores: straight from the slot */
+		s = somo__rt_slot(rt, ref.el, ref.index);
+		return s && *s ? somo__rt_str(rt, *s, NULL) : NULL;
+	}
+	/* everything else reads as GetValue would in a running session */
+	rt->state = SOMO__RT_RUNNING;
+	r = somo_rt_get_value(rt, name);
+	if (rt->last_error != 0)
+		r = NULL;
+	rt->state = state;
+	rt->last_error = err;
+	rt->diag_reason = reason;
+	rt->diag_el = del;
+	return r;
+}
+
 static bool slot_eq(const somo_rt *rt, somo__slot s, const char *v, size_t len)
 {
 	size_t l;

@@ -303,6 +303,32 @@ static void api_null_and_options(void **state)
 	somo_rt_free(rt);
 }
 
+/* The LMS reads what content cannot: write-only values, values after Terminate. */
+static void lms_view(void **state)
+{
+	somo_rt *rt = filled(SOMO_SCORM_2004);
+	(void)state;
+
+	assert_string_equal(somo_rt_get_value(rt, "cmi.exit"), "");
+	assert_int_equal(somo_rt_last_error(rt), 405);
+	assert_string_equal(somo_rt_lms_value(rt, "cmi.exit"), "suspend");
+	assert_int_equal(somo_rt_last_error(rt), 405);
+	assert_string_equal(somo_rt_lms_value(rt, "cmi.session_time"), "PT5M");
+	assert_string_equal(somo_rt_terminate(rt, ""), "true");
+	assert_string_equal(somo_rt_lms_value(rt, "adl.nav.request"), "{target=intro}choice");
+	assert_string_equal(somo_rt_lms_value(rt, "cmi.total_time"), "PT15M");
+	/* evaluated against the threshold and passing score */
+	assert_string_equal(somo_rt_lms_value(rt, "cmi.completion_status"), "incomplete");
+	assert_string_equal(somo_rt_lms_value(rt, "cmi.success_status"), "passed");
+	assert_string_equal(somo_rt_lms_value(rt, "cmi.interactions._count"), "2");
+	assert_string_equal(somo_rt_lms_value(rt, "adl.data.0.store"), "shared value");
+	assert_null(somo_rt_lms_value(rt, "cmi.nothing"));
+	assert_null(somo_rt_lms_value(rt, "cmi.objectives.5.id"));
+	assert_string_equal(somo_rt_get_value(rt, "cmi.location"), "");
+	assert_int_equal(somo_rt_last_error(rt), 123);
+	somo_rt_free(rt);
+}
+
 /* Bytes per live runtime holding 50 interactions (the benchmark's shape). */
 static void memory_per_runtime(void **state)
 {
@@ -337,6 +363,7 @@ int main(void)
 		cmocka_unit_test(restore_refuses_bad_states),
 		cmocka_unit_test(next_session_rules),
 		cmocka_unit_test(api_null_and_options),
+		cmocka_unit_test(lms_view),
 		cmocka_unit_test(memory_per_runtime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
