@@ -34,6 +34,27 @@ static bool root_has(somo_package *pkg, const char *name)
 	return r;
 }
 
+/*
+ * Nothing Somo reads at the package root: say where a manifest sits instead,
+ * when one is deeper (a package zipped with its folder).
+ */
+static void no_manifest(somo_package *pkg, const char *path, FILE *out, const char *prefix)
+{
+	static const char *const names[] = {"imsmanifest.xml", "cmi5.xml", "tincan.xml"};
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (somo_package_find_root_file(pkg, names[i]) < 0 && strstr(somo_error_last()->message, "found at")) {
+			const char *m = somo_error_last()->message;
+			size_t n = strlen(path);
+
+			if (!strncmp(m, path, n) && m[n] == ':' && m[n + 1] == ' ')
+				m += n + 2;
+			fprintf(out, "%s:0: %s%s\n", path, prefix, m);
+			return;
+		}
+	fprintf(out, "%s:0: %sno imsmanifest.xml, cmi5.xml or tincan.xml at the package root\n", path, prefix);
+}
 static const char *ext_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -138,6 +159,24 @@ static void print_items(const somo_manifest_item *const *items, size_t n, int de
 		if (!it->isvisible)
 			printf(" (hidden)");
 		printf("\n");
+		if (it->prerequisites || it->has_mastery_score || it->max_time_allowed || it->time_limit_action ||
+		    it->data_from_lms || it->completion_threshold.written) {
+			printf("%*s  launch data:", depth * 2, "");
+			if (it->prerequisites)
+				printf(" prerequisites=\"%s\"", it->prerequisites);
+			if (it->has_mastery_score)
+				printf(" masteryscore=%g", it->mastery_score);
+			if (it->max_time_allowed)
+				printf(" maxtimeallowed=%s", it->max_time_allowed);
+			if (it->time_limit_action)
+				printf(" timeLimitAction=\"%s\"", somo_time_limit_action_name(it->time_limit_action));
+			if (it->completion_threshold.written)
+				printf(" completionThreshold=%g%s", it->completion_threshold.min_progress_measure,
+				       it->completion_threshold.completed_by_measure ? " (by measure)" : "");
+			if (it->data_from_lms)
+				printf(" dataFromLMS (%zu chars)", strlen(it->data_from_lms));
+			printf("\n");
+		}
 		if (it->sequencing->written) {
 			seq_text(&b, it->sequencing);
 			if (b.len)
@@ -598,6 +637,9 @@ int somo_cmd_inspect(int argc, char **argv)
 			somo_package_free(pkg);
 			return rc;
 		}
+		no_manifest(pkg, path, stderr, "");
+		somo_package_free(pkg);
+		return 1;
 	}
 	if (somo_manifest_load(&man, pkg, NULL, &d) < 0) {
 		fprintf(stderr, "%s:%d: %s\n", d.file[0] ? d.file : "imsmanifest.xml", d.line,

@@ -32,6 +32,27 @@ static bool root_has(somo_package *pkg, const char *name)
 	return r;
 }
 
+/*
+ * Nothing Somo reads at the package root: say where a manifest sits instead,
+ * when one is deeper (a package zipped with its folder).
+ */
+static void no_manifest(somo_package *pkg, const char *path, FILE *out, const char *prefix)
+{
+	static const char *const names[] = {"imsmanifest.xml", "cmi5.xml", "tincan.xml"};
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (somo_package_find_root_file(pkg, names[i]) < 0 && strstr(somo_error_last()->message, "found at")) {
+			const char *m = somo_error_last()->message;
+			size_t n = strlen(path);
+
+			if (!strncmp(m, path, n) && m[n] == ':' && m[n + 1] == ' ')
+				m += n + 2;
+			fprintf(out, "%s:0: %s%s\n", path, prefix, m);
+			return;
+		}
+	fprintf(out, "%s:0: %sno imsmanifest.xml, cmi5.xml or tincan.xml at the package root\n", path, prefix);
+}
 static const char *severity_name(somo_severity s)
 {
 	return s == SOMO_SEVERITY_ERROR ? "error" : s == SOMO_SEVERITY_WARNING ? "warning" : "info";
@@ -135,6 +156,10 @@ int somo_cmd_validate(int argc, char **argv)
 			somo_package_free(pkg);
 			return rc;
 		}
+		no_manifest(pkg, path, stdout, "error: ");
+		somo_package_free(pkg);
+		fprintf(stderr, "%s: invalid\n", path);
+		return 1;
 	}
 	if (somo_manifest_load(&man, pkg, NULL, &d) < 0) {
 		const char *text = d.text[0] ? d.text : somo_error_last()->message;
