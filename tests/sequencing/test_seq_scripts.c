@@ -22,6 +22,7 @@
  *   delivery k=v ...           entry, attempts, threshold, passing, hide
  *   objective ID k=v ...       the current activity's objective as given to content
  *   children ID A B C ...      the available children of ID, in order
+ *   available ID N             ID has N available children
  *   roundtrip                  save, restore into a fresh handle, save again: same text
  *   relaunch                   save, free, new handle, restore (a later session)
  * The program's arguments are the data folder and "inline" or "corpus": it
@@ -570,6 +571,18 @@ static int run_step(script *s, char *line)
 		return step_objective(s, w, n);
 	if (strcmp(w[0], "children") == 0)
 		return step_children(s, w, n);
+	if (strcmp(w[0], "available") == 0) {
+		size_t cnt = somo_seq_activity_count(s->seq), k = 0;
+		somo_seq_toc_entry e;
+		CHECK(s, n == 3, "available PARENT COUNT");
+		for (size_t i = 0; i < cnt; i++)
+			if (somo_seq_toc_at(s->seq, i, &e) == 0 && e.available && e.parent &&
+			    strcmp(e.parent, w[1]) == 0)
+				k++;
+		CHECK(s, k == strtoul(w[2], NULL, 10), "%s has %zu available children, expected %s",
+		      w[1], k, w[2]);
+		return 0;
+	}
 	if (strcmp(w[0], "roundtrip") == 0)
 		return step_save_restore(s, false);
 	if (strcmp(w[0], "relaunch") == 0)
@@ -601,30 +614,33 @@ static char *read_file(const char *path)
 
 static int run_script(script *s, char *text)
 {
-	char *save = NULL, *line;
+	char *line, *next;
 	bool in_manifest = false;
 	char *mstart = NULL;
 
 	s->line = 0;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (line = text; line; line = next) {
+		char *nl = strchr(line, '\n');
+		next = nl ? nl + 1 : NULL;
 		s->line++;
 		if (in_manifest) {
-			if (strcmp(line, "end") == 0 || strcmp(line, "end\r") == 0) {
+			if (strncmp(line, "end", 3) == 0 && (line[3] == '\n' || line[3] == '\r' || !line[3])) {
 				somo_diag d;
 				in_manifest = false;
 				size_t len = (size_t)(line - mstart);
 				CHECK(s, somo_manifest_parse_memory(&s->man, mstart, len, NULL, NULL, &d) == 0,
 				      "inline manifest: line %d: %s", d.line, d.text);
-			} else {
-				line[strlen(line)] = '\n'; /* keep the manifest text whole */
 			}
 			continue;
 		}
+		if (nl)
+			*nl = 0;
 		if (line[0] == '#' || line[0] == 0)
 			continue;
 		if (strncmp(line, "package inline", 14) == 0) {
 			in_manifest = true;
-			mstart = line + strlen(line) + 1;
+			mstart = next;
+			CHECK(s, mstart, "inline manifest missing");
 			continue;
 		}
 		if (strncmp(line, "package corpus ", 15) == 0) {
