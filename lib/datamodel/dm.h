@@ -127,6 +127,11 @@ const somo__dm_element *somo__dm_find(somo_scorm_version v, const char *normalis
 /* All entries of a version, for iteration. */
 const somo__dm_element *somo__dm_table(somo_scorm_version v, size_t *count);
 
+/* A vocabulary value as a small code (1 ...), 0 when s is not in vocab;
+ * and back. */
+uint32_t somo__dm_vocab_code(const char *const *vocab, const char *s, size_t len);
+const char *somo__dm_vocab_text(uint32_t code);
+
 /* Number of value slots in a top-level block and a record of a collection. */
 size_t somo__dm_top_slots(somo_scorm_version v);
 size_t somo__dm_record_slots(somo_scorm_version v, somo__dm_coll c);

@@ -32,6 +32,34 @@ static const char *const v12_itype[] = {"true-false", "choice", "fill-in", "matc
 					"performance", "sequencing", "likert", "numeric", NULL};
 static const char *const v12_result[] = {"correct", "wrong", "unanticipated", "neutral", NULL};
 
+/* Every vocabulary, so that a stored vocabulary value can be a small code. */
+static const char *const *const vocabularies[] = {
+	v_completion, v_success, v_credit, v_entry, v_exit, v_mode, v_tla, v_itype, v_result,
+	v_captioning, v12_status, v12_exit, v12_itype, v12_result,
+};
+
+uint32_t somo__dm_vocab_code(const char *const *vocab, const char *s, size_t len)
+{
+	size_t k, i;
+
+	for (k = 0; k < SOMO__ARRAY_SIZE(vocabularies); k++) {
+		if (vocabularies[k] != vocab)
+			continue;
+		for (i = 0; vocab[i]; i++)
+			if (strlen(vocab[i]) == len && memcmp(vocab[i], s, len) == 0)
+				return (uint32_t)((k << 8) | i) + 1;
+		return 0;
+	}
+	return 0;
+}
+
+const char *somo__dm_vocab_text(uint32_t code)
+{
+	size_t k = (code - 1) >> 8, i = (code - 1) & 0xff;
+
+	return k < SOMO__ARRAY_SIZE(vocabularies) ? vocabularies[k][i] : "";
+}
+
 /* Top-level slots of SCORM 2004. */
 enum {
 	S_COMPLETION_STATUS, S_COMPLETION_THRESHOLD, S_CREDIT, S_ENTRY, S_EXIT, S_LAUNCH_DATA,

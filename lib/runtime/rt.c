@@ -126,6 +126,12 @@ const char *somo__rt_str(const somo_rt *rt, somo__slot s, size_t *len)
 			*len = 0;
 		return NULL;
 	}
+	if (s & SOMO__SLOT_VOCAB) {
+		const char *t = somo__dm_vocab_text(s & ~SOMO__SLOT_VOCAB);
+		if (len)
+			*len = strlen(t);
+		return t;
+	}
 	n = varint_get(rt->arena + s, &w);
 	if (len)
 		*len = n;
@@ -170,7 +176,7 @@ static void compact_one(somo_rt *rt, somo__slot *s, void *vctx)
 	compact_ctx *c = vctx;
 	size_t w, n;
 
-	if (!*s)
+	if (!*s || (*s & SOMO__SLOT_VOCAB))
 		return;
 	n = varint_get(rt->arena + *s, &w);
 	memcpy(c->buf + c->len, rt->arena + *s, w + n + 1);
@@ -206,6 +212,8 @@ int somo__rt_store(somo_rt *rt, somo__slot *s, const char *v, size_t len)
 
 	if (len > VALUE_MAX_LENIENT * 4)
 		return SOMO_ELIMIT;
+	if (*s & SOMO__SLOT_VOCAB)
+		*s = 0;
 	if (*s) {
 		size_t ow, on = varint_get(rt->arena + *s, &ow);
 		if (ow == w && len <= on) {
@@ -254,10 +262,27 @@ out:
 	return rc;
 }
 
+int somo__rt_store_el(somo_rt *rt, somo__slot *s, const somo__dm_element *el, const char *v, size_t len)
+{
+	uint32_t code = el->vocab ? somo__dm_vocab_code(el->vocab, v, len) : 0;
+
+	if (code) {
+		if (*s && !(*s & SOMO__SLOT_VOCAB)) {
+			size_t w, n = varint_get(rt->arena + *s, &w);
+			rt->garbage += (uint32_t)(w + n + 1);
+		}
+		*s = SOMO__SLOT_VOCAB | code;
+		return 0;
+	}
+	return somo__rt_store(rt, s, v, len);
+}
+
 static void drop_slot(somo_rt *rt, somo__slot *s)
 {
 	size_t w, n;
 
+	if (*s & SOMO__SLOT_VOCAB)
+		*s = 0;
 	if (!*s)
 		return;
 	n = varint_get(rt->arena + *s, &w);
@@ -1017,7 +1042,7 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 		drop_slot(rt, s);
 		return 0;
 	}
-	if ((r = somo__rt_store(rt, s, value, len)) < 0) {
+	if ((r = somo__rt_store_el(rt, s, el, value, len)) < 0) {
 		if (create)
 			c->count--;
 		*reason = r == SOMO_ELIMIT ? R_LIMIT : R_NOMEM;

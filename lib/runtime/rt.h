@@ -15,6 +15,9 @@
 
 typedef uint32_t somo__slot;
 
+/* A slot with this bit holds a vocabulary code (somo__dm_vocab_code), not an offset. */
+#define SOMO__SLOT_VOCAB 0x80000000u
+
 typedef struct {
 	somo__slot *v;  /* count * width slots */
 	uint32_t count;
@@ -55,6 +58,8 @@ struct somo_rt {
 /* Arena access. */
 const char *somo__rt_str(const somo_rt *rt, somo__slot s, size_t *len);
 int somo__rt_store(somo_rt *rt, somo__slot *s, const char *v, size_t len);
+/* Store a value of el: vocabulary values as codes, others in the arena. */
+int somo__rt_store_el(somo_rt *rt, somo__slot *s, const somo__dm_element *el, const char *v, size_t len);
 /* An interaction's objectives (cr false) or correct responses: NULL when the
  * interaction does not exist; an empty read-only collection when it has none
  * and create is false. */

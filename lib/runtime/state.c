@@ -152,7 +152,7 @@ static int restore_value(somo_rt *rt, const somo__dm_element *el, somo__slot *s,
 		vr = somo__dm_validate((somo_scorm_version)rt->version, el, it, v, len, true, &why);
 	if (vr == SOMO__V_TYPE || vr == SOMO__V_RANGE)
 		return somo__error(SOMO_EINVALID, "state: %s: '%.60s' is not a valid value", where, v);
-	if ((rc = somo__rt_store(rt, s, v, len)) < 0)
+	if ((rc = somo__rt_store_el(rt, s, el, v, len)) < 0)
 		return rc == SOMO_ENOMEM ? somo__error_oom() : somo__error(rc, "state: %s: too large", where);
 	return 0;
 }
