@@ -101,6 +101,14 @@ void somo__mf_detect_standard(somo__mf_ctx *c)
 	bool exact = false;
 	int line = man->metadata ? man->metadata->line : man->manifest_line;
 
+	/* plain IMS content packaging names its own schema (1.1.x, 1.2); checked
+	 * first, as IMS CP 1.2 writes "1.2" too */
+	if (v && *v && schema && strstr(schema, "IMS") && !strstr(schema, "SCORM") &&
+	    !(man->ns_seen & (SOMO__NS_ADLCP_12 | SOMO__NS_ADLCP_13 | SOMO__NS_ADLCP_OTHER))) {
+		man->standard = SOMO_STANDARD_IMSCP;
+		man->edition = SOMO_EDITION_NONE;
+		return;
+	}
 	if (v && *v && lookup_version(v, &st, &ed, &exact)) {
 		man->standard = st;
 		man->edition = ed;
@@ -112,13 +120,6 @@ void somo__mf_detect_standard(somo__mf_ctx *c)
 		if (schema && strcmp(schema, "ADL SCORM"))
 			somo__mf_msg_add(c, line, SOMO_SEVERITY_INFO, SOMO_SEVERITY_ERROR,
 					 "schema is \"%s\", not \"ADL SCORM\"", schema);
-		return;
-	}
-	/* plain IMS content packaging names its own schema (1.1.x) */
-	if (v && *v && schema && strstr(schema, "IMS") && !strstr(schema, "SCORM") &&
-	    !(man->ns_seen & (SOMO__NS_ADLCP_12 | SOMO__NS_ADLCP_13 | SOMO__NS_ADLCP_OTHER))) {
-		man->standard = SOMO_STANDARD_IMSCP;
-		man->edition = SOMO_EDITION_NONE;
 		return;
 	}
 	infer(man, &man->standard, &man->edition);
