@@ -165,7 +165,7 @@ SOMO_API int somo_rt_from_json(somo_rt *rt, const char *json);
  * "resume" and the data stays. Otherwise a new attempt begins: the
  * content's data is cleared, cmi.entry is "ab-initio", and what the LMS
  * supplied (learner, launch data, thresholds, comments from the LMS,
- * shared data stores) stays. In SCORM 1.2 the data always stays and
+ * shared data stores) and the learner's preferences stay. In SCORM 1.2 the data always stays and
  * cmi.core.entry is "resume" after "suspend", "" otherwise.
  * The session's own values (exit, session time, navigation request) are
  * cleared and the runtime is ready for Initialize again (a session that

@@ -241,15 +241,29 @@ somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *e
 			return SOMO__V_TYPE;
 		memcpy(buf, value, len);
 		buf[len] = '\0';
-		return somo__time_parse(buf, SOMO__TIME_SCORM2004, NULL) == 0 ? SOMO__V_OK : SOMO__V_TYPE;
+		if (somo__time_parse(buf, SOMO__TIME_SCORM2004, NULL) == 0)
+			return SOMO__V_OK;
+		/* authoring tools write full ISO 8601 (milliseconds, a zone without a fraction) */
+		if (lenient && somo__time_parse(buf, SOMO__TIME_XAPI, NULL) == 0) {
+			*reason = "an ISO 8601 time beyond SCORM's time(second,10,0) accepted";
+			return SOMO__V_LENIENT;
+		}
+		return SOMO__V_TYPE;
 	case SOMO__T_DUR:
 	case SOMO__T_12_SPAN:
 		if (len >= sizeof(buf))
 			return SOMO__V_TYPE;
 		memcpy(buf, value, len);
 		buf[len] = '\0';
-		return somo__duration_parse(buf, el->type == SOMO__T_DUR ? SOMO__DUR_SCORM2004 : SOMO__DUR_SCORM12,
-					    NULL) == 0 ? SOMO__V_OK : SOMO__V_TYPE;
+		if (somo__duration_parse(buf, el->type == SOMO__T_DUR ? SOMO__DUR_SCORM2004 : SOMO__DUR_SCORM12,
+					 NULL) == 0)
+			return SOMO__V_OK;
+		/* more than two fraction digits of seconds, or weeks */
+		if (lenient && el->type == SOMO__T_DUR && somo__duration_parse(buf, SOMO__DUR_XAPI, NULL) == 0) {
+			*reason = "an ISO 8601 duration beyond SCORM's timeinterval(second,10,2) accepted";
+			return SOMO__V_LENIENT;
+		}
+		return SOMO__V_TYPE;
 	case SOMO__T_12_TIME:
 		if (len >= sizeof(buf))
 			return SOMO__V_TYPE;

@@ -576,8 +576,9 @@ static void accumulate_time(somo_rt *rt)
 		return;
 	if ((p = somo__rt_str(rt, rt->top[tt], NULL)) != NULL)
 		somo__duration_parse(p, d, &a);
-	if (somo__duration_parse(somo__rt_str(rt, rt->top[st], NULL), d, &b) != 0)
-		return;
+	if (somo__duration_parse(somo__rt_str(rt, rt->top[st], NULL), d, &b) != 0 &&
+	    (is12 || somo__duration_parse(somo__rt_str(rt, rt->top[st], NULL), SOMO__DUR_XAPI, &b) != 0))
+		return; /* (a lenient runtime may hold an ISO 8601 duration beyond SCORM's) */
 	if (a > INT64_MAX - b)
 		a = INT64_MAX;
 	else
@@ -1114,9 +1115,11 @@ void somo__rt_clear_learner_data(somo_rt *rt)
 	size_t n, i;
 	const somo__dm_element *t = somo__dm_table((somo_scorm_version)rt->version, &n);
 
-	/* top-level values the content writes */
+	/* top-level values the content writes; the learner's preferences are the
+	 * learner's, not the attempt's, and stay */
 	for (i = 0; i < n; i++)
-		if (t[i].kind == SOMO__K_VALUE && t[i].coll == SOMO__C_NONE && (t[i].access & SOMO__DM_W))
+		if (t[i].kind == SOMO__K_VALUE && t[i].coll == SOMO__C_NONE && (t[i].access & SOMO__DM_W) &&
+		    strncmp(t[i].name, "cmi.learner_preference.", 23) != 0)
 			drop_slot(rt, &rt->top[t[i].field]);
 	for (i = 0; i < rt->nisub; i++) {
 		clear_coll(rt, &rt->isub[i].obj, 1);

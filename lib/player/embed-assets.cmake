@@ -1,0 +1,21 @@
+# cmake -DOUT=file.c -DFILES="a;b;c" -P embed-assets.cmake
+# Writes a C file with each file's bytes and a table somo__player_assets[]
+# of {name, bytes, size} (see assets.h), NULL-terminated.
+set(_c "/* Generated from lib/player/assets by embed-assets.cmake: do not edit. */\n")
+string(APPEND _c "#include \"player/assets.h\"\n\n")
+set(_table "")
+set(_i 0)
+foreach(f IN LISTS FILES)
+  get_filename_component(_name ${f} NAME)
+  file(READ ${f} _hex HEX)
+  string(LENGTH "${_hex}" _hexlen)
+  math(EXPR _size "${_hexlen} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," _bytes "${_hex}")
+  string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){16})" "\\1\n\t" _bytes "${_bytes}")
+  string(APPEND _c "static const unsigned char asset_${_i}[] = {\n\t${_bytes}0x00};\n")
+  string(APPEND _table "\t{\"${_name}\", asset_${_i}, ${_size}},\n")
+  math(EXPR _i "${_i} + 1")
+endforeach()
+string(APPEND _c "\nconst somo__player_asset somo__player_assets[] = {\n${_table}\t{0, 0, 0},\n};\n")
+file(WRITE ${OUT}.tmp "${_c}")
+file(RENAME ${OUT}.tmp ${OUT})
