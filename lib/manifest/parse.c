@@ -899,8 +899,10 @@ static void resolve(parser *p)
 						     man->default_attr,
 						     man->default_org->identifier ? man->default_org->identifier : "");
 				else
+					/* optional in IMS CP, required by the SCORM CAM book */
 					somo__mf_msg_add(c, man->organizations_line, SOMO_SEVERITY_WARNING,
-							 SOMO_SEVERITY_ERROR,
+							 man->standard == SOMO_STANDARD_IMSCP ? SOMO_SEVERITY_WARNING
+											      : SOMO_SEVERITY_ERROR,
 							 "organizations has no default attribute; using the first");
 			}
 		}
@@ -948,7 +950,6 @@ static bool dtd_declares_entities(xmlDocPtr doc)
 	       (dtd->pentities && xmlHashSize(dtd->pentities) > 0);
 }
 
-void somo__mf_detect_standard(somo__mf_ctx *c);
 
 int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t size,
 			       const char *file, const somo_manifest_opts *opts, somo_diag *diag)
@@ -1048,12 +1049,12 @@ int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t siz
 	somo__free(p.st);
 	xmlFreeTextReader(p.r);
 	if (rc == 0) {
+		somo__mf_detect_standard(&p.c);
 		resolve_pending(&p);
 		resolve(&p);
 		man->collection_ids = somo__mf_vec_finish(&p.coll_ids, &man->arena, &man->collection_count,
 							  &p.c.oom);
 		man->collections = somo__mf_vec_finish(&p.coll_seqs, &man->arena, &i, &p.c.oom);
-		somo__mf_detect_standard(&p.c);
 		if (!man->metadata)
 			man->metadata = &somo__mf_no_metadata;
 		if (p.c.oom)
