@@ -950,7 +950,6 @@ static bool dtd_declares_entities(xmlDocPtr doc)
 	       (dtd->pentities && xmlHashSize(dtd->pentities) > 0);
 }
 
-
 int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t size,
 			       const char *file, const somo_manifest_opts *opts, somo_diag *diag)
 {
