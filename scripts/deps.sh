@@ -7,7 +7,7 @@ need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 for p in build-essential cmake pkg-config clang libclang-rt-14-dev \
-	libxml2-dev libxml2-utils libzip-dev zip unzip libjansson-dev libcurl4-openssl-dev \
+	libxml2-dev libxml2-utils libzip-dev zip unzip libjansson-dev libcurl4-openssl-dev libssl-dev \
 	libmicrohttpd-dev libsqlite3-dev sqlite3 libcmocka-dev python3 chromium; do
 	have_pkg "$p" || need+=("$p")
 done
@@ -26,6 +26,11 @@ fi
 # Node packages for the browser tests, the LRS and the comparison benchmarks,
 # pinned in tools/package.json and its lock file.
 top=$(cd "$(dirname "$0")/.." && pwd)
-if [[ -f $top/tools/package.json && ! -d $top/tools/node_modules ]]; then
-	(cd "$top/tools" && npm ci --no-audit --no-fund --loglevel=error)
+# A copy of the lock file inside node_modules records what was installed:
+# a changed lock file installs again.
+stamp=$top/tools/node_modules/.somo-package-lock.json
+if [[ -f $top/tools/package.json ]] && { [[ ! -d $top/tools/node_modules ]] ||
+	! cmp -s "$top/tools/package-lock.json" "$stamp"; }; then
+	(cd "$top/tools" && npm ci --no-audit --no-fund --loglevel=error &&
+		cp package-lock.json "$stamp")
 fi
