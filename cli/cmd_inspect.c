@@ -44,7 +44,8 @@ static void no_manifest(somo_package *pkg, const char *path, FILE *out, const ch
 	size_t i;
 
 	for (i = 0; i < 3; i++)
-		if (somo_package_find_root_file(pkg, names[i]) < 0 && strstr(somo_error_last()->message, "found at")) {
+		if (somo_package_find_root_file(pkg, names[i]) < 0 &&
+		    strstr(somo_error_last()->message, "found at")) {
 			const char *m = somo_error_last()->message;
 			size_t n = strlen(path);
 
@@ -53,7 +54,8 @@ static void no_manifest(somo_package *pkg, const char *path, FILE *out, const ch
 			fprintf(out, "%s:0: %s%s\n", path, prefix, m);
 			return;
 		}
-	fprintf(out, "%s:0: %sno imsmanifest.xml, cmi5.xml or tincan.xml at the package root\n", path, prefix);
+	fprintf(out, "%s:0: %sno imsmanifest.xml, cmi5.xml or tincan.xml at the package root\n",
+	        path, prefix);
 }
 static const char *ext_of(const char *path)
 {
@@ -81,7 +83,7 @@ static void seq_text(somo__buf *b, const somo_ss_sequencing *s)
 		somo__buf_printf(b, " collection=%s", s->collection_id);
 	if (m->line || s->collection_id)
 		somo__buf_printf(b, " choice=%d choiceExit=%d flow=%d forwardOnly=%d", m->choice,
-				 m->choice_exit, m->flow, m->forward_only);
+		                 m->choice_exit, m->flow, m->forward_only);
 	if (!m->use_current_attempt_objective_info)
 		somo__buf_puts(b, " useCurrentAttemptObjectiveInfo=0");
 	if (!m->use_current_attempt_progress_info)
@@ -95,23 +97,27 @@ static void seq_text(somo__buf *b, const somo_ss_sequencing *s)
 	if (s->limits.has_attempt_limit)
 		somo__buf_printf(b, " attemptLimit=%u", s->limits.attempt_limit);
 	if (s->limits.attempt_absolute_duration_limit)
-		somo__buf_printf(b, " attemptAbsoluteDurationLimit=%s", s->limits.attempt_absolute_duration_limit);
+		somo__buf_printf(b, " attemptAbsoluteDurationLimit=%s",
+		                 s->limits.attempt_absolute_duration_limit);
 	for (i = 0; i < s->rollup.rule_count; i++)
-		somo__buf_printf(b, " rollup:%s->%s", somo_ss_child_set_name(s->rollup.rules[i]->child_activity_set),
-				 somo_ss_rollup_action_name(s->rollup.rules[i]->action));
+		somo__buf_printf(b, " rollup:%s->%s",
+		                 somo_ss_child_set_name(s->rollup.rules[i]->child_activity_set),
+		                 somo_ss_rollup_action_name(s->rollup.rules[i]->action));
 	if (!s->rollup.rollup_objective_satisfied)
 		somo__buf_puts(b, " rollupObjectiveSatisfied=0");
 	if (!s->rollup.rollup_progress_completion)
 		somo__buf_puts(b, " rollupProgressCompletion=0");
 	if (s->rollup.objective_measure_weight != 1.0)
-		somo__buf_printf(b, " objectiveMeasureWeight=%g", s->rollup.objective_measure_weight);
+		somo__buf_printf(b, " objectiveMeasureWeight=%g",
+		                 s->rollup.objective_measure_weight);
 	for (i = 0; i < s->objective_count; i++) {
 		const somo_ss_objective *o = s->objectives[i];
 
 		maps += o->map_count;
 		if (!o->line)
 			continue;
-		somo__buf_printf(b, " %s=%s", o->primary ? "primary" : "objective", o->id ? o->id : "-");
+		somo__buf_printf(b, " %s=%s", o->primary ? "primary" : "objective",
+		                 o->id ? o->id : "-");
 		if (o->satisfied_by_measure)
 			somo__buf_printf(b, "(measure>=%g)", o->min_normalized_measure);
 	}
@@ -119,9 +125,9 @@ static void seq_text(somo__buf *b, const somo_ss_sequencing *s)
 		somo__buf_printf(b, " maps=%zu", maps);
 	if (s->randomization.line)
 		somo__buf_printf(b, " randomization=%s select=%s%u reorder=%d",
-				 somo_ss_timing_name(s->randomization.randomization_timing),
-				 somo_ss_timing_name(s->randomization.selection_timing),
-				 s->randomization.select_count, s->randomization.reorder_children);
+		                 somo_ss_timing_name(s->randomization.randomization_timing),
+		                 somo_ss_timing_name(s->randomization.selection_timing),
+		                 s->randomization.select_count, s->randomization.reorder_children);
 	if (!s->delivery.tracked)
 		somo__buf_puts(b, " tracked=0");
 	if (s->delivery.completion_set_by_content)
@@ -133,11 +139,12 @@ static void seq_text(somo__buf *b, const somo_ss_sequencing *s)
 	if (s->constrained_choice.constrain_choice)
 		somo__buf_puts(b, " constrainChoice=1");
 	if (s->rollup_considerations.line)
-		somo__buf_printf(b, " requiredFor=%s/%s/%s/%s",
-				 somo_ss_required_name(s->rollup_considerations.required_for_satisfied),
-				 somo_ss_required_name(s->rollup_considerations.required_for_not_satisfied),
-				 somo_ss_required_name(s->rollup_considerations.required_for_completed),
-				 somo_ss_required_name(s->rollup_considerations.required_for_incomplete));
+		somo__buf_printf(
+		    b, " requiredFor=%s/%s/%s/%s",
+		    somo_ss_required_name(s->rollup_considerations.required_for_satisfied),
+		    somo_ss_required_name(s->rollup_considerations.required_for_not_satisfied),
+		    somo_ss_required_name(s->rollup_considerations.required_for_completed),
+		    somo_ss_required_name(s->rollup_considerations.required_for_incomplete));
 }
 
 static void print_items(const somo_manifest_item *const *items, size_t n, int depth)
@@ -149,7 +156,8 @@ static void print_items(const somo_manifest_item *const *items, size_t n, int de
 		char *url = somo_manifest_item_launch_url(it);
 		somo__buf b = SOMO__BUF_INIT;
 
-		printf("%*s- %s \"%s\"", depth * 2, "", it->identifier ? it->identifier : "", it->title);
+		printf("%*s- %s \"%s\"", depth * 2, "", it->identifier ? it->identifier : "",
+		       it->title);
 		if (url)
 			printf(" -> %s", url);
 		if (it->resource && it->resource->scorm_type)
@@ -159,8 +167,9 @@ static void print_items(const somo_manifest_item *const *items, size_t n, int de
 		if (!it->isvisible)
 			printf(" (hidden)");
 		printf("\n");
-		if (it->prerequisites || it->has_mastery_score || it->max_time_allowed || it->time_limit_action ||
-		    it->data_from_lms || it->completion_threshold.written) {
+		if (it->prerequisites || it->has_mastery_score || it->max_time_allowed ||
+		    it->time_limit_action || it->data_from_lms ||
+		    it->completion_threshold.written) {
 			printf("%*s  launch data:", depth * 2, "");
 			if (it->prerequisites)
 				printf(" prerequisites=\"%s\"", it->prerequisites);
@@ -169,10 +178,14 @@ static void print_items(const somo_manifest_item *const *items, size_t n, int de
 			if (it->max_time_allowed)
 				printf(" maxtimeallowed=%s", it->max_time_allowed);
 			if (it->time_limit_action)
-				printf(" timeLimitAction=\"%s\"", somo_time_limit_action_name(it->time_limit_action));
+				printf(" timeLimitAction=\"%s\"",
+				       somo_time_limit_action_name(it->time_limit_action));
 			if (it->completion_threshold.written)
-				printf(" completionThreshold=%g%s", it->completion_threshold.min_progress_measure,
-				       it->completion_threshold.completed_by_measure ? " (by measure)" : "");
+				printf(" completionThreshold=%g%s",
+				       it->completion_threshold.min_progress_measure,
+				       it->completion_threshold.completed_by_measure
+				           ? " (by measure)"
+				           : "");
 			if (it->data_from_lms)
 				printf(" dataFromLMS (%zu chars)", strlen(it->data_from_lms));
 			printf("\n");
@@ -216,8 +229,9 @@ static json_t *rules_json(const somo_ss_rule *const *r, size_t n)
 	for (i = 0; i < n; i++) {
 		json_t *o = json_object(), *cs = json_array();
 
-		json_object_set_new(o, "conditionCombination",
-				    json_string(r[i]->combination == SOMO_SS_COMBINE_ANY ? "any" : "all"));
+		json_object_set_new(
+		    o, "conditionCombination",
+		    json_string(r[i]->combination == SOMO_SS_COMBINE_ANY ? "any" : "all"));
 		for (j = 0; j < r[i]->condition_count; j++)
 			json_array_append_new(cs, cond_json(r[i]->conditions[j], false));
 		json_object_set_new(o, "conditions", cs);
@@ -240,9 +254,9 @@ static json_t *seq_json(const somo_ss_sequencing *s)
 	json_object_set_new(x, "flow", json_boolean(s->control_mode.flow));
 	json_object_set_new(x, "forwardOnly", json_boolean(s->control_mode.forward_only));
 	json_object_set_new(x, "useCurrentAttemptObjectiveInfo",
-			    json_boolean(s->control_mode.use_current_attempt_objective_info));
+	                    json_boolean(s->control_mode.use_current_attempt_objective_info));
 	json_object_set_new(x, "useCurrentAttemptProgressInfo",
-			    json_boolean(s->control_mode.use_current_attempt_progress_info));
+	                    json_boolean(s->control_mode.use_current_attempt_progress_info));
 	json_object_set_new(o, "controlMode", x);
 	x = json_object();
 	json_object_set_new(x, "pre", rules_json(s->pre_rules, s->pre_rule_count));
@@ -254,36 +268,43 @@ static json_t *seq_json(const somo_ss_sequencing *s)
 		json_object_set_new(x, "attemptLimit", json_integer(s->limits.attempt_limit));
 	if (s->limits.attempt_absolute_duration_limit)
 		json_object_set_new(x, "attemptAbsoluteDurationLimit",
-				    json_string(s->limits.attempt_absolute_duration_limit));
+		                    json_string(s->limits.attempt_absolute_duration_limit));
 	json_object_set_new(o, "limitConditions", x);
 	if (s->aux_resource_count) {
 		a = json_array();
 		for (i = 0; i < s->aux_resource_count; i++) {
 			x = json_object();
-			json_object_set_new(x, "auxiliaryResourceID", jstr(s->aux_resources[i]->id));
+			json_object_set_new(x, "auxiliaryResourceID",
+			                    jstr(s->aux_resources[i]->id));
 			json_object_set_new(x, "purpose", jstr(s->aux_resources[i]->purpose));
 			json_array_append_new(a, x);
 		}
 		json_object_set_new(o, "auxiliaryResources", a);
 	}
 	x = json_object();
-	json_object_set_new(x, "rollupObjectiveSatisfied", json_boolean(s->rollup.rollup_objective_satisfied));
-	json_object_set_new(x, "rollupProgressCompletion", json_boolean(s->rollup.rollup_progress_completion));
-	json_object_set_new(x, "objectiveMeasureWeight", json_real(s->rollup.objective_measure_weight));
+	json_object_set_new(x, "rollupObjectiveSatisfied",
+	                    json_boolean(s->rollup.rollup_objective_satisfied));
+	json_object_set_new(x, "rollupProgressCompletion",
+	                    json_boolean(s->rollup.rollup_progress_completion));
+	json_object_set_new(x, "objectiveMeasureWeight",
+	                    json_real(s->rollup.objective_measure_weight));
 	a = json_array();
 	for (i = 0; i < s->rollup.rule_count; i++) {
 		const somo_ss_rollup_rule *r = s->rollup.rules[i];
 		json_t *ro = json_object(), *cs = json_array();
 
-		json_object_set_new(ro, "childActivitySet", json_string(somo_ss_child_set_name(r->child_activity_set)));
+		json_object_set_new(ro, "childActivitySet",
+		                    json_string(somo_ss_child_set_name(r->child_activity_set)));
 		json_object_set_new(ro, "minimumCount", json_integer(r->minimum_count));
 		json_object_set_new(ro, "minimumPercent", json_real(r->minimum_percent));
-		json_object_set_new(ro, "conditionCombination",
-				    json_string(r->combination == SOMO_SS_COMBINE_ALL ? "all" : "any"));
+		json_object_set_new(
+		    ro, "conditionCombination",
+		    json_string(r->combination == SOMO_SS_COMBINE_ALL ? "all" : "any"));
 		for (j = 0; j < r->condition_count; j++)
 			json_array_append_new(cs, cond_json(r->conditions[j], true));
 		json_object_set_new(ro, "conditions", cs);
-		json_object_set_new(ro, "action", json_string(somo_ss_rollup_action_name(r->action)));
+		json_object_set_new(ro, "action",
+		                    json_string(somo_ss_rollup_action_name(r->action)));
 		json_array_append_new(a, ro);
 	}
 	json_object_set_new(x, "rules", a);
@@ -295,28 +316,45 @@ static json_t *seq_json(const somo_ss_sequencing *s)
 
 		json_object_set_new(oo, "objectiveID", jstr(ob->id));
 		json_object_set_new(oo, "primary", json_boolean(ob->primary));
-		json_object_set_new(oo, "satisfiedByMeasure", json_boolean(ob->satisfied_by_measure));
-		json_object_set_new(oo, "minNormalizedMeasure", json_real(ob->min_normalized_measure));
+		json_object_set_new(oo, "satisfiedByMeasure",
+		                    json_boolean(ob->satisfied_by_measure));
+		json_object_set_new(oo, "minNormalizedMeasure",
+		                    json_real(ob->min_normalized_measure));
 		for (j = 0; j < ob->map_count; j++) {
 			const somo_ss_map_info *m = ob->maps[j];
 			json_t *mo = json_object();
 
-			json_object_set_new(mo, "targetObjectiveID", json_string(m->target_objective_id));
-			json_object_set_new(mo, "readSatisfiedStatus", json_boolean(m->read_satisfied_status));
-			json_object_set_new(mo, "readNormalizedMeasure", json_boolean(m->read_normalized_measure));
-			json_object_set_new(mo, "writeSatisfiedStatus", json_boolean(m->write_satisfied_status));
-			json_object_set_new(mo, "writeNormalizedMeasure", json_boolean(m->write_normalized_measure));
+			json_object_set_new(mo, "targetObjectiveID",
+			                    json_string(m->target_objective_id));
+			json_object_set_new(mo, "readSatisfiedStatus",
+			                    json_boolean(m->read_satisfied_status));
+			json_object_set_new(mo, "readNormalizedMeasure",
+			                    json_boolean(m->read_normalized_measure));
+			json_object_set_new(mo, "writeSatisfiedStatus",
+			                    json_boolean(m->write_satisfied_status));
+			json_object_set_new(mo, "writeNormalizedMeasure",
+			                    json_boolean(m->write_normalized_measure));
 			if (m->has_adlseq) {
-				json_object_set_new(mo, "readRawScore", json_boolean(m->read_raw_score));
-				json_object_set_new(mo, "readMinScore", json_boolean(m->read_min_score));
-				json_object_set_new(mo, "readMaxScore", json_boolean(m->read_max_score));
-				json_object_set_new(mo, "readCompletionStatus", json_boolean(m->read_completion_status));
-				json_object_set_new(mo, "readProgressMeasure", json_boolean(m->read_progress_measure));
-				json_object_set_new(mo, "writeRawScore", json_boolean(m->write_raw_score));
-				json_object_set_new(mo, "writeMinScore", json_boolean(m->write_min_score));
-				json_object_set_new(mo, "writeMaxScore", json_boolean(m->write_max_score));
-				json_object_set_new(mo, "writeCompletionStatus", json_boolean(m->write_completion_status));
-				json_object_set_new(mo, "writeProgressMeasure", json_boolean(m->write_progress_measure));
+				json_object_set_new(mo, "readRawScore",
+				                    json_boolean(m->read_raw_score));
+				json_object_set_new(mo, "readMinScore",
+				                    json_boolean(m->read_min_score));
+				json_object_set_new(mo, "readMaxScore",
+				                    json_boolean(m->read_max_score));
+				json_object_set_new(mo, "readCompletionStatus",
+				                    json_boolean(m->read_completion_status));
+				json_object_set_new(mo, "readProgressMeasure",
+				                    json_boolean(m->read_progress_measure));
+				json_object_set_new(mo, "writeRawScore",
+				                    json_boolean(m->write_raw_score));
+				json_object_set_new(mo, "writeMinScore",
+				                    json_boolean(m->write_min_score));
+				json_object_set_new(mo, "writeMaxScore",
+				                    json_boolean(m->write_max_score));
+				json_object_set_new(mo, "writeCompletionStatus",
+				                    json_boolean(m->write_completion_status));
+				json_object_set_new(mo, "writeProgressMeasure",
+				                    json_boolean(m->write_progress_measure));
 			}
 			json_array_append_new(ms, mo);
 		}
@@ -325,39 +363,51 @@ static json_t *seq_json(const somo_ss_sequencing *s)
 	}
 	json_object_set_new(o, "objectives", a);
 	x = json_object();
-	json_object_set_new(x, "randomizationTiming",
-			    json_string(somo_ss_timing_name(s->randomization.randomization_timing)));
+	json_object_set_new(
+	    x, "randomizationTiming",
+	    json_string(somo_ss_timing_name(s->randomization.randomization_timing)));
 	json_object_set_new(x, "selectCount",
-			    s->randomization.has_select_count ? json_integer(s->randomization.select_count) : json_null());
+	                    s->randomization.has_select_count
+	                        ? json_integer(s->randomization.select_count)
+	                        : json_null());
 	json_object_set_new(x, "reorderChildren", json_boolean(s->randomization.reorder_children));
-	json_object_set_new(x, "selectionTiming", json_string(somo_ss_timing_name(s->randomization.selection_timing)));
+	json_object_set_new(x, "selectionTiming",
+	                    json_string(somo_ss_timing_name(s->randomization.selection_timing)));
 	json_object_set_new(o, "randomizationControls", x);
 	x = json_object();
 	json_object_set_new(x, "tracked", json_boolean(s->delivery.tracked));
-	json_object_set_new(x, "completionSetByContent", json_boolean(s->delivery.completion_set_by_content));
-	json_object_set_new(x, "objectiveSetByContent", json_boolean(s->delivery.objective_set_by_content));
+	json_object_set_new(x, "completionSetByContent",
+	                    json_boolean(s->delivery.completion_set_by_content));
+	json_object_set_new(x, "objectiveSetByContent",
+	                    json_boolean(s->delivery.objective_set_by_content));
 	json_object_set_new(o, "deliveryControls", x);
 	x = json_object();
-	json_object_set_new(x, "preventActivation", json_boolean(s->constrained_choice.prevent_activation));
-	json_object_set_new(x, "constrainChoice", json_boolean(s->constrained_choice.constrain_choice));
+	json_object_set_new(x, "preventActivation",
+	                    json_boolean(s->constrained_choice.prevent_activation));
+	json_object_set_new(x, "constrainChoice",
+	                    json_boolean(s->constrained_choice.constrain_choice));
 	json_object_set_new(o, "constrainedChoiceConsiderations", x);
 	x = json_object();
-	json_object_set_new(x, "requiredForSatisfied",
-			    json_string(somo_ss_required_name(s->rollup_considerations.required_for_satisfied)));
+	json_object_set_new(
+	    x, "requiredForSatisfied",
+	    json_string(somo_ss_required_name(s->rollup_considerations.required_for_satisfied)));
 	json_object_set_new(x, "requiredForNotSatisfied",
-			    json_string(somo_ss_required_name(s->rollup_considerations.required_for_not_satisfied)));
-	json_object_set_new(x, "requiredForCompleted",
-			    json_string(somo_ss_required_name(s->rollup_considerations.required_for_completed)));
-	json_object_set_new(x, "requiredForIncomplete",
-			    json_string(somo_ss_required_name(s->rollup_considerations.required_for_incomplete)));
+	                    json_string(somo_ss_required_name(
+	                        s->rollup_considerations.required_for_not_satisfied)));
+	json_object_set_new(
+	    x, "requiredForCompleted",
+	    json_string(somo_ss_required_name(s->rollup_considerations.required_for_completed)));
+	json_object_set_new(
+	    x, "requiredForIncomplete",
+	    json_string(somo_ss_required_name(s->rollup_considerations.required_for_incomplete)));
 	json_object_set_new(x, "measureSatisfactionIfActive",
-			    json_boolean(s->rollup_considerations.measure_satisfaction_if_active));
+	                    json_boolean(s->rollup_considerations.measure_satisfaction_if_active));
 	json_object_set_new(o, "rollupConsiderations", x);
 	return o;
 }
 
-static const char *const hide_names[] = {"previous", "continue", "exit", "exitAll",
-					 "abandon", "abandonAll", "suspendAll"};
+static const char *const hide_names[] = {"previous", "continue",   "exit",      "exitAll",
+                                         "abandon",  "abandonAll", "suspendAll"};
 
 static json_t *items_json(const somo_manifest_item *const *items, size_t n)
 {
@@ -375,9 +425,11 @@ static json_t *items_json(const somo_manifest_item *const *items, size_t n)
 		json_object_set_new(o, "visible", json_boolean(it->isvisible));
 		json_object_set_new(o, "parameters", jstr(it->parameters));
 		json_object_set_new(o, "launchUrl", jstr(url));
-		json_object_set_new(o, "scormType", jstr(it->resource ? it->resource->scorm_type : NULL));
+		json_object_set_new(o, "scormType",
+		                    jstr(it->resource ? it->resource->scorm_type : NULL));
 		if (it->submanifest)
-			json_object_set_new(o, "subManifest", json_string(it->submanifest->identifier));
+			json_object_set_new(o, "subManifest",
+			                    json_string(it->submanifest->identifier));
 		if (it->prerequisites)
 			json_object_set_new(o, "prerequisites", json_string(it->prerequisites));
 		if (it->max_time_allowed)
@@ -387,16 +439,20 @@ static json_t *items_json(const somo_manifest_item *const *items, size_t n)
 		if (it->has_mastery_score)
 			json_object_set_new(o, "masteryScore", json_real(it->mastery_score));
 		if (it->time_limit_action)
-			json_object_set_new(o, "timeLimitAction",
-					    json_string(somo_time_limit_action_name(it->time_limit_action)));
+			json_object_set_new(
+			    o, "timeLimitAction",
+			    json_string(somo_time_limit_action_name(it->time_limit_action)));
 		if (it->completion_threshold.written) {
 			json_t *t = json_object();
 
-			json_object_set_new(t, "completedByMeasure",
-					    json_boolean(it->completion_threshold.completed_by_measure));
-			json_object_set_new(t, "minProgressMeasure",
-					    json_real(it->completion_threshold.min_progress_measure));
-			json_object_set_new(t, "progressWeight", json_real(it->completion_threshold.progress_weight));
+			json_object_set_new(
+			    t, "completedByMeasure",
+			    json_boolean(it->completion_threshold.completed_by_measure));
+			json_object_set_new(
+			    t, "minProgressMeasure",
+			    json_real(it->completion_threshold.min_progress_measure));
+			json_object_set_new(t, "progressWeight",
+			                    json_real(it->completion_threshold.progress_weight));
 			json_object_set_new(o, "completionThreshold", t);
 		}
 		if (it->data_map_count) {
@@ -405,9 +461,14 @@ static json_t *items_json(const somo_manifest_item *const *items, size_t n)
 			for (j = 0; j < it->data_map_count; j++) {
 				json_t *m = json_object();
 
-				json_object_set_new(m, "targetID", json_string(it->data_maps[j]->target_id));
-				json_object_set_new(m, "readSharedData", json_boolean(it->data_maps[j]->read_shared_data));
-				json_object_set_new(m, "writeSharedData", json_boolean(it->data_maps[j]->write_shared_data));
+				json_object_set_new(m, "targetID",
+				                    json_string(it->data_maps[j]->target_id));
+				json_object_set_new(
+				    m, "readSharedData",
+				    json_boolean(it->data_maps[j]->read_shared_data));
+				json_object_set_new(
+				    m, "writeSharedData",
+				    json_boolean(it->data_maps[j]->write_shared_data));
 				json_array_append_new(d, m);
 			}
 			json_object_set_new(o, "data", d);
@@ -440,9 +501,10 @@ static json_t *messages_json(const somo_manifest *man)
 
 		json_object_set_new(o, "file", json_string(m->file));
 		json_object_set_new(o, "line", json_integer(m->line));
-		json_object_set_new(o, "severity", json_string(m->severity == SOMO_SEVERITY_ERROR     ? "error"
-							       : m->severity == SOMO_SEVERITY_WARNING ? "warning"
-												      : "info"));
+		json_object_set_new(o, "severity",
+		                    json_string(m->severity == SOMO_SEVERITY_ERROR     ? "error"
+		                                : m->severity == SOMO_SEVERITY_WARNING ? "warning"
+		                                                                       : "info"));
 		json_object_set_new(o, "text", json_string(m->text));
 		json_array_append_new(a, o);
 	}
@@ -451,19 +513,23 @@ static json_t *messages_json(const somo_manifest *man)
 
 static int inspect_json(const char *path, const somo_manifest *man)
 {
-	json_t *root = json_object(), *orgs = json_array(), *res = json_array(), *coll = json_array();
+	json_t *root = json_object(), *orgs = json_array(), *res = json_array(),
+	       *coll = json_array();
 	const somo_manifest_org *def = somo_manifest_default_org(man);
 	size_t i, j;
 	char *text;
 
 	json_object_set_new(root, "package", json_string(path));
 	json_object_set_new(root, "manifest", json_string(somo_manifest_file_name(man)));
-	json_object_set_new(root, "standard", json_string(somo_standard_name(somo_manifest_standard(man))));
-	json_object_set_new(root, "edition", somo_manifest_edition(man)
-						     ? json_string(somo_edition_name(somo_manifest_edition(man)))
-						     : json_null());
+	json_object_set_new(root, "standard",
+	                    json_string(somo_standard_name(somo_manifest_standard(man))));
+	json_object_set_new(root, "edition",
+	                    somo_manifest_edition(man)
+	                        ? json_string(somo_edition_name(somo_manifest_edition(man)))
+	                        : json_null());
 	json_object_set_new(root, "schemaversion", jstr(somo_manifest_schemaversion(man)));
-	json_object_set_new(root, "editionInferred", json_boolean(somo_manifest_edition_inferred(man)));
+	json_object_set_new(root, "editionInferred",
+	                    json_boolean(somo_manifest_edition_inferred(man)));
 	json_object_set_new(root, "identifier", json_string(somo_manifest_identifier(man)));
 	json_object_set_new(root, "version", jstr(somo_manifest_version(man)));
 	json_object_set_new(root, "title", jstr(somo_manifest_metadata(man)->title));
@@ -476,9 +542,10 @@ static int inspect_json(const char *path, const somo_manifest *man)
 		json_object_set_new(jo, "title", json_string(o->title));
 		json_object_set_new(jo, "default", json_boolean(o == def));
 		if (somo_manifest_standard(man) == SOMO_STANDARD_SCORM2004) {
-			json_object_set_new(jo, "objectivesGlobalToSystem", json_boolean(o->objectives_global_to_system));
+			json_object_set_new(jo, "objectivesGlobalToSystem",
+			                    json_boolean(o->objectives_global_to_system));
 			json_object_set_new(jo, "sharedDataGlobalToSystem",
-					    json_boolean(o->shared_data_global_to_system));
+			                    json_boolean(o->shared_data_global_to_system));
 			json_object_set_new(jo, "sequencing", seq_json(o->sequencing));
 		}
 		json_object_set_new(jo, "items", items_json(o->items, o->item_count));
@@ -529,8 +596,9 @@ static int inspect_text(const char *path, const somo_manifest *man)
 	size_t i;
 
 	printf("package: %s\n", path);
-	printf("standard: %s%s%s%s\n", somo_standard_name(somo_manifest_standard(man)), ed ? " " : "",
-	       somo_edition_name(ed), somo_manifest_edition_inferred(man) ? " (inferred)" : "");
+	printf("standard: %s%s%s%s\n", somo_standard_name(somo_manifest_standard(man)),
+	       ed ? " " : "", somo_edition_name(ed),
+	       somo_manifest_edition_inferred(man) ? " (inferred)" : "");
 	if (somo_manifest_schemaversion(man))
 		printf("schemaversion: %s\n", somo_manifest_schemaversion(man));
 	printf("identifier: %s\n", somo_manifest_identifier(man));
@@ -585,7 +653,8 @@ static int load_file(somo_manifest **man, const char *path)
 	rc = somo_manifest_parse_memory(man, b.ptr ? b.ptr : "", b.len, path, NULL, &d);
 	somo__buf_free(&b);
 	if (rc < 0) {
-		fprintf(stderr, "%s:%d: %s\n", d.file[0] ? d.file : path, d.line, d.text[0] ? d.text : somo_error_last()->message);
+		fprintf(stderr, "%s:%d: %s\n", d.file[0] ? d.file : path, d.line,
+		        d.text[0] ? d.text : somo_error_last()->message);
 		return -1;
 	}
 	return 0;
@@ -643,7 +712,7 @@ int somo_cmd_inspect(int argc, char **argv)
 	}
 	if (somo_manifest_load(&man, pkg, NULL, &d) < 0) {
 		fprintf(stderr, "%s:%d: %s\n", d.file[0] ? d.file : "imsmanifest.xml", d.line,
-			d.text[0] ? d.text : somo_error_last()->message);
+		        d.text[0] ? d.text : somo_error_last()->message);
 		somo_package_free(pkg);
 		return 1;
 	}

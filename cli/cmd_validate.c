@@ -42,7 +42,8 @@ static void no_manifest(somo_package *pkg, const char *path, FILE *out, const ch
 	size_t i;
 
 	for (i = 0; i < 3; i++)
-		if (somo_package_find_root_file(pkg, names[i]) < 0 && strstr(somo_error_last()->message, "found at")) {
+		if (somo_package_find_root_file(pkg, names[i]) < 0 &&
+		    strstr(somo_error_last()->message, "found at")) {
 			const char *m = somo_error_last()->message;
 			size_t n = strlen(path);
 
@@ -51,7 +52,8 @@ static void no_manifest(somo_package *pkg, const char *path, FILE *out, const ch
 			fprintf(out, "%s:0: %s%s\n", path, prefix, m);
 			return;
 		}
-	fprintf(out, "%s:0: %sno imsmanifest.xml, cmi5.xml or tincan.xml at the package root\n", path, prefix);
+	fprintf(out, "%s:0: %sno imsmanifest.xml, cmi5.xml or tincan.xml at the package root\n",
+	        path, prefix);
 }
 static const char *severity_name(somo_severity s)
 {
@@ -64,7 +66,8 @@ static int report(const char *path, const somo_manifest *man, somo_package *pkg,
 	size_t i, errors, count;
 	somo_edition ed = somo_manifest_edition(man);
 
-	if (somo_manifest_validate(&rep, man, pkg, strict ? SOMO_VALIDATE_STRICT : SOMO_VALIDATE_LENIENT) < 0) {
+	if (somo_manifest_validate(&rep, man, pkg,
+	                           strict ? SOMO_VALIDATE_STRICT : SOMO_VALIDATE_LENIENT) < 0) {
 		fprintf(stderr, "somo: %s: %s\n", path, somo_error_last()->message);
 		return 2;
 	}
@@ -76,9 +79,9 @@ static int report(const char *path, const somo_manifest *man, somo_package *pkg,
 	}
 	errors = somo_manifest_report_errors(rep);
 	fprintf(stderr, "%s: %s (%s%s%s, %s): %zu error%s, %zu warning%s\n", path,
-		errors ? "invalid" : "valid", somo_standard_name(somo_manifest_standard(man)), ed ? " " : "",
-		somo_edition_name(ed), strict ? "strict" : "lenient", errors, errors == 1 ? "" : "s",
-		count - errors, count - errors == 1 ? "" : "s");
+	        errors ? "invalid" : "valid", somo_standard_name(somo_manifest_standard(man)),
+	        ed ? " " : "", somo_edition_name(ed), strict ? "strict" : "lenient", errors,
+	        errors == 1 ? "" : "s", count - errors, count - errors == 1 ? "" : "s");
 	somo_manifest_report_free(rep);
 	return errors ? 1 : 0;
 }
@@ -104,7 +107,8 @@ static int validate_file(const char *path, bool strict)
 	rc = somo_manifest_parse_memory(&man, b.ptr ? b.ptr : "", b.len, path, NULL, &d);
 	somo__buf_free(&b);
 	if (rc < 0) {
-		printf("%s:%d: error: %s\n", path, d.line, d.text[0] ? d.text : somo_error_last()->message);
+		printf("%s:%d: error: %s\n", path, d.line,
+		       d.text[0] ? d.text : somo_error_last()->message);
 		return 1;
 	}
 	rc = report(path, man, NULL, strict);
@@ -165,7 +169,8 @@ int somo_cmd_validate(int argc, char **argv)
 		const char *text = d.text[0] ? d.text : somo_error_last()->message;
 
 		if (d.line > 0)
-			printf("%s:%d: error: %s\n", d.file[0] ? d.file : "imsmanifest.xml", d.line, text);
+			printf("%s:%d: error: %s\n", d.file[0] ? d.file : "imsmanifest.xml", d.line,
+			       text);
 		else
 			printf("%s:0: error: %s\n", path, text);
 		fprintf(stderr, "%s: invalid\n", path);

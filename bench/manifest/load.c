@@ -27,61 +27,86 @@ static int generate(const char *path, long items)
 		return 1;
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<manifest identifier=\"bench\" version=\"1\" xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\"\n"
-		   "  xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\" xmlns:adlseq=\"http://www.adlnet.org/xsd/adlseq_v1p3\"\n"
-		   "  xmlns:adlnav=\"http://www.adlnet.org/xsd/adlnav_v1p3\" xmlns:imsss=\"http://www.imsglobal.org/xsd/imsss\">\n"
-		   "  <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>\n"
-		   "  <organizations default=\"org\">\n    <organization identifier=\"org\">\n      <title>Benchmark course</title>\n");
+	           "<manifest identifier=\"bench\" version=\"1\" "
+	           "xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\"\n"
+	           "  xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\" "
+	           "xmlns:adlseq=\"http://www.adlnet.org/xsd/adlseq_v1p3\"\n"
+	           "  xmlns:adlnav=\"http://www.adlnet.org/xsd/adlnav_v1p3\" "
+	           "xmlns:imsss=\"http://www.imsglobal.org/xsd/imsss\">\n"
+	           "  <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th "
+	           "Edition</schemaversion></metadata>\n"
+	           "  <organizations default=\"org\">\n    <organization identifier=\"org\">\n     "
+	           " <title>Benchmark course</title>\n");
 	clusters = (items + 99) / 100;
 	for (i = 0; i < clusters && n < items; i++) {
 		long j;
 
-		fprintf(f, "      <item identifier=\"module_%ld\">\n        <title>Module %ld</title>\n", i, i);
+		fprintf(
+		    f,
+		    "      <item identifier=\"module_%ld\">\n        <title>Module %ld</title>\n",
+		    i, i);
 		n++;
 		for (j = 0; j < 99 && n < items; j++, n++) {
 			fprintf(f,
-				"        <item identifier=\"item_%ld\" identifierref=\"res_%ld\" parameters=\"?page=%ld\">\n"
-				"          <title>Lesson %ld.%ld</title>\n",
-				n, res, j, i, j);
+			        "        <item identifier=\"item_%ld\" identifierref=\"res_%ld\" "
+			        "parameters=\"?page=%ld\">\n"
+			        "          <title>Lesson %ld.%ld</title>\n",
+			        n, res, j, i, j);
 			if (n % 3 == 0)
-				fprintf(f,
-					"          <imsss:sequencing>\n"
-					"            <imsss:controlMode choice=\"false\" flow=\"true\"/>\n"
-					"            <imsss:sequencingRules>\n"
-					"              <imsss:preConditionRule>\n"
-					"                <imsss:ruleConditions conditionCombination=\"any\">\n"
-					"                  <imsss:ruleCondition condition=\"satisfied\" referencedObjective=\"obj_%ld\"/>\n"
-					"                  <imsss:ruleCondition operator=\"not\" condition=\"attempted\"/>\n"
-					"                </imsss:ruleConditions>\n"
-					"                <imsss:ruleAction action=\"skip\"/>\n"
-					"              </imsss:preConditionRule>\n"
-					"            </imsss:sequencingRules>\n"
-					"            <imsss:limitConditions attemptLimit=\"3\"/>\n"
-					"            <imsss:objectives>\n"
-					"              <imsss:primaryObjective objectiveID=\"obj_%ld\" satisfiedByMeasure=\"true\">\n"
-					"                <imsss:minNormalizedMeasure>0.7</imsss:minNormalizedMeasure>\n"
-					"                <imsss:mapInfo targetObjectiveID=\"global_%ld\" writeSatisfiedStatus=\"true\"/>\n"
-					"              </imsss:primaryObjective>\n"
-					"            </imsss:objectives>\n"
-					"            <imsss:deliveryControls completionSetByContent=\"true\"/>\n"
-					"          </imsss:sequencing>\n",
-					n, n, n);
+				fprintf(
+				    f,
+				    "          <imsss:sequencing>\n"
+				    "            <imsss:controlMode choice=\"false\" "
+				    "flow=\"true\"/>\n"
+				    "            <imsss:sequencingRules>\n"
+				    "              <imsss:preConditionRule>\n"
+				    "                <imsss:ruleConditions "
+				    "conditionCombination=\"any\">\n"
+				    "                  <imsss:ruleCondition "
+				    "condition=\"satisfied\" referencedObjective=\"obj_%ld\"/>\n"
+				    "                  <imsss:ruleCondition operator=\"not\" "
+				    "condition=\"attempted\"/>\n"
+				    "                </imsss:ruleConditions>\n"
+				    "                <imsss:ruleAction action=\"skip\"/>\n"
+				    "              </imsss:preConditionRule>\n"
+				    "            </imsss:sequencingRules>\n"
+				    "            <imsss:limitConditions attemptLimit=\"3\"/>\n"
+				    "            <imsss:objectives>\n"
+				    "              <imsss:primaryObjective objectiveID=\"obj_%ld\" "
+				    "satisfiedByMeasure=\"true\">\n"
+				    "                "
+				    "<imsss:minNormalizedMeasure>0.7</imsss:minNormalizedMeasure>\n"
+				    "                <imsss:mapInfo "
+				    "targetObjectiveID=\"global_%ld\" "
+				    "writeSatisfiedStatus=\"true\"/>\n"
+				    "              </imsss:primaryObjective>\n"
+				    "            </imsss:objectives>\n"
+				    "            <imsss:deliveryControls "
+				    "completionSetByContent=\"true\"/>\n"
+				    "          </imsss:sequencing>\n",
+				    n, n, n);
 			fprintf(f, "          <adlnav:presentation><adlnav:navigationInterface>"
-				   "<adlnav:hideLMSUI>continue</adlnav:hideLMSUI></adlnav:navigationInterface>"
-				   "</adlnav:presentation>\n        </item>\n");
+			           "<adlnav:hideLMSUI>continue</adlnav:hideLMSUI></"
+			           "adlnav:navigationInterface>"
+			           "</adlnav:presentation>\n        </item>\n");
 			res++;
 		}
 		fprintf(f, "      </item>\n");
 	}
-	fprintf(f, "    </organization>\n  </organizations>\n  <resources xml:base=\"content/\">\n");
+	fprintf(f,
+	        "    </organization>\n  </organizations>\n  <resources xml:base=\"content/\">\n");
 	for (i = 0; i < res; i++)
 		fprintf(f,
-			"    <resource identifier=\"res_%ld\" type=\"webcontent\" adlcp:scormType=\"sco\" href=\"lesson_%ld/index.html\">\n"
-			"      <file href=\"lesson_%ld/index.html\"/>\n      <file href=\"lesson_%ld/lesson.js\"/>\n"
-			"      <dependency identifierref=\"shared\"/>\n    </resource>\n",
-			i, i, i, i);
-	fprintf(f, "    <resource identifier=\"shared\" type=\"webcontent\" adlcp:scormType=\"asset\">\n"
-		   "      <file href=\"shared/api.js\"/>\n    </resource>\n  </resources>\n</manifest>\n");
+		        "    <resource identifier=\"res_%ld\" type=\"webcontent\" "
+		        "adlcp:scormType=\"sco\" href=\"lesson_%ld/index.html\">\n"
+		        "      <file href=\"lesson_%ld/index.html\"/>\n      <file "
+		        "href=\"lesson_%ld/lesson.js\"/>\n"
+		        "      <dependency identifierref=\"shared\"/>\n    </resource>\n",
+		        i, i, i, i);
+	fprintf(
+	    f,
+	    "    <resource identifier=\"shared\" type=\"webcontent\" adlcp:scormType=\"asset\">\n"
+	    "      <file href=\"shared/api.js\"/>\n    </resource>\n  </resources>\n</manifest>\n");
 	if (fclose(f) != 0) {
 		perror(path);
 		return 1;
@@ -129,7 +154,8 @@ static int load(const char *path)
 	somo__buf_free(&b);
 	org = somo_manifest_default_org(m);
 	items = org ? count_items(org->items, org->item_count, &seq) : 0;
-	printf("%zu items, %zu with sequencing, %zu resources\n", items, seq, somo_manifest_resource_count(m));
+	printf("%zu items, %zu with sequencing, %zu resources\n", items, seq,
+	       somo_manifest_resource_count(m));
 	somo_manifest_free(m);
 	return 0;
 }

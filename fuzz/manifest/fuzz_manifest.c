@@ -18,7 +18,8 @@ static void walk_seq(const somo_ss_sequencing *s)
 	sink += s->pre_rule_count + s->exit_rule_count + s->post_rule_count;
 	for (i = 0; i < s->pre_rule_count; i++)
 		for (j = 0; j < s->pre_rules[i]->condition_count; j++)
-			sink += strlen(somo_ss_condition_name(s->pre_rules[i]->conditions[j]->condition));
+			sink += strlen(
+			    somo_ss_condition_name(s->pre_rules[i]->conditions[j]->condition));
 	for (i = 0; i < s->objective_count; i++)
 		for (j = 0; j < s->objectives[i]->map_count; j++)
 			sink += strlen(s->objectives[i]->maps[j]->target_objective_id);

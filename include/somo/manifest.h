@@ -112,25 +112,25 @@ typedef enum {
 
 /** Sequencing rule actions (imsss:ruleAction@action). Append only. */
 typedef enum {
-	SOMO_SS_ACTION_SKIP = 0,              /**< pre */
-	SOMO_SS_ACTION_DISABLED,              /**< pre */
-	SOMO_SS_ACTION_HIDDEN_FROM_CHOICE,    /**< pre */
+	SOMO_SS_ACTION_SKIP = 0,               /**< pre */
+	SOMO_SS_ACTION_DISABLED,               /**< pre */
+	SOMO_SS_ACTION_HIDDEN_FROM_CHOICE,     /**< pre */
 	SOMO_SS_ACTION_STOP_FORWARD_TRAVERSAL, /**< pre */
-	SOMO_SS_ACTION_EXIT,                  /**< exit */
-	SOMO_SS_ACTION_EXIT_PARENT,           /**< post */
-	SOMO_SS_ACTION_EXIT_ALL,              /**< post */
-	SOMO_SS_ACTION_RETRY,                 /**< post */
-	SOMO_SS_ACTION_RETRY_ALL,             /**< post */
-	SOMO_SS_ACTION_CONTINUE,              /**< post */
-	SOMO_SS_ACTION_PREVIOUS               /**< post */
+	SOMO_SS_ACTION_EXIT,                   /**< exit */
+	SOMO_SS_ACTION_EXIT_PARENT,            /**< post */
+	SOMO_SS_ACTION_EXIT_ALL,               /**< post */
+	SOMO_SS_ACTION_RETRY,                  /**< post */
+	SOMO_SS_ACTION_RETRY_ALL,              /**< post */
+	SOMO_SS_ACTION_CONTINUE,               /**< post */
+	SOMO_SS_ACTION_PREVIOUS                /**< post */
 } somo_ss_action;
 
 /** imsss:ruleCondition (or imsss:rollupCondition, which uses a subset). */
 typedef struct {
 	somo_ss_condition_type condition;
-	somo_ss_operator op;             /**< default noOp */
+	somo_ss_operator op;              /**< default noOp */
 	const char *referenced_objective; /**< trimmed objectiveID, NULL = the primary objective */
-	double measure_threshold;        /**< -1..1, default 0.0 */
+	double measure_threshold;         /**< -1..1, default 0.0 */
 	int line;
 } somo_ss_condition;
 
@@ -146,13 +146,13 @@ typedef struct {
 
 /** imsss:controlMode; the SN book's defaults in brackets. */
 typedef struct {
-	bool choice;                              /**< [true] */
-	bool choice_exit;                         /**< [true] */
-	bool flow;                                /**< [false] */
-	bool forward_only;                        /**< [false] */
-	bool use_current_attempt_objective_info;  /**< [true] */
-	bool use_current_attempt_progress_info;   /**< [true] */
-	int line;                                 /**< 0 when not written */
+	bool choice;                             /**< [true] */
+	bool choice_exit;                        /**< [true] */
+	bool flow;                               /**< [false] */
+	bool forward_only;                       /**< [false] */
+	bool use_current_attempt_objective_info; /**< [true] */
+	bool use_current_attempt_progress_info;  /**< [true] */
+	int line;                                /**< 0 when not written */
 } somo_ss_control_mode;
 
 /**
@@ -161,9 +161,9 @@ typedef struct {
  */
 typedef struct {
 	bool has_attempt_limit;
-	uint32_t attempt_limit;                 /**< 0 = no limit [0] */
-	const char *attempt_absolute_duration_limit;    /**< NULL when absent */
-	int64_t attempt_absolute_duration_limit_centis; /**< -1 when absent */
+	uint32_t attempt_limit;                          /**< 0 = no limit [0] */
+	const char *attempt_absolute_duration_limit;     /**< NULL when absent */
+	int64_t attempt_absolute_duration_limit_centis;  /**< -1 when absent */
 	const char *attempt_experienced_duration_limit;  /**< not used by SCORM; NULL when absent */
 	const char *activity_absolute_duration_limit;    /**< not used by SCORM */
 	const char *activity_experienced_duration_limit; /**< not used by SCORM */
@@ -202,7 +202,8 @@ typedef struct {
 	uint32_t minimum_count;               /**< [0] */
 	double minimum_percent;               /**< 0..1 [0] */
 	somo_ss_combination combination;      /**< rollupConditions@conditionCombination [any] */
-	const somo_ss_condition *const *conditions; /**< referenced_objective and threshold unused */
+	const somo_ss_condition *const
+	    *conditions; /**< referenced_objective and threshold unused */
 	size_t condition_count;
 	somo_ss_rollup_action action;
 	int line;
@@ -210,9 +211,9 @@ typedef struct {
 
 /** imsss:rollupRules and its attributes. */
 typedef struct {
-	bool rollup_objective_satisfied;  /**< [true] */
-	bool rollup_progress_completion;  /**< [true] */
-	double objective_measure_weight;  /**< 0..1 [1.0] */
+	bool rollup_objective_satisfied; /**< [true] */
+	bool rollup_progress_completion; /**< [true] */
+	double objective_measure_weight; /**< 0..1 [1.0] */
 	const somo_ss_rollup_rule *const *rules;
 	size_t rule_count;
 	int line; /**< 0 when no imsss:rollupRules was written */
@@ -247,9 +248,9 @@ typedef struct {
 
 /** imsss:primaryObjective or imsss:objective. */
 typedef struct {
-	const char *id;               /**< trimmed objectiveID; NULL only for a primary objective without one */
+	const char *id; /**< trimmed objectiveID; NULL only for a primary objective without one */
 	bool primary;
-	bool satisfied_by_measure;    /**< [false] */
+	bool satisfied_by_measure;     /**< [false] */
 	double min_normalized_measure; /**< -1..1 [1.0] */
 	const somo_ss_map_info *const *maps;
 	size_t map_count;
@@ -268,8 +269,8 @@ typedef struct {
 	somo_ss_timing randomization_timing; /**< [never] */
 	bool has_select_count;               /**< selectCount was written */
 	uint32_t select_count;
-	bool reorder_children;               /**< [false] */
-	somo_ss_timing selection_timing;     /**< [never] */
+	bool reorder_children;           /**< [false] */
+	somo_ss_timing selection_timing; /**< [never] */
 	int line;
 } somo_ss_randomization;
 
@@ -311,9 +312,10 @@ typedef struct {
  * Always present and complete: unwritten parts hold the defaults.
  */
 typedef struct {
-	bool written;            /**< an imsss:sequencing (own or via IDRef) applies */
-	const char *id_ref;      /**< IDRef of the item's imsss:sequencing, NULL when none */
-	const char *collection_id; /**< ID of the sequencingCollection entry merged in, NULL when none */
+	bool written;       /**< an imsss:sequencing (own or via IDRef) applies */
+	const char *id_ref; /**< IDRef of the item's imsss:sequencing, NULL when none */
+	const char
+	    *collection_id; /**< ID of the sequencingCollection entry merged in, NULL when none */
 	somo_ss_control_mode control_mode;
 	/** Rules in document order, each list separately. */
 	const somo_ss_rule *const *pre_rules;
@@ -345,10 +347,10 @@ typedef struct {
 
 /** adlcp:timeLimitAction / SCORM 1.2 adlcp:timelimitaction. */
 typedef enum {
-	SOMO_TIME_LIMIT_ACTION_NONE = 0, /**< not written */
-	SOMO_TIME_LIMIT_EXIT_MESSAGE,      /**< "exit,message" */
-	SOMO_TIME_LIMIT_EXIT_NO_MESSAGE,   /**< "exit,no message" */
-	SOMO_TIME_LIMIT_CONTINUE_MESSAGE,  /**< "continue,message" */
+	SOMO_TIME_LIMIT_ACTION_NONE = 0,    /**< not written */
+	SOMO_TIME_LIMIT_EXIT_MESSAGE,       /**< "exit,message" */
+	SOMO_TIME_LIMIT_EXIT_NO_MESSAGE,    /**< "exit,no message" */
+	SOMO_TIME_LIMIT_CONTINUE_MESSAGE,   /**< "continue,message" */
 	SOMO_TIME_LIMIT_CONTINUE_NO_MESSAGE /**< "continue,no message" */
 } somo_time_limit_action;
 
@@ -368,9 +370,10 @@ typedef enum {
 
 /** adlcp:completionThreshold (SCORM 2004). */
 typedef struct {
-	bool written;              /**< the element is present */
-	bool text_form;            /**< 2nd/3rd edition: a decimal as element text (taken as min_progress_measure) */
-	bool completed_by_measure; /**< [false]; true for the text form */
+	bool written;                /**< the element is present */
+	bool text_form;              /**< 2nd/3rd edition: a decimal as element text (taken as
+	                                min_progress_measure) */
+	bool completed_by_measure;   /**< [false]; true for the text form */
 	double min_progress_measure; /**< 0..1 [1.0] */
 	double progress_weight;      /**< 0..1 [1.0] */
 	int line;
@@ -388,11 +391,11 @@ typedef struct {
 typedef struct {
 	const char *schema;        /**< NULL when not written */
 	const char *schemaversion; /**< as written (trimmed), NULL when not written */
-	const char *location;      /**< adlcp:location (resolved against xml:base), NULL when none */
-	bool inline_metadata;      /**< a LOM record (or other foreign content) is inline */
-	const char *title;         /**< LOM general/title, first langstring, when easy to find; else NULL */
-	const char *description;   /**< LOM general/description, likewise */
-	int line;                  /**< 0 when no metadata element */
+	const char *location; /**< adlcp:location (resolved against xml:base), NULL when none */
+	bool inline_metadata; /**< a LOM record (or other foreign content) is inline */
+	const char *title; /**< LOM general/title, first langstring, when easy to find; else NULL */
+	const char *description; /**< LOM general/description, likewise */
+	int line;                /**< 0 when no metadata element */
 } somo_metadata;
 
 typedef struct somo_manifest_resource somo_manifest_resource;
@@ -402,8 +405,8 @@ typedef struct somo_manifest_sub somo_manifest_sub;
 
 /** A file of a resource. */
 typedef struct {
-	const char *href;     /**< as written */
-	const char *path;     /**< resolved against xml:base, the path inside the package */
+	const char *href; /**< as written */
+	const char *path; /**< resolved against xml:base, the path inside the package */
 	const somo_metadata *metadata; /**< never NULL */
 	int line;
 } somo_manifest_file;
@@ -416,14 +419,15 @@ struct somo_manifest_resource {
 	 * "asset", or NULL when not written (an asset per CAM). */
 	const char *scorm_type;
 	bool is_sco;
-	const char *href;       /**< as written, NULL when none */
+	const char *href; /**< as written, NULL when none */
 	/** href resolved against xml:base of manifest, resources and resource;
 	 * a path inside the package or an absolute URL; NULL when no href. */
 	const char *launch;
-	const char *base;       /**< the xml:base in force for this resource (joined), NULL when none */
+	const char *base; /**< the xml:base in force for this resource (joined), NULL when none */
 	const somo_manifest_file *const *files;
 	size_t file_count;
-	/** dependency identifierrefs (trimmed), and the resource each resolves to (NULL when unresolved) */
+	/** dependency identifierrefs (trimmed), and the resource each resolves to (NULL when
+	 * unresolved) */
 	const char *const *dependency_refs;
 	const somo_manifest_resource *const *dependencies;
 	size_t dependency_count;
@@ -441,15 +445,15 @@ struct somo_manifest_item {
 	/** When identifierref names a sub-manifest: that manifest (its default
 	 * organization supplies this item's content). */
 	const somo_manifest_sub *submanifest;
-	bool isvisible;            /**< [true] */
-	const char *parameters;    /**< as written, NULL when none */
-	const char *title;         /**< trimmed; "" when missing */
+	bool isvisible;         /**< [true] */
+	const char *parameters; /**< as written, NULL when none */
+	const char *title;      /**< trimmed; "" when missing */
 	int title_line;
 	const somo_manifest_item *parent; /**< NULL for a top-level item */
 	const somo_manifest_org *org;
 	const somo_manifest_item *const *children;
 	size_t child_count;
-	int depth;                 /**< 1 for a top-level item */
+	int depth; /**< 1 for a top-level item */
 
 	/* SCORM 1.2 adlcp: */
 	const char *prerequisites;      /**< adlcp:prerequisites, NULL when none */
@@ -457,14 +461,14 @@ struct somo_manifest_item {
 	const char *max_time_allowed;   /**< adlcp:maxtimeallowed as written */
 	const char *data_from_lms;      /**< adlcp:datafromlms (1.2) or adlcp:dataFromLMS (2004) */
 	bool has_mastery_score;
-	double mastery_score;           /**< adlcp:masteryscore, 0..100 */
+	double mastery_score;                     /**< adlcp:masteryscore, 0..100 */
 	somo_time_limit_action time_limit_action; /**< adlcp:timelimitaction / timeLimitAction */
 
 	/* SCORM 2004 adlcp:, adlnav: */
 	somo_completion_threshold completion_threshold;
 	const somo_data_map *const *data_maps; /**< adlcp:data/adlcp:map */
 	size_t data_map_count;
-	unsigned hide_lms_ui;  /**< somo_hide_lms_ui bits */
+	unsigned hide_lms_ui; /**< somo_hide_lms_ui bits */
 
 	/** Sequencing (SCORM 2004; defaults for other standards). Never NULL. */
 	const somo_ss_sequencing *sequencing;
@@ -474,13 +478,13 @@ struct somo_manifest_item {
 
 /** An organization. */
 struct somo_manifest_org {
-	const char *identifier; /**< trimmed */
-	const char *structure;  /**< [hierarchical] */
-	const char *title;      /**< trimmed, "" when missing */
+	const char *identifier;                 /**< trimmed */
+	const char *structure;                  /**< [hierarchical] */
+	const char *title;                      /**< trimmed, "" when missing */
 	const somo_manifest_item *const *items; /**< top-level items */
 	size_t item_count;
-	bool objectives_global_to_system;  /**< adlseq:objectivesGlobalToSystem [true] */
-	bool shared_data_global_to_system; /**< adlcp:sharedDataGlobalToSystem [true] */
+	bool objectives_global_to_system;     /**< adlseq:objectivesGlobalToSystem [true] */
+	bool shared_data_global_to_system;    /**< adlcp:sharedDataGlobalToSystem [true] */
 	const somo_ss_sequencing *sequencing; /**< the organization's own; never NULL */
 	const somo_metadata *metadata;        /**< never NULL */
 	int line;
@@ -505,14 +509,17 @@ typedef struct somo_manifest somo_manifest;
 
 /** Options of loading. Zero fields take the default. */
 typedef struct {
-	unsigned int version;   /**< SOMO_MANIFEST_OPTS_VERSION */
-	size_t max_size;        /**< bytes of imsmanifest.xml, default 32 MiB */
-	uint32_t max_elements;  /**< XML elements, default 2,000,000 */
-	uint32_t max_depth;     /**< nesting of items and sub-manifests, default 64 */
+	unsigned int version;  /**< SOMO_MANIFEST_OPTS_VERSION */
+	size_t max_size;       /**< bytes of imsmanifest.xml, default 32 MiB */
+	uint32_t max_elements; /**< XML elements, default 2,000,000 */
+	uint32_t max_depth;    /**< nesting of items and sub-manifests, default 64 */
 } somo_manifest_opts;
 
 #define SOMO_MANIFEST_OPTS_VERSION 1
-#define SOMO_MANIFEST_OPTS_INIT {SOMO_MANIFEST_OPTS_VERSION, 0, 0, 0}
+#define SOMO_MANIFEST_OPTS_INIT                                                                    \
+	{                                                                                          \
+		SOMO_MANIFEST_OPTS_VERSION, 0, 0, 0                                                \
+	}
 
 /**
  * Read imsmanifest.xml from the root of pkg into *out (the caller's to free
@@ -530,7 +537,7 @@ typedef struct {
  * The package is only read during the call; the manifest does not keep it.
  */
 SOMO_API int somo_manifest_load(somo_manifest **out, somo_package *pkg,
-				const somo_manifest_opts *opts, somo_diag *diag);
+                                const somo_manifest_opts *opts, somo_diag *diag);
 
 /**
  * Parse a manifest held in memory (size bytes, need not be NUL-terminated).
@@ -538,8 +545,8 @@ SOMO_API int somo_manifest_load(somo_manifest **out, somo_package *pkg,
  * returns as somo_manifest_load().
  */
 SOMO_API int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t size,
-					const char *file, const somo_manifest_opts *opts,
-					somo_diag *diag);
+                                        const char *file, const somo_manifest_opts *opts,
+                                        somo_diag *diag);
 
 /** Release a manifest and everything borrowed from it. NULL is a no-op. */
 SOMO_API void somo_manifest_free(somo_manifest *man);
@@ -580,7 +587,8 @@ SOMO_API const somo_manifest_org *somo_manifest_default_org(const somo_manifest 
 
 /** Resources of the root manifest in document order. */
 SOMO_API size_t somo_manifest_resource_count(const somo_manifest *man);
-SOMO_API const somo_manifest_resource *somo_manifest_resource_at(const somo_manifest *man, size_t i);
+SOMO_API const somo_manifest_resource *somo_manifest_resource_at(const somo_manifest *man,
+                                                                 size_t i);
 
 /** Sub-manifests (nested <manifest>) of the root manifest. */
 SOMO_API size_t somo_manifest_sub_count(const somo_manifest *man);
@@ -589,9 +597,9 @@ SOMO_API const somo_manifest_sub *somo_manifest_sub_at(const somo_manifest *man,
 /** Look up by (trimmed) identifier; NULL when absent. Resources of
  * sub-manifests are found too. */
 SOMO_API const somo_manifest_resource *somo_manifest_find_resource(const somo_manifest *man,
-								    const char *identifier);
+                                                                   const char *identifier);
 SOMO_API const somo_manifest_item *somo_manifest_find_item(const somo_manifest *man,
-							    const char *identifier);
+                                                           const char *identifier);
 
 /**
  * The launch URL of an item: its resource's launch (xml:base resolved) with
@@ -609,7 +617,7 @@ SOMO_API char *somo_manifest_item_launch_url(const somo_manifest_item *item);
  */
 SOMO_API size_t somo_manifest_collection_count(const somo_manifest *man);
 SOMO_API const somo_ss_sequencing *somo_manifest_collection_at(const somo_manifest *man, size_t i,
-							       const char **id);
+                                                               const char **id);
 
 /** Warnings found while loading (lenient reading), in document order. */
 SOMO_API size_t somo_manifest_warning_count(const somo_manifest *man);
@@ -638,12 +646,12 @@ typedef struct somo_manifest_report somo_manifest_report;
  * holds), negative on failure to make one (SOMO_ENOMEM).
  */
 SOMO_API int somo_manifest_validate(somo_manifest_report **out, const somo_manifest *man,
-				    somo_package *pkg, somo_validate_mode mode);
+                                    somo_package *pkg, somo_validate_mode mode);
 
 /** Number of messages, and the i-th (borrowed from the report). */
 SOMO_API size_t somo_manifest_report_count(const somo_manifest_report *rep);
 SOMO_API const somo_manifest_message *somo_manifest_report_at(const somo_manifest_report *rep,
-							      size_t i);
+                                                              size_t i);
 
 /** Number of messages of severity error: 0 means valid. */
 SOMO_API size_t somo_manifest_report_errors(const somo_manifest_report *rep);

@@ -12,11 +12,11 @@ static const struct {
 	somo_standard standard;
 	somo_edition edition;
 } known[] = {
-	{"1.2", SOMO_STANDARD_SCORM12, SOMO_EDITION_NONE},
-	{"CAM 1.3", SOMO_STANDARD_SCORM2004, SOMO_EDITION_2004_2ND},
-	{"2004 2nd Edition", SOMO_STANDARD_SCORM2004, SOMO_EDITION_2004_2ND},
-	{"2004 3rd Edition", SOMO_STANDARD_SCORM2004, SOMO_EDITION_2004_3RD},
-	{"2004 4th Edition", SOMO_STANDARD_SCORM2004, SOMO_EDITION_2004_4TH},
+    {"1.2", SOMO_STANDARD_SCORM12, SOMO_EDITION_NONE},
+    {"CAM 1.3", SOMO_STANDARD_SCORM2004, SOMO_EDITION_2004_2ND},
+    {"2004 2nd Edition", SOMO_STANDARD_SCORM2004, SOMO_EDITION_2004_2ND},
+    {"2004 3rd Edition", SOMO_STANDARD_SCORM2004, SOMO_EDITION_2004_3RD},
+    {"2004 4th Edition", SOMO_STANDARD_SCORM2004, SOMO_EDITION_2004_4TH},
 };
 
 /* "2004 3rd edition", "2004  3rd Edition", "SCORM 2004 3rd Edition": compare loosely */
@@ -82,7 +82,8 @@ static void infer(somo_manifest *man, somo_standard *st, somo_edition *ed)
 			*ed = SOMO_EDITION_2004_3RD;
 		else
 			*ed = SOMO_EDITION_2004_2ND;
-	} else if ((ns & SOMO__NS_ADLCP_12) || (ft & SOMO__FEAT_12) || (ns & SOMO__NS_ADLCP_OTHER)) {
+	} else if ((ns & SOMO__NS_ADLCP_12) || (ft & SOMO__FEAT_12) ||
+	           (ns & SOMO__NS_ADLCP_OTHER)) {
 		*st = SOMO_STANDARD_SCORM12;
 		*ed = SOMO_EDITION_NONE;
 	} else {
@@ -113,13 +114,14 @@ void somo__mf_detect_standard(somo__mf_ctx *c)
 		man->standard = st;
 		man->edition = ed;
 		if (!exact)
-			somo__mf_msg_add(c, line, SOMO_SEVERITY_WARNING, SOMO_SEVERITY_ERROR,
-					 "schemaversion \"%s\" is not written as the CAM book gives it; "
-					 "read as %s %s",
-					 v, somo_standard_name(st), somo_edition_name(ed));
+			somo__mf_msg_add(
+			    c, line, SOMO_SEVERITY_WARNING, SOMO_SEVERITY_ERROR,
+			    "schemaversion \"%s\" is not written as the CAM book gives it; "
+			    "read as %s %s",
+			    v, somo_standard_name(st), somo_edition_name(ed));
 		if (schema && strcmp(schema, "ADL SCORM"))
 			somo__mf_msg_add(c, line, SOMO_SEVERITY_INFO, SOMO_SEVERITY_ERROR,
-					 "schema is \"%s\", not \"ADL SCORM\"", schema);
+			                 "schema is \"%s\", not \"ADL SCORM\"", schema);
 		return;
 	}
 	infer(man, &man->standard, &man->edition);
@@ -127,8 +129,9 @@ void somo__mf_detect_standard(somo__mf_ctx *c)
 	if (man->standard == SOMO_STANDARD_IMSCP && !v)
 		return; /* IMS CP does not require a schemaversion */
 	somo__mf_msg_add(c, line, SOMO_SEVERITY_WARNING, SOMO_SEVERITY_ERROR,
-			 v && *v ? "unknown schemaversion \"%s\"; %s%s%s inferred from the namespaces"
-				 : "%sno schemaversion; %s%s%s inferred from the namespaces",
-			 v && *v ? v : "", somo_standard_name(man->standard),
-			 man->edition ? " " : "", somo_edition_name(man->edition));
+	                 v && *v
+	                     ? "unknown schemaversion \"%s\"; %s%s%s inferred from the namespaces"
+	                     : "%sno schemaversion; %s%s%s inferred from the namespaces",
+	                 v && *v ? v : "", somo_standard_name(man->standard),
+	                 man->edition ? " " : "", somo_edition_name(man->edition));
 }

@@ -18,7 +18,7 @@ typedef struct {
 	somo__mf_chunk *head;
 } somo__arena;
 
-void *somo__arena_alloc(somo__arena *a, size_t n); /* zeroed, aligned; NULL on OOM */
+void *somo__arena_alloc(somo__arena *a, size_t n);       /* zeroed, aligned; NULL on OOM */
 char *somo__arena_strdup(somo__arena *a, const char *s); /* NULL in, NULL out */
 char *somo__arena_strndup(somo__arena *a, const char *s, size_t n);
 void somo__arena_free(somo__arena *a);
@@ -50,7 +50,7 @@ typedef struct {
 /* A sequencing definition under construction (pub is what callers see). */
 typedef struct {
 	somo_ss_sequencing pub;
-	somo__mf_vec adl; /* somo__mf_adlobj* */
+	somo__mf_vec adl;   /* somo__mf_adlobj* */
 	xmlNodePtr pending; /* own imsss:sequencing copy, when it uses IDRef */
 } somo__mf_seq;
 
@@ -76,34 +76,35 @@ struct somo_manifest {
 	const char **collection_ids;
 	const somo_ss_sequencing **collections;
 	size_t collection_count;
-	somo__mf_vec msgs; /* somo__mf_msg*, in order */
-	somo__mf_vec all_items; /* somo_manifest_item*, document order (all scopes) */
+	somo__mf_vec msgs;          /* somo__mf_msg*, in order */
+	somo__mf_vec all_items;     /* somo_manifest_item*, document order (all scopes) */
 	somo__mf_vec all_resources; /* somo_manifest_resource*, all scopes */
 	somo__mf_vec all_orgs;      /* somo_manifest_org*, all scopes */
 	xmlHashTablePtr res_by_id;  /* first resource of each identifier (all scopes) */
 	xmlHashTablePtr item_by_id;
 	const somo_ss_sequencing *default_seq;
 	/* what the document showed, for the standard and the edition */
-	unsigned ns_seen;   /* SOMO__NS_* bits */
-	unsigned features;  /* SOMO__FEAT_* bits */
+	unsigned ns_seen;  /* SOMO__NS_* bits */
+	unsigned features; /* SOMO__FEAT_* bits */
 };
 
 enum {
-	SOMO__NS_IMSCP_1P1 = 1 << 0,    /* http://www.imsglobal.org/xsd/imscp_v1p1 */
-	SOMO__NS_IMSCP_ROOT = 1 << 1,   /* http://www.imsproject.org/xsd/imscp_rootv1p1p2 */
-	SOMO__NS_ADLCP_12 = 1 << 2,     /* adlcp_rootv1p2 */
-	SOMO__NS_ADLCP_13 = 1 << 3,     /* adlcp_v1p3 */
+	SOMO__NS_IMSCP_1P1 = 1 << 0,  /* http://www.imsglobal.org/xsd/imscp_v1p1 */
+	SOMO__NS_IMSCP_ROOT = 1 << 1, /* http://www.imsproject.org/xsd/imscp_rootv1p1p2 */
+	SOMO__NS_ADLCP_12 = 1 << 2,   /* adlcp_rootv1p2 */
+	SOMO__NS_ADLCP_13 = 1 << 3,   /* adlcp_v1p3 */
 	SOMO__NS_ADLSEQ = 1 << 4,
 	SOMO__NS_ADLNAV = 1 << 5,
 	SOMO__NS_IMSSS = 1 << 6,
-	SOMO__NS_ADLCP_OTHER = 1 << 7   /* an adlnet.org adlcp namespace of another name */
+	SOMO__NS_ADLCP_OTHER = 1 << 7 /* an adlnet.org adlcp namespace of another name */
 };
 
 enum {
-	SOMO__FEAT_4TH = 1 << 0,      /* adlseq:objectives, adlcp:data, attribute completionThreshold, sharedDataGlobalToSystem */
-	SOMO__FEAT_3RD = 1 << 1,      /* text completionThreshold */
-	SOMO__FEAT_SEQ = 1 << 2,      /* any imsss element */
-	SOMO__FEAT_12 = 1 << 3        /* SCORM 1.2 adlcp elements (masteryscore, ...) */
+	SOMO__FEAT_4TH = 1 << 0, /* adlseq:objectives, adlcp:data, attribute completionThreshold,
+	                            sharedDataGlobalToSystem */
+	SOMO__FEAT_3RD = 1 << 1, /* text completionThreshold */
+	SOMO__FEAT_SEQ = 1 << 2, /* any imsss element */
+	SOMO__FEAT_12 = 1 << 3   /* SCORM 1.2 adlcp elements (masteryscore, ...) */
 };
 
 /* Which family an element or attribute namespace belongs to. */
@@ -131,24 +132,24 @@ typedef struct {
 } somo__mf_ctx;
 
 void somo__mf_msg_add(somo__mf_ctx *c, int line, somo_severity lenient, somo_severity strict,
-		      const char *fmt, ...) SOMO__PRINTF(5, 6);
+                      const char *fmt, ...) SOMO__PRINTF(5, 6);
 /* A vocabulary or syntax problem: a warning when lenient, an error when strict. */
-#define SOMO__MF_BAD(c, line, ...) \
+#define SOMO__MF_BAD(c, line, ...)                                                                 \
 	somo__mf_msg_add((c), (line), SOMO_SEVERITY_WARNING, SOMO_SEVERITY_ERROR, __VA_ARGS__)
 
 int somo__mf_line(const xmlNode *n);
 /* An attribute by local name in the given namespace family (NONE = no
  * namespace), copied trimmed into the arena; NULL when absent. */
 const char *somo__mf_attr(somo__mf_ctx *c, const xmlNode *n, somo__nskind k, const char *local,
-			  bool trim);
+                          bool trim);
 /* Same, for either of two families (for attributes written with or without prefix). */
 const char *somo__mf_attr2(somo__mf_ctx *c, const xmlNode *n, somo__nskind k1, somo__nskind k2,
-			   const char *local, bool trim);
+                           const char *local, bool trim);
 /* The element's text, trimmed, into the arena. */
 const char *somo__mf_text(somo__mf_ctx *c, const xmlNode *n);
 
 bool somo__mf_parse_bool(somo__mf_ctx *c, const xmlNode *n, const char *name, const char *v,
-			 bool *out);
+                         bool *out);
 bool somo__mf_parse_decimal(const char *s, double *out);
 bool somo__mf_parse_uint(const char *s, uint32_t *out);
 

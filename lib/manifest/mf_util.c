@@ -135,7 +135,7 @@ somo__nskind somo__mf_nskind(const xmlChar *href, unsigned *seen)
 		bit = SOMO__NS_IMSCP_1P1;
 		k = SOMO__NSK_CP;
 	} else if (strstr(h, "imscp") || strstr(h, "imsproject.org/xsd/ims_cp") ||
-		   strstr(h, "imsglobal.org/xsd/ims_cp")) {
+	           strstr(h, "imsglobal.org/xsd/ims_cp")) {
 		bit = strstr(h, "rootv1p1p2") ? SOMO__NS_IMSCP_ROOT : 0;
 		k = SOMO__NSK_CP;
 	} else if (strstr(h, "adlnet.org") && strstr(h, "adlcp")) {
@@ -184,7 +184,7 @@ bool somo__mf_is(const xmlNode *n, somo__nskind k, const char *local, unsigned *
 /* ---- messages ---- */
 
 void somo__mf_msg_add(somo__mf_ctx *c, int line, somo_severity lenient, somo_severity strict,
-		      const char *fmt, ...)
+                      const char *fmt, ...)
 {
 	somo__mf_msg *m;
 	va_list ap;
@@ -229,7 +229,8 @@ static const char *trim_copy(somo__mf_ctx *c, const char *s, bool trim)
 	}
 	n = strlen(s);
 	if (trim)
-		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
+		             s[n - 1] == '\n'))
 			n--;
 	r = somo__arena_strndup(&c->man->arena, s, n);
 	if (!r)
@@ -251,7 +252,7 @@ static const char *attr_value(somo__mf_ctx *c, const xmlAttr *a, bool trim)
 }
 
 const char *somo__mf_attr2(somo__mf_ctx *c, const xmlNode *n, somo__nskind k1, somo__nskind k2,
-			   const char *local, bool trim)
+                           const char *local, bool trim)
 {
 	const xmlAttr *a;
 
@@ -268,7 +269,7 @@ const char *somo__mf_attr2(somo__mf_ctx *c, const xmlNode *n, somo__nskind k1, s
 }
 
 const char *somo__mf_attr(somo__mf_ctx *c, const xmlNode *n, somo__nskind k, const char *local,
-			  bool trim)
+                          bool trim)
 {
 	return somo__mf_attr2(c, n, k, k, local, trim);
 }
@@ -287,7 +288,7 @@ const char *somo__mf_text(somo__mf_ctx *c, const xmlNode *n)
 }
 
 bool somo__mf_parse_bool(somo__mf_ctx *c, const xmlNode *n, const char *name, const char *v,
-			 bool *out)
+                         bool *out)
 {
 	if (!v)
 		return false;
@@ -301,11 +302,12 @@ bool somo__mf_parse_bool(somo__mf_ctx *c, const xmlNode *n, const char *name, co
 	}
 	if (somo__str_ieq(v, "true") || somo__str_ieq(v, "false")) {
 		*out = somo__str_ieq(v, "true");
-		SOMO__MF_BAD(c, somo__mf_line(n), "%s=\"%s\" is not an xs:boolean (true/false are lowercase)",
-			     name, v);
+		SOMO__MF_BAD(c, somo__mf_line(n),
+		             "%s=\"%s\" is not an xs:boolean (true/false are lowercase)", name, v);
 		return true;
 	}
-	SOMO__MF_BAD(c, somo__mf_line(n), "%s=\"%s\" is not true or false; the default is kept", name, v);
+	SOMO__MF_BAD(c, somo__mf_line(n), "%s=\"%s\" is not true or false; the default is kept",
+	             name, v);
 	return false;
 }
 
@@ -464,7 +466,7 @@ const somo_metadata *somo__mf_metadata(somo__mf_ctx *c, const xmlNode *node, con
 		} else if (somo__mf_is(ch, SOMO__NSK_CP, "schemaversion", NULL)) {
 			md->schemaversion = somo__mf_text(c, ch);
 		} else if (!strcmp((const char *)ch->name, "location") &&
-			   somo__mf_node_ns(ch, &c->man->ns_seen) == SOMO__NSK_ADLCP) {
+		           somo__mf_node_ns(ch, &c->man->ns_seen) == SOMO__NSK_ADLCP) {
 			md->location = somo__mf_join_base(c, base, somo__mf_text(c, ch));
 		} else {
 			md->inline_metadata = true;

@@ -130,7 +130,7 @@ const somo_manifest_sub *somo_manifest_sub_at(const somo_manifest *man, size_t i
 }
 
 const somo_manifest_resource *somo_manifest_find_resource(const somo_manifest *man,
-							   const char *identifier)
+                                                          const char *identifier)
 {
 	if (!man || !identifier || !man->res_by_id)
 		return NULL;
@@ -150,7 +150,7 @@ size_t somo_manifest_collection_count(const somo_manifest *man)
 }
 
 const somo_ss_sequencing *somo_manifest_collection_at(const somo_manifest *man, size_t i,
-						      const char **id)
+                                                      const char **id)
 {
 	if (!man || i >= man->collection_count)
 		return NULL;

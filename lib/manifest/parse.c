@@ -15,9 +15,9 @@
 
 #include "mf_internal.h"
 
-#define DEFAULT_MAX_SIZE (32u * 1024 * 1024)
+#define DEFAULT_MAX_SIZE     (32u * 1024 * 1024)
 #define DEFAULT_MAX_ELEMENTS 2000000u
-#define DEFAULT_MAX_DEPTH 64u
+#define DEFAULT_MAX_DEPTH    64u
 
 typedef enum {
 	F_MANIFEST,
@@ -30,14 +30,14 @@ typedef enum {
 
 typedef struct {
 	frame_kind kind;
-	int depth; /* reader depth of the element */
-	somo_manifest_sub *scope;   /* F_MANIFEST */
+	int depth;                          /* reader depth of the element */
+	somo_manifest_sub *scope;           /* F_MANIFEST */
 	somo__mf_vec orgs, resources, subs; /* F_MANIFEST */
-	const char *base;           /* xml:base in force (joined) */
-	somo_manifest_org *org;     /* F_ORGANIZATION, F_ITEM */
-	somo_manifest_item *item;   /* F_ITEM */
-	somo__mf_vec children;      /* F_ORGANIZATION, F_ITEM */
-	const char *def;            /* F_ORGANIZATIONS, F_MANIFEST: organizations@default */
+	const char *base;                   /* xml:base in force (joined) */
+	somo_manifest_org *org;             /* F_ORGANIZATION, F_ITEM */
+	somo_manifest_item *item;           /* F_ITEM */
+	somo__mf_vec children;              /* F_ORGANIZATION, F_ITEM */
+	const char *def;                    /* F_ORGANIZATIONS, F_MANIFEST: organizations@default */
 	bool saw_title;
 } frame;
 
@@ -48,9 +48,9 @@ typedef struct {
 	size_t nst, capst;
 	uint32_t max_depth;
 	int item_depth;
-	somo__mf_vec pending;        /* somo__mf_seq* whose own node uses IDRef */
-	somo__mf_vec pending_owner;  /* const char* owner identifiers */
-	somo__mf_vec coll_nodes;     /* xmlNodePtr copies of collection entries */
+	somo__mf_vec pending;       /* somo__mf_seq* whose own node uses IDRef */
+	somo__mf_vec pending_owner; /* const char* owner identifiers */
+	somo__mf_vec coll_nodes;    /* xmlNodePtr copies of collection entries */
 	somo__mf_vec coll_ids, coll_seqs;
 	somo__mf_vec default_seq_users;
 	int next_ret;
@@ -62,7 +62,10 @@ typedef struct {
 	somo_diag *diag;
 } parser;
 
-static somo_manifest *man_of(parser *p) { return p->c.man; }
+static somo_manifest *man_of(parser *p)
+{
+	return p->c.man;
+}
 
 static void *anew(parser *p, size_t n)
 {
@@ -103,7 +106,10 @@ static frame *push_frame(parser *p, frame_kind k, int depth)
 	return f;
 }
 
-static frame *top(parser *p) { return p->nst ? &p->st[p->nst - 1] : NULL; }
+static frame *top(parser *p)
+{
+	return p->nst ? &p->st[p->nst - 1] : NULL;
+}
 
 static const char *join_base(parser *p, const char *base, const char *add)
 {
@@ -149,7 +155,7 @@ static void parse_resource(parser *p, frame *f, const char *base, const xmlNode 
 			SOMO__MF_BAD(c, res->line, "scormType=\"%s\" is neither sco nor asset", st);
 		if (res->scorm_type && strcmp(st, res->scorm_type))
 			somo__mf_msg_add(c, res->line, SOMO_SEVERITY_INFO, SOMO_SEVERITY_WARNING,
-					 "scormType=\"%s\" should be lowercase", st);
+			                 "scormType=\"%s\" should be lowercase", st);
 	}
 	res->is_sco = res->scorm_type && !strcmp(res->scorm_type, "sco");
 	res->href = somo__mf_attr(c, n, SOMO__NSK_NONE, "href", false);
@@ -172,7 +178,7 @@ static void parse_resource(parser *p, frame *f, const char *base, const xmlNode 
 			fl->href = somo__mf_attr(c, ch, SOMO__NSK_NONE, "href", false);
 			if (!fl->href)
 				SOMO__MF_BAD(c, fl->line, "file without href in resource \"%s\"",
-					     res->identifier ? res->identifier : "");
+				             res->identifier ? res->identifier : "");
 			fl->path = fl->href ? somo__mf_join_base(c, res->base, fl->href) : NULL;
 			fl->metadata = &somo__mf_no_metadata;
 			for (m = ch->children; m; m = m->next)
@@ -180,10 +186,12 @@ static void parse_resource(parser *p, frame *f, const char *base, const xmlNode 
 					fl->metadata = somo__mf_metadata(c, m, res->base);
 			vpush(p, &files, fl);
 		} else if (somo__mf_is(ch, SOMO__NSK_CP, "dependency", NULL)) {
-			const char *ref = somo__mf_attr(c, ch, SOMO__NSK_NONE, "identifierref", true);
+			const char *ref =
+			    somo__mf_attr(c, ch, SOMO__NSK_NONE, "identifierref", true);
 
 			if (!ref || !*ref)
-				SOMO__MF_BAD(c, somo__mf_line(ch), "dependency without identifierref");
+				SOMO__MF_BAD(c, somo__mf_line(ch),
+				             "dependency without identifierref");
 			else
 				vpush(p, &deps, (void *)ref);
 		} else if (somo__mf_is(ch, SOMO__NSK_CP, "metadata", NULL)) {
@@ -191,7 +199,8 @@ static void parse_resource(parser *p, frame *f, const char *base, const xmlNode 
 		}
 	}
 	res->files = somo__mf_vec_finish(&files, &c->man->arena, &res->file_count, &c->oom);
-	res->dependency_refs = somo__mf_vec_finish(&deps, &c->man->arena, &res->dependency_count, &c->oom);
+	res->dependency_refs =
+	    somo__mf_vec_finish(&deps, &c->man->arena, &res->dependency_count, &c->oom);
 	if (res->dependency_count)
 		res->dependencies = anew(p, res->dependency_count * sizeof(*res->dependencies));
 	vpush(p, &f->resources, res);
@@ -219,13 +228,16 @@ static void parse_completion_threshold(parser *p, somo_manifest_item *it, const 
 			if (somo__mf_parse_decimal(mpm, &d) && d >= 0 && d <= 1)
 				t->min_progress_measure = d;
 			else
-				SOMO__MF_BAD(c, t->line, "minProgressMeasure=\"%s\" is not a decimal in 0..1", mpm);
+				SOMO__MF_BAD(c, t->line,
+				             "minProgressMeasure=\"%s\" is not a decimal in 0..1",
+				             mpm);
 		}
 		if (pw) {
 			if (somo__mf_parse_decimal(pw, &d) && d >= 0 && d <= 1)
 				t->progress_weight = d;
 			else
-				SOMO__MF_BAD(c, t->line, "progressWeight=\"%s\" is not a decimal in 0..1", pw);
+				SOMO__MF_BAD(c, t->line,
+				             "progressWeight=\"%s\" is not a decimal in 0..1", pw);
 		}
 	} else if (text && *text) {
 		/* 2nd/3rd edition: the threshold as element text */
@@ -235,7 +247,8 @@ static void parse_completion_threshold(parser *p, somo_manifest_item *it, const 
 		if (somo__mf_parse_decimal(text, &d) && d >= 0 && d <= 1)
 			t->min_progress_measure = d;
 		else
-			SOMO__MF_BAD(c, t->line, "completionThreshold \"%s\" is not a decimal in 0..1", text);
+			SOMO__MF_BAD(c, t->line,
+			             "completionThreshold \"%s\" is not a decimal in 0..1", text);
 	}
 }
 
@@ -243,10 +256,10 @@ static const struct {
 	const char *name;
 	somo_time_limit_action v;
 } tla[] = {
-	{"exit,message", SOMO_TIME_LIMIT_EXIT_MESSAGE},
-	{"exit,no message", SOMO_TIME_LIMIT_EXIT_NO_MESSAGE},
-	{"continue,message", SOMO_TIME_LIMIT_CONTINUE_MESSAGE},
-	{"continue,no message", SOMO_TIME_LIMIT_CONTINUE_NO_MESSAGE},
+    {"exit,message", SOMO_TIME_LIMIT_EXIT_MESSAGE},
+    {"exit,no message", SOMO_TIME_LIMIT_EXIT_NO_MESSAGE},
+    {"continue,message", SOMO_TIME_LIMIT_CONTINUE_MESSAGE},
+    {"continue,no message", SOMO_TIME_LIMIT_CONTINUE_NO_MESSAGE},
 };
 
 const char *somo_time_limit_action_name(somo_time_limit_action a)
@@ -269,17 +282,21 @@ static void parse_time_limit_action(parser *p, somo_manifest_item *it, const xml
 			it->time_limit_action = tla[i].v;
 			return;
 		}
-	SOMO__MF_BAD(&p->c, somo__mf_line(n), "timeLimitAction \"%s\" is not a valid value", v ? v : "");
+	SOMO__MF_BAD(&p->c, somo__mf_line(n), "timeLimitAction \"%s\" is not a valid value",
+	             v ? v : "");
 }
 
 static const struct {
 	const char *name;
 	unsigned bit;
 } hide[] = {
-	{"previous", SOMO_HIDE_PREVIOUS},   {"continue", SOMO_HIDE_CONTINUE},
-	{"exit", SOMO_HIDE_EXIT},           {"exitAll", SOMO_HIDE_EXIT_ALL},
-	{"abandon", SOMO_HIDE_ABANDON},     {"abandonAll", SOMO_HIDE_ABANDON_ALL},
-	{"suspendAll", SOMO_HIDE_SUSPEND_ALL},
+    {"previous", SOMO_HIDE_PREVIOUS},
+    {"continue", SOMO_HIDE_CONTINUE},
+    {"exit", SOMO_HIDE_EXIT},
+    {"exitAll", SOMO_HIDE_EXIT_ALL},
+    {"abandon", SOMO_HIDE_ABANDON},
+    {"abandonAll", SOMO_HIDE_ABANDON_ALL},
+    {"suspendAll", SOMO_HIDE_SUSPEND_ALL},
 };
 
 static void parse_presentation(parser *p, somo_manifest_item *it, const xmlNode *n)
@@ -303,8 +320,8 @@ static void parse_presentation(parser *p, somo_manifest_item *it, const xmlNode 
 			if (v && i < SOMO__ARRAY_SIZE(hide))
 				it->hide_lms_ui |= hide[i].bit;
 			else
-				SOMO__MF_BAD(c, somo__mf_line(h), "hideLMSUI \"%s\" is not a valid value",
-					     v ? v : "");
+				SOMO__MF_BAD(c, somo__mf_line(h),
+				             "hideLMSUI \"%s\" is not a valid value", v ? v : "");
 		}
 	}
 }
@@ -323,7 +340,7 @@ static void parse_data(parser *p, somo_manifest_item *it, const xmlNode *n)
 			continue;
 		if (!somo__mf_is(ch, SOMO__NSK_ADLCP, "map", NULL)) {
 			SOMO__MF_BAD(c, somo__mf_line(ch), "unexpected <%s> in adlcp:data",
-				     (const char *)ch->name);
+			             (const char *)ch->name);
 			continue;
 		}
 		if (!(m = anew(p, sizeof(*m))))
@@ -336,11 +353,11 @@ static void parse_data(parser *p, somo_manifest_item *it, const xmlNode *n)
 			continue;
 		}
 		somo__mf_parse_bool(c, ch, "readSharedData",
-				    somo__mf_attr(c, ch, SOMO__NSK_NONE, "readSharedData", true),
-				    &m->read_shared_data);
+		                    somo__mf_attr(c, ch, SOMO__NSK_NONE, "readSharedData", true),
+		                    &m->read_shared_data);
 		somo__mf_parse_bool(c, ch, "writeSharedData",
-				    somo__mf_attr(c, ch, SOMO__NSK_NONE, "writeSharedData", true),
-				    &m->write_shared_data);
+		                    somo__mf_attr(c, ch, SOMO__NSK_NONE, "writeSharedData", true),
+		                    &m->write_shared_data);
 		vpush(p, &maps, m);
 	}
 	it->data_maps = somo__mf_vec_finish(&maps, &c->man->arena, &it->data_map_count, &c->oom);
@@ -415,12 +432,14 @@ static void item_child(parser *p, somo_manifest_item *it, frame *f, const xmlNod
 				it->has_mastery_score = true;
 				it->mastery_score = d;
 			} else {
-				SOMO__MF_BAD(c, somo__mf_line(n), "masteryscore \"%s\" is not a number in 0..100",
-					     v ? v : "");
+				SOMO__MF_BAD(c, somo__mf_line(n),
+				             "masteryscore \"%s\" is not a number in 0..100",
+				             v ? v : "");
 			}
 		} else {
-			somo__mf_msg_add(c, somo__mf_line(n), SOMO_SEVERITY_WARNING, SOMO_SEVERITY_WARNING,
-					 "unknown element adlcp:%s in an item; ignored", name);
+			somo__mf_msg_add(c, somo__mf_line(n), SOMO_SEVERITY_WARNING,
+			                 SOMO_SEVERITY_WARNING,
+			                 "unknown element adlcp:%s in an item; ignored", name);
 		}
 	}
 	/* anything else (extensions of other vendors) is allowed by the schema: ignored */
@@ -456,7 +475,8 @@ static void finish_item(parser *p, frame *f)
 {
 	somo_manifest_item *it = f->item;
 
-	it->children = somo__mf_vec_finish(&f->children, &man_of(p)->arena, &it->child_count, &p->c.oom);
+	it->children =
+	    somo__mf_vec_finish(&f->children, &man_of(p)->arena, &it->child_count, &p->c.oom);
 	if (!it->title)
 		it->title = "";
 	if (!it->metadata)
@@ -464,7 +484,8 @@ static void finish_item(parser *p, frame *f)
 	if (!it->sequencing)
 		it->sequencing = somo__mf_seq_default(&p->c);
 	if (!f->saw_title)
-		SOMO__MF_BAD(&p->c, it->line, "item \"%s\" has no title", it->identifier ? it->identifier : "");
+		SOMO__MF_BAD(&p->c, it->line, "item \"%s\" has no title",
+		             it->identifier ? it->identifier : "");
 	p->item_depth--;
 }
 
@@ -476,7 +497,7 @@ static void finish_org(parser *p, frame *f)
 	if (!o->title) {
 		o->title = "";
 		SOMO__MF_BAD(&p->c, o->line, "organization \"%s\" has no title",
-			     o->identifier ? o->identifier : "");
+		             o->identifier ? o->identifier : "");
 	}
 	if (!o->metadata)
 		o->metadata = &somo__mf_no_metadata;
@@ -555,7 +576,8 @@ static void on_element(parser *p, bool *advanced)
 		xmlNsPtr d;
 
 		if (!is_cp_name(ns, local, "manifest")) {
-			fail(p, SOMO_EINVALID, somo__mf_line(node), "the root element is not <manifest>");
+			fail(p, SOMO_EINVALID, somo__mf_line(node),
+			     "the root element is not <manifest>");
 			return;
 		}
 		for (d = node->nsDef; d; d = d->next)
@@ -595,7 +617,8 @@ static void on_element(parser *p, bool *advanced)
 			if (f->scope == man->root)
 				man->organizations_line = somo__mf_line(node);
 			if (f->scope == man->root) {
-				const char *d = somo__mf_attr(c, node, SOMO__NSK_NONE, "default", true);
+				const char *d =
+				    somo__mf_attr(c, node, SOMO__NSK_NONE, "default", true);
 
 				man->default_attr = d;
 			}
@@ -615,7 +638,8 @@ static void on_element(parser *p, bool *advanced)
 			somo_manifest_sub *sub;
 
 			if (p->nst >= p->max_depth) {
-				fail(p, SOMO_ELIMIT, somo__mf_line(node), "sub-manifests nest too deeply");
+				fail(p, SOMO_ELIMIT, somo__mf_line(node),
+				     "sub-manifests nest too deeply");
 				return;
 			}
 			if (!(sub = anew(p, sizeof(*sub))))
@@ -632,7 +656,8 @@ static void on_element(parser *p, bool *advanced)
 			nf->scope = sub;
 			nf->base = sub->base = join_base(p, f->base, xml_base(p, node));
 			goto pushed;
-		} else if (k == SOMO__NSK_IMSSS && !strcmp((const char *)local, "sequencingCollection")) {
+		} else if (k == SOMO__NSK_IMSSS &&
+		           !strcmp((const char *)local, "sequencingCollection")) {
 			if (!(nf = push_frame(p, F_COLLECTION, depth)))
 				return;
 			goto pushed;
@@ -655,14 +680,15 @@ static void on_element(parser *p, bool *advanced)
 			o->objectives_global_to_system = true;
 			o->shared_data_global_to_system = true;
 			v = somo__mf_attr2(c, node, SOMO__NSK_ADLSEQ, SOMO__NSK_ADLSEQ,
-					   "objectivesGlobalToSystem", true);
+			                   "objectivesGlobalToSystem", true);
 			somo__mf_parse_bool(c, node, "objectivesGlobalToSystem", v,
-					    &o->objectives_global_to_system);
-			v = somo__mf_attr(c, node, SOMO__NSK_ADLCP, "sharedDataGlobalToSystem", true);
+			                    &o->objectives_global_to_system);
+			v = somo__mf_attr(c, node, SOMO__NSK_ADLCP, "sharedDataGlobalToSystem",
+			                  true);
 			if (v)
 				man->features |= SOMO__FEAT_4TH;
 			somo__mf_parse_bool(c, node, "sharedDataGlobalToSystem", v,
-					    &o->shared_data_global_to_system);
+			                    &o->shared_data_global_to_system);
 			vpush(p, &p->st[p->nst - 2].orgs, o);
 			vpush(p, &man->all_orgs, o);
 			if (!(nf = push_frame(p, F_ORGANIZATION, depth)))
@@ -686,15 +712,17 @@ static void on_element(parser *p, bool *advanced)
 			}
 			it->line = somo__mf_line(node);
 			it->identifier = id_attr(p, node);
-			it->identifierref = somo__mf_attr(c, node, SOMO__NSK_NONE, "identifierref", true);
+			it->identifierref =
+			    somo__mf_attr(c, node, SOMO__NSK_NONE, "identifierref", true);
 			if (it->identifierref && !*it->identifierref)
 				it->identifierref = NULL;
 			it->isvisible = true;
 			it->completion_threshold.min_progress_measure = 1.0;
 			it->completion_threshold.progress_weight = 1.0;
-			somo__mf_parse_bool(c, node, "isvisible",
-					    somo__mf_attr(c, node, SOMO__NSK_NONE, "isvisible", true),
-					    &it->isvisible);
+			somo__mf_parse_bool(
+			    c, node, "isvisible",
+			    somo__mf_attr(c, node, SOMO__NSK_NONE, "isvisible", true),
+			    &it->isvisible);
 			v = somo__mf_attr(c, node, SOMO__NSK_NONE, "parameters", false);
 			it->parameters = v;
 			it->org = f->org;
@@ -719,9 +747,10 @@ static void on_element(parser *p, bool *advanced)
 					f->org->title = somo__mf_text(c, n);
 				} else if (is_cp_name(ns, local, "metadata")) {
 					f->org->metadata = somo__mf_metadata(c, n, f->base);
-				} else if (k == SOMO__NSK_IMSSS && !strcmp((const char *)local, "sequencing")) {
+				} else if (k == SOMO__NSK_IMSSS &&
+				           !strcmp((const char *)local, "sequencing")) {
 					f->org->sequencing = parse_sequencing(
-						p, n, f->org->identifier ? f->org->identifier : "");
+					    p, n, f->org->identifier ? f->org->identifier : "");
 				}
 			}
 			skip_subtree(p, advanced);
@@ -746,8 +775,9 @@ static void on_element(parser *p, bool *advanced)
 				xmlNodePtr cp;
 
 				if (!id || !*id) {
-					SOMO__MF_BAD(c, somo__mf_line(n),
-						     "sequencingCollection entry without ID; ignored");
+					SOMO__MF_BAD(
+					    c, somo__mf_line(n),
+					    "sequencingCollection entry without ID; ignored");
 				} else if (seq && (cp = xmlCopyNode(n, 1))) {
 					seq->pub.line = somo__mf_line(n);
 					seq->pub.collection_id = id;
@@ -789,8 +819,8 @@ static void resolve_pending(parser *p)
 			somo__mf_seq_apply(c, seq, coll);
 		} else {
 			SOMO__MF_BAD(c, seq->pub.line,
-				     "IDRef=\"%s\" of %s names no sequencingCollection entry",
-				     seq->pub.id_ref, owner);
+			             "IDRef=\"%s\" of %s names no sequencingCollection entry",
+			             seq->pub.id_ref, owner);
 		}
 		/* the item's own values override the collection's */
 		somo__mf_seq_apply(c, seq, seq->pending);
@@ -836,10 +866,12 @@ static void index_all(parser *p)
 	}
 	for (i = 0; i < man->all_resources.n; i++) {
 		somo_manifest_resource *r = man->all_resources.v[i];
-		const somo_manifest_resource **deps = (const somo_manifest_resource **)r->dependencies;
+		const somo_manifest_resource **deps =
+		    (const somo_manifest_resource **)r->dependencies;
 
 		for (j = 0; deps && j < r->dependency_count; j++)
-			deps[j] = xmlHashLookup(man->res_by_id, (const xmlChar *)r->dependency_refs[j]);
+			deps[j] =
+			    xmlHashLookup(man->res_by_id, (const xmlChar *)r->dependency_refs[j]);
 	}
 }
 
@@ -893,17 +925,23 @@ static void resolve(parser *p)
 			if (!man->default_org) {
 				man->default_org = man->root->orgs[0];
 				if (man->default_attr)
-					SOMO__MF_BAD(c, man->organizations_line,
-						     "organizations default=\"%s\" names no organization; "
-						     "using the first, \"%s\"",
-						     man->default_attr,
-						     man->default_org->identifier ? man->default_org->identifier : "");
+					SOMO__MF_BAD(
+					    c, man->organizations_line,
+					    "organizations default=\"%s\" names no organization; "
+					    "using the first, \"%s\"",
+					    man->default_attr,
+					    man->default_org->identifier
+					        ? man->default_org->identifier
+					        : "");
 				else
 					/* optional in IMS CP, required by the SCORM CAM book */
-					somo__mf_msg_add(c, man->organizations_line, SOMO_SEVERITY_WARNING,
-							 man->standard == SOMO_STANDARD_IMSCP ? SOMO_SEVERITY_WARNING
-											      : SOMO_SEVERITY_ERROR,
-							 "organizations has no default attribute; using the first");
+					somo__mf_msg_add(c, man->organizations_line,
+					                 SOMO_SEVERITY_WARNING,
+					                 man->standard == SOMO_STANDARD_IMSCP
+					                     ? SOMO_SEVERITY_WARNING
+					                     : SOMO_SEVERITY_ERROR,
+					                 "organizations has no default attribute; "
+					                 "using the first");
 			}
 		}
 		man->root->default_org = man->default_org;
@@ -913,9 +951,10 @@ static void resolve(parser *p)
 static void xml_error_to_diag(parser *p, const char *file)
 {
 	if (p->xml_msg[0]) {
-		somo__diag(p->diag, SOMO_EPARSE, file, p->xml_line, p->xml_col, "not well-formed XML: %s",
-			   p->xml_msg);
-		somo__error(SOMO_EPARSE, "%s:%d: not well-formed XML: %s", file, p->xml_line, p->xml_msg);
+		somo__diag(p->diag, SOMO_EPARSE, file, p->xml_line, p->xml_col,
+		           "not well-formed XML: %s", p->xml_msg);
+		somo__error(SOMO_EPARSE, "%s:%d: not well-formed XML: %s", file, p->xml_line,
+		            p->xml_msg);
 	} else {
 		somo__diag(p->diag, SOMO_EPARSE, file, p->err_line, 0, "not well-formed XML");
 		somo__error(SOMO_EPARSE, "%s:%d: not well-formed XML", file, p->err_line);
@@ -950,8 +989,8 @@ static bool dtd_declares_entities(xmlDocPtr doc)
 	       (dtd->pentities && xmlHashSize(dtd->pentities) > 0);
 }
 
-int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t size,
-			       const char *file, const somo_manifest_opts *opts, somo_diag *diag)
+int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t size, const char *file,
+                               const somo_manifest_opts *opts, somo_diag *diag)
 {
 	parser p;
 	somo_manifest *man;
@@ -968,9 +1007,11 @@ int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t siz
 	if (!file)
 		file = "imsmanifest.xml";
 	if (size > max_size)
-		return somo__diag(diag, somo__error(SOMO_ELIMIT, "%s is %zu bytes, over the limit of %zu",
-						    file, size, max_size),
-				  file, 0, 0, "%s is %zu bytes, over the limit of %zu", file, size, max_size);
+		return somo__diag(diag,
+		                  somo__error(SOMO_ELIMIT, "%s is %zu bytes, over the limit of %zu",
+		                              file, size, max_size),
+		                  file, 0, 0, "%s is %zu bytes, over the limit of %zu", file, size,
+		                  max_size);
 	if (size > INT32_MAX)
 		return somo__error(SOMO_ELIMIT, "%s is too large", file);
 	man = somo__calloc(1, sizeof(*man));
@@ -988,8 +1029,8 @@ int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t siz
 	}
 
 	p.r = xmlReaderForMemory(data, (int)size, NULL, NULL,
-				 XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
-					 XML_PARSE_NOWARNING | XML_PARSE_NOERROR | XML_PARSE_COMPACT);
+	                         XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
+	                             XML_PARSE_NOWARNING | XML_PARSE_NOERROR | XML_PARSE_COMPACT);
 	if (!p.r) {
 		somo_manifest_free(man);
 		return somo__error_oom();
@@ -1000,7 +1041,8 @@ int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t siz
 		int type = xmlTextReaderNodeType(p.r);
 
 		advanced = false;
-		if (type == XML_READER_TYPE_DOCUMENT_TYPE || (type == XML_READER_TYPE_ELEMENT && !p.nst)) {
+		if (type == XML_READER_TYPE_DOCUMENT_TYPE ||
+		    (type == XML_READER_TYPE_ELEMENT && !p.nst)) {
 			/* not xmlTextReaderCurrentDoc(): it would keep the whole tree alive */
 			xmlNodePtr cur = xmlTextReaderCurrentNode(p.r);
 
@@ -1033,7 +1075,8 @@ int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t siz
 		xml_error_to_diag(&p, file);
 	} else if (p.err_code) {
 		rc = p.err_code;
-		somo__diag(diag, rc, file, p.err_line, 0, "%s", p.err_text ? p.err_text : "refused");
+		somo__diag(diag, rc, file, p.err_line, 0, "%s",
+		           p.err_text ? p.err_text : "refused");
 		somo__error(rc, "%s:%d: %s", file, p.err_line, p.err_text ? p.err_text : "refused");
 	} else if (!man->root) {
 		rc = SOMO_EPARSE;
@@ -1051,8 +1094,8 @@ int somo_manifest_parse_memory(somo_manifest **out, const void *data, size_t siz
 		somo__mf_detect_standard(&p.c);
 		resolve_pending(&p);
 		resolve(&p);
-		man->collection_ids = somo__mf_vec_finish(&p.coll_ids, &man->arena, &man->collection_count,
-							  &p.c.oom);
+		man->collection_ids =
+		    somo__mf_vec_finish(&p.coll_ids, &man->arena, &man->collection_count, &p.c.oom);
 		man->collections = somo__mf_vec_finish(&p.coll_seqs, &man->arena, &i, &p.c.oom);
 		if (!man->metadata)
 			man->metadata = &somo__mf_no_metadata;
@@ -1100,13 +1143,14 @@ static void load_location_title(somo_manifest *man, somo_package *pkg)
 
 	if (!md || md == &somo__mf_no_metadata || md->title || !md->location)
 		return;
-	if (somo_package_stat(pkg, md->location, &e) < 0 || e.is_dir || e.size > MAX_METADATA_FILE ||
-	    somo_package_read(pkg, md->location, &data, &size) < 0) {
+	if (somo_package_stat(pkg, md->location, &e) < 0 || e.is_dir ||
+	    e.size > MAX_METADATA_FILE || somo_package_read(pkg, md->location, &data, &size) < 0) {
 		somo_error_clear();
 		return;
 	}
 	doc = xmlReadMemory(data, (int)size, NULL, NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	                        XML_PARSE_NOCDATA);
 	somo_free(data);
 	if (!doc)
 		return;
@@ -1127,7 +1171,7 @@ static int pass_error(somo_diag *diag, int rc)
 }
 
 int somo_manifest_load(somo_manifest **out, somo_package *pkg, const somo_manifest_opts *opts,
-		       somo_diag *diag)
+                       somo_diag *diag)
 {
 	void *data = NULL;
 	size_t size = 0;
@@ -1148,10 +1192,11 @@ int somo_manifest_load(somo_manifest **out, somo_package *pkg, const somo_manife
 	}
 	if (e.size > max_size) {
 		somo__diag(diag, SOMO_ELIMIT, "imsmanifest.xml", 0, 0,
-			   "imsmanifest.xml is %llu bytes, over the limit of %zu",
-			   (unsigned long long)e.size, max_size);
-		return somo__error(SOMO_ELIMIT, "imsmanifest.xml is %llu bytes, over the limit of %zu",
-				   (unsigned long long)e.size, max_size);
+		           "imsmanifest.xml is %llu bytes, over the limit of %zu",
+		           (unsigned long long)e.size, max_size);
+		return somo__error(SOMO_ELIMIT,
+		                   "imsmanifest.xml is %llu bytes, over the limit of %zu",
+		                   (unsigned long long)e.size, max_size);
 	}
 	if ((rc = somo_package_read(pkg, "imsmanifest.xml", &data, &size)) < 0) {
 		return pass_error(diag, rc);

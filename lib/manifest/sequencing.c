@@ -13,78 +13,78 @@ typedef struct {
 } vocab;
 
 static const vocab conditions[] = {
-	{"satisfied", SOMO_SS_COND_SATISFIED},
-	{"objectiveStatusKnown", SOMO_SS_COND_OBJECTIVE_STATUS_KNOWN},
-	{"objectiveMeasureKnown", SOMO_SS_COND_OBJECTIVE_MEASURE_KNOWN},
-	{"objectiveMeasureGreaterThan", SOMO_SS_COND_OBJECTIVE_MEASURE_GREATER_THAN},
-	{"objectiveMeasureLessThan", SOMO_SS_COND_OBJECTIVE_MEASURE_LESS_THAN},
-	{"completed", SOMO_SS_COND_COMPLETED},
-	{"activityProgressKnown", SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN},
-	{"attempted", SOMO_SS_COND_ATTEMPTED},
-	{"attemptLimitExceeded", SOMO_SS_COND_ATTEMPT_LIMIT_EXCEEDED},
-	{"timeLimitExceeded", SOMO_SS_COND_TIME_LIMIT_EXCEEDED},
-	{"outsideAvailableTimeRange", SOMO_SS_COND_OUTSIDE_AVAILABLE_TIME_RANGE},
-	{"always", SOMO_SS_COND_ALWAYS},
-	{NULL, 0},
+    {"satisfied", SOMO_SS_COND_SATISFIED},
+    {"objectiveStatusKnown", SOMO_SS_COND_OBJECTIVE_STATUS_KNOWN},
+    {"objectiveMeasureKnown", SOMO_SS_COND_OBJECTIVE_MEASURE_KNOWN},
+    {"objectiveMeasureGreaterThan", SOMO_SS_COND_OBJECTIVE_MEASURE_GREATER_THAN},
+    {"objectiveMeasureLessThan", SOMO_SS_COND_OBJECTIVE_MEASURE_LESS_THAN},
+    {"completed", SOMO_SS_COND_COMPLETED},
+    {"activityProgressKnown", SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN},
+    {"attempted", SOMO_SS_COND_ATTEMPTED},
+    {"attemptLimitExceeded", SOMO_SS_COND_ATTEMPT_LIMIT_EXCEEDED},
+    {"timeLimitExceeded", SOMO_SS_COND_TIME_LIMIT_EXCEEDED},
+    {"outsideAvailableTimeRange", SOMO_SS_COND_OUTSIDE_AVAILABLE_TIME_RANGE},
+    {"always", SOMO_SS_COND_ALWAYS},
+    {NULL, 0},
 };
 
 static const vocab actions[] = {
-	{"skip", SOMO_SS_ACTION_SKIP},
-	{"disabled", SOMO_SS_ACTION_DISABLED},
-	{"hiddenFromChoice", SOMO_SS_ACTION_HIDDEN_FROM_CHOICE},
-	{"stopForwardTraversal", SOMO_SS_ACTION_STOP_FORWARD_TRAVERSAL},
-	{"exit", SOMO_SS_ACTION_EXIT},
-	{"exitParent", SOMO_SS_ACTION_EXIT_PARENT},
-	{"exitAll", SOMO_SS_ACTION_EXIT_ALL},
-	{"retry", SOMO_SS_ACTION_RETRY},
-	{"retryAll", SOMO_SS_ACTION_RETRY_ALL},
-	{"continue", SOMO_SS_ACTION_CONTINUE},
-	{"previous", SOMO_SS_ACTION_PREVIOUS},
-	{NULL, 0},
+    {"skip", SOMO_SS_ACTION_SKIP},
+    {"disabled", SOMO_SS_ACTION_DISABLED},
+    {"hiddenFromChoice", SOMO_SS_ACTION_HIDDEN_FROM_CHOICE},
+    {"stopForwardTraversal", SOMO_SS_ACTION_STOP_FORWARD_TRAVERSAL},
+    {"exit", SOMO_SS_ACTION_EXIT},
+    {"exitParent", SOMO_SS_ACTION_EXIT_PARENT},
+    {"exitAll", SOMO_SS_ACTION_EXIT_ALL},
+    {"retry", SOMO_SS_ACTION_RETRY},
+    {"retryAll", SOMO_SS_ACTION_RETRY_ALL},
+    {"continue", SOMO_SS_ACTION_CONTINUE},
+    {"previous", SOMO_SS_ACTION_PREVIOUS},
+    {NULL, 0},
 };
 
 static const vocab rollup_actions[] = {
-	{"satisfied", SOMO_SS_ROLLUP_SATISFIED},
-	{"notSatisfied", SOMO_SS_ROLLUP_NOT_SATISFIED},
-	{"completed", SOMO_SS_ROLLUP_COMPLETED},
-	{"incomplete", SOMO_SS_ROLLUP_INCOMPLETE},
-	{NULL, 0},
+    {"satisfied", SOMO_SS_ROLLUP_SATISFIED},
+    {"notSatisfied", SOMO_SS_ROLLUP_NOT_SATISFIED},
+    {"completed", SOMO_SS_ROLLUP_COMPLETED},
+    {"incomplete", SOMO_SS_ROLLUP_INCOMPLETE},
+    {NULL, 0},
 };
 
 static const vocab child_sets[] = {
-	{"all", SOMO_SS_CHILDREN_ALL},
-	{"any", SOMO_SS_CHILDREN_ANY},
-	{"none", SOMO_SS_CHILDREN_NONE},
-	{"atLeastCount", SOMO_SS_CHILDREN_AT_LEAST_COUNT},
-	{"atLeastPercent", SOMO_SS_CHILDREN_AT_LEAST_PERCENT},
-	{NULL, 0},
+    {"all", SOMO_SS_CHILDREN_ALL},
+    {"any", SOMO_SS_CHILDREN_ANY},
+    {"none", SOMO_SS_CHILDREN_NONE},
+    {"atLeastCount", SOMO_SS_CHILDREN_AT_LEAST_COUNT},
+    {"atLeastPercent", SOMO_SS_CHILDREN_AT_LEAST_PERCENT},
+    {NULL, 0},
 };
 
 static const vocab timings[] = {
-	{"never", SOMO_SS_TIMING_NEVER},
-	{"once", SOMO_SS_TIMING_ONCE},
-	{"onEachNewAttempt", SOMO_SS_TIMING_ON_EACH_NEW_ATTEMPT},
-	{NULL, 0},
+    {"never", SOMO_SS_TIMING_NEVER},
+    {"once", SOMO_SS_TIMING_ONCE},
+    {"onEachNewAttempt", SOMO_SS_TIMING_ON_EACH_NEW_ATTEMPT},
+    {NULL, 0},
 };
 
 static const vocab requireds[] = {
-	{"always", SOMO_SS_REQUIRED_ALWAYS},
-	{"ifAttempted", SOMO_SS_REQUIRED_IF_ATTEMPTED},
-	{"ifNotSkipped", SOMO_SS_REQUIRED_IF_NOT_SKIPPED},
-	{"ifNotSuspended", SOMO_SS_REQUIRED_IF_NOT_SUSPENDED},
-	{NULL, 0},
+    {"always", SOMO_SS_REQUIRED_ALWAYS},
+    {"ifAttempted", SOMO_SS_REQUIRED_IF_ATTEMPTED},
+    {"ifNotSkipped", SOMO_SS_REQUIRED_IF_NOT_SKIPPED},
+    {"ifNotSuspended", SOMO_SS_REQUIRED_IF_NOT_SUSPENDED},
+    {NULL, 0},
 };
 
 static const vocab combinations[] = {
-	{"all", SOMO_SS_COMBINE_ALL},
-	{"any", SOMO_SS_COMBINE_ANY},
-	{NULL, 0},
+    {"all", SOMO_SS_COMBINE_ALL},
+    {"any", SOMO_SS_COMBINE_ANY},
+    {NULL, 0},
 };
 
 static const vocab operators[] = {
-	{"noOp", SOMO_SS_OP_NOOP},
-	{"not", SOMO_SS_OP_NOT},
-	{NULL, 0},
+    {"noOp", SOMO_SS_OP_NOOP},
+    {"not", SOMO_SS_OP_NOT},
+    {NULL, 0},
 };
 
 static const char *vocab_name(const vocab *t, int v)
@@ -95,16 +95,34 @@ static const char *vocab_name(const vocab *t, int v)
 	return "";
 }
 
-const char *somo_ss_condition_name(somo_ss_condition_type c) { return vocab_name(conditions, (int)c); }
-const char *somo_ss_action_name(somo_ss_action a) { return vocab_name(actions, (int)a); }
-const char *somo_ss_rollup_action_name(somo_ss_rollup_action a) { return vocab_name(rollup_actions, (int)a); }
-const char *somo_ss_child_set_name(somo_ss_child_set s) { return vocab_name(child_sets, (int)s); }
-const char *somo_ss_timing_name(somo_ss_timing t) { return vocab_name(timings, (int)t); }
-const char *somo_ss_required_name(somo_ss_required r) { return vocab_name(requireds, (int)r); }
+const char *somo_ss_condition_name(somo_ss_condition_type c)
+{
+	return vocab_name(conditions, (int)c);
+}
+const char *somo_ss_action_name(somo_ss_action a)
+{
+	return vocab_name(actions, (int)a);
+}
+const char *somo_ss_rollup_action_name(somo_ss_rollup_action a)
+{
+	return vocab_name(rollup_actions, (int)a);
+}
+const char *somo_ss_child_set_name(somo_ss_child_set s)
+{
+	return vocab_name(child_sets, (int)s);
+}
+const char *somo_ss_timing_name(somo_ss_timing t)
+{
+	return vocab_name(timings, (int)t);
+}
+const char *somo_ss_required_name(somo_ss_required r)
+{
+	return vocab_name(requireds, (int)r);
+}
 
 /* Look v up in t; a bad value is reported and false returned (the default stays). */
 static bool lookup(somo__mf_ctx *c, const xmlNode *n, const vocab *t, const char *attr,
-		   const char *v, int *out)
+                   const char *v, int *out)
 {
 	const vocab *e;
 
@@ -117,8 +135,8 @@ static bool lookup(somo__mf_ctx *c, const xmlNode *n, const vocab *t, const char
 		}
 	for (e = t; e->name; e++)
 		if (somo__str_ieq(e->name, v)) {
-			SOMO__MF_BAD(c, somo__mf_line(n), "%s=\"%s\" should be written \"%s\"", attr, v,
-				     e->name);
+			SOMO__MF_BAD(c, somo__mf_line(n), "%s=\"%s\" should be written \"%s\"",
+			             attr, v, e->name);
 			*out = e->value;
 			return true;
 		}
@@ -137,7 +155,7 @@ static void set_bool(somo__mf_ctx *c, const xmlNode *n, const char *name, bool *
 }
 
 static void set_decimal(somo__mf_ctx *c, const xmlNode *n, const char *name, const char *v,
-			double lo, double hi, double *field)
+                        double lo, double hi, double *field)
 {
 	double d;
 
@@ -154,7 +172,8 @@ static void set_decimal(somo__mf_ctx *c, const xmlNode *n, const char *name, con
 	*field = d;
 }
 
-static void set_vocab(somo__mf_ctx *c, const xmlNode *n, const vocab *t, const char *name, int *field)
+static void set_vocab(somo__mf_ctx *c, const xmlNode *n, const vocab *t, const char *name,
+                      int *field)
 {
 	int v;
 
@@ -162,11 +181,11 @@ static void set_vocab(somo__mf_ctx *c, const xmlNode *n, const vocab *t, const c
 		*field = v;
 }
 
-#define SET_ENUM(c, n, t, name, field)                                                                 \
-	do {                                                                                           \
-		int v_ = (int)(field);                                                                 \
-		set_vocab((c), (n), (t), (name), &v_);                                                 \
-		(field) = v_;                                                                          \
+#define SET_ENUM(c, n, t, name, field)                                                             \
+	do {                                                                                       \
+		int v_ = (int)(field);                                                             \
+		set_vocab((c), (n), (t), (name), &v_);                                             \
+		(field) = v_;                                                                      \
 	} while (0)
 
 static bool is_ss(somo__mf_ctx *c, const xmlNode *n, const char *local)
@@ -214,14 +233,17 @@ static somo_ss_condition *parse_condition(somo__mf_ctx *c, const xmlNode *n, boo
 	cond->line = somo__mf_line(n);
 	v = attr(c, n, "condition");
 	if (!v) {
-		SOMO__MF_BAD(c, cond->line, "%s has no condition attribute; ignored", (const char *)n->name);
+		SOMO__MF_BAD(c, cond->line, "%s has no condition attribute; ignored",
+		             (const char *)n->name);
 		return NULL;
 	}
 	if (!lookup(c, n, conditions, "condition", v, &ct))
 		return NULL;
-	if (rollup && (ct == SOMO_SS_COND_OBJECTIVE_MEASURE_GREATER_THAN ||
-		       ct == SOMO_SS_COND_OBJECTIVE_MEASURE_LESS_THAN || ct == SOMO_SS_COND_ALWAYS)) {
-		SOMO__MF_BAD(c, cond->line, "condition \"%s\" is not allowed in a rollup rule; ignored", v);
+	if (rollup &&
+	    (ct == SOMO_SS_COND_OBJECTIVE_MEASURE_GREATER_THAN ||
+	     ct == SOMO_SS_COND_OBJECTIVE_MEASURE_LESS_THAN || ct == SOMO_SS_COND_ALWAYS)) {
+		SOMO__MF_BAD(c, cond->line,
+		             "condition \"%s\" is not allowed in a rollup rule; ignored", v);
 		return NULL;
 	}
 	cond->condition = (somo_ss_condition_type)ct;
@@ -230,7 +252,7 @@ static somo_ss_condition *parse_condition(somo__mf_ctx *c, const xmlNode *n, boo
 		v = attr(c, n, "referencedObjective");
 		cond->referenced_objective = v && *v ? v : NULL;
 		set_decimal(c, n, "measureThreshold", attr(c, n, "measureThreshold"), -1.0, 1.0,
-			    &cond->measure_threshold);
+		            &cond->measure_threshold);
 	}
 	return cond;
 }
@@ -270,8 +292,9 @@ static somo_ss_rule *parse_rule(somo__mf_ctx *c, const xmlNode *n, somo_ss_rule_
 				if (is_ss(c, cc, "ruleCondition"))
 					push(c, &conds, parse_condition(c, cc, false));
 				else
-					SOMO__MF_BAD(c, somo__mf_line(cc), "unexpected <%s> in ruleConditions",
-						     (const char *)cc->name);
+					SOMO__MF_BAD(c, somo__mf_line(cc),
+					             "unexpected <%s> in ruleConditions",
+					             (const char *)cc->name);
 			}
 		} else if (is_ss(c, ch, "ruleAction")) {
 			int a;
@@ -279,17 +302,17 @@ static somo_ss_rule *parse_rule(somo__mf_ctx *c, const xmlNode *n, somo_ss_rule_
 			if (lookup(c, ch, actions, "action", attr(c, ch, "action"), &a)) {
 				if (!action_fits(kind, (somo_ss_action)a))
 					SOMO__MF_BAD(c, somo__mf_line(ch),
-						     "action \"%s\" does not belong in a %s rule",
-						     vocab_name(actions, a),
-						     kind == SOMO_SS_RULE_PRE    ? "precondition"
-						     : kind == SOMO_SS_RULE_EXIT ? "exit condition"
-										 : "postcondition");
+					             "action \"%s\" does not belong in a %s rule",
+					             vocab_name(actions, a),
+					             kind == SOMO_SS_RULE_PRE    ? "precondition"
+					             : kind == SOMO_SS_RULE_EXIT ? "exit condition"
+					                                         : "postcondition");
 				r->action = (somo_ss_action)a;
 				has_action = true;
 			}
 		} else {
 			SOMO__MF_BAD(c, somo__mf_line(ch), "unexpected <%s> in a sequencing rule",
-				     (const char *)ch->name);
+			             (const char *)ch->name);
 		}
 	}
 	r->conditions = somo__mf_vec_finish(&conds, &c->man->arena, &r->condition_count, &c->oom);
@@ -321,7 +344,7 @@ static void parse_rules(somo__mf_ctx *c, somo_ss_sequencing *s, const xmlNode *n
 			k = SOMO_SS_RULE_POST;
 		else {
 			SOMO__MF_BAD(c, somo__mf_line(ch), "unexpected <%s> in sequencingRules",
-				     (const char *)ch->name);
+			             (const char *)ch->name);
 			continue;
 		}
 		push(c, &v[k], parse_rule(c, ch, (somo_ss_rule_kind)k));
@@ -333,7 +356,7 @@ static void parse_rules(somo__mf_ctx *c, somo_ss_sequencing *s, const xmlNode *n
 }
 
 static void duration_attr(somo__mf_ctx *c, const xmlNode *n, const char *name, const char **field,
-			  int64_t *centis)
+                          int64_t *centis)
 {
 	const char *v = attr(c, n, name);
 
@@ -344,7 +367,8 @@ static void duration_attr(somo__mf_ctx *c, const xmlNode *n, const char *name, c
 		int64_t cs = -1;
 
 		if (somo__duration_parse(v, SOMO__DUR_XAPI, &cs) < 0) {
-			SOMO__MF_BAD(c, somo__mf_line(n), "%s=\"%s\" is not an xs:duration", name, v);
+			SOMO__MF_BAD(c, somo__mf_line(n), "%s=\"%s\" is not an xs:duration", name,
+			             v);
 			cs = -1;
 		}
 		*centis = cs;
@@ -360,14 +384,17 @@ static void parse_limits(somo__mf_ctx *c, somo_ss_limit_conditions *l, const xml
 		if (somo__mf_parse_uint(v, &l->attempt_limit))
 			l->has_attempt_limit = true;
 		else
-			SOMO__MF_BAD(c, l->line, "attemptLimit=\"%s\" is not a non-negative integer", v);
+			SOMO__MF_BAD(c, l->line,
+			             "attemptLimit=\"%s\" is not a non-negative integer", v);
 	}
 	duration_attr(c, n, "attemptAbsoluteDurationLimit", &l->attempt_absolute_duration_limit,
-		      &l->attempt_absolute_duration_limit_centis);
-	duration_attr(c, n, "attemptExperiencedDurationLimit", &l->attempt_experienced_duration_limit, NULL);
-	duration_attr(c, n, "activityAbsoluteDurationLimit", &l->activity_absolute_duration_limit, NULL);
-	duration_attr(c, n, "activityExperiencedDurationLimit", &l->activity_experienced_duration_limit,
-		      NULL);
+	              &l->attempt_absolute_duration_limit_centis);
+	duration_attr(c, n, "attemptExperiencedDurationLimit",
+	              &l->attempt_experienced_duration_limit, NULL);
+	duration_attr(c, n, "activityAbsoluteDurationLimit", &l->activity_absolute_duration_limit,
+	              NULL);
+	duration_attr(c, n, "activityExperiencedDurationLimit",
+	              &l->activity_experienced_duration_limit, NULL);
 	duration_attr(c, n, "beginTimeLimit", &l->begin_time_limit, NULL);
 	duration_attr(c, n, "endTimeLimit", &l->end_time_limit, NULL);
 }
@@ -384,7 +411,7 @@ static void parse_aux(somo__mf_ctx *c, somo_ss_sequencing *s, const xmlNode *n)
 			continue;
 		if (!is_ss(c, ch, "auxiliaryResource")) {
 			SOMO__MF_BAD(c, somo__mf_line(ch), "unexpected <%s> in auxiliaryResources",
-				     (const char *)ch->name);
+			             (const char *)ch->name);
 			continue;
 		}
 		if (!(a = arena_new(c, sizeof(*a))))
@@ -414,7 +441,8 @@ static somo_ss_rollup_rule *parse_rollup_rule(somo__mf_ctx *c, const xmlNode *n)
 	SET_ENUM(c, n, child_sets, "childActivitySet", r->child_activity_set);
 	if ((v = attr(c, n, "minimumCount")) && !somo__mf_parse_uint(v, &r->minimum_count))
 		SOMO__MF_BAD(c, r->line, "minimumCount=\"%s\" is not a non-negative integer", v);
-	set_decimal(c, n, "minimumPercent", attr(c, n, "minimumPercent"), 0.0, 1.0, &r->minimum_percent);
+	set_decimal(c, n, "minimumPercent", attr(c, n, "minimumPercent"), 0.0, 1.0,
+	            &r->minimum_percent);
 	for (ch = n->children; ch; ch = ch->next) {
 		if (ch->type != XML_ELEMENT_NODE || !count_element(c))
 			continue;
@@ -426,8 +454,9 @@ static somo_ss_rollup_rule *parse_rollup_rule(somo__mf_ctx *c, const xmlNode *n)
 				if (is_ss(c, cc, "rollupCondition"))
 					push(c, &conds, parse_condition(c, cc, true));
 				else
-					SOMO__MF_BAD(c, somo__mf_line(cc), "unexpected <%s> in rollupConditions",
-						     (const char *)cc->name);
+					SOMO__MF_BAD(c, somo__mf_line(cc),
+					             "unexpected <%s> in rollupConditions",
+					             (const char *)cc->name);
 			}
 		} else if (is_ss(c, ch, "rollupAction")) {
 			int a;
@@ -438,7 +467,7 @@ static somo_ss_rollup_rule *parse_rollup_rule(somo__mf_ctx *c, const xmlNode *n)
 			}
 		} else {
 			SOMO__MF_BAD(c, somo__mf_line(ch), "unexpected <%s> in a rollup rule",
-				     (const char *)ch->name);
+			             (const char *)ch->name);
 		}
 	}
 	r->conditions = somo__mf_vec_finish(&conds, &c->man->arena, &r->condition_count, &c->oom);
@@ -462,13 +491,13 @@ static void parse_rollup(somo__mf_ctx *c, somo_ss_rollup *ru, const xmlNode *n)
 	set_bool(c, n, "rollupObjectiveSatisfied", &ru->rollup_objective_satisfied);
 	set_bool(c, n, "rollupProgressCompletion", &ru->rollup_progress_completion);
 	set_decimal(c, n, "objectiveMeasureWeight", attr(c, n, "objectiveMeasureWeight"), 0.0, 1.0,
-		    &ru->objective_measure_weight);
+	            &ru->objective_measure_weight);
 	for (ch = n->children; ch; ch = ch->next) {
 		if (ch->type != XML_ELEMENT_NODE || !count_element(c))
 			continue;
 		if (!is_ss(c, ch, "rollupRule")) {
 			SOMO__MF_BAD(c, somo__mf_line(ch), "unexpected <%s> in rollupRules",
-				     (const char *)ch->name);
+			             (const char *)ch->name);
 			continue;
 		}
 		push(c, &v, parse_rollup_rule(c, ch));
@@ -508,7 +537,7 @@ static somo_ss_objective *parse_objective(somo__mf_ctx *c, const xmlNode *n, boo
 			continue;
 		if (is_ss(c, ch, "minNormalizedMeasure")) {
 			set_decimal(c, ch, "minNormalizedMeasure", somo__mf_text(c, ch), -1.0, 1.0,
-				    &o->min_normalized_measure);
+			            &o->min_normalized_measure);
 		} else if (is_ss(c, ch, "mapInfo")) {
 			somo_ss_map_info *m = new_map(c);
 
@@ -518,7 +547,8 @@ static somo_ss_objective *parse_objective(somo__mf_ctx *c, const xmlNode *n, boo
 			m->line = somo__mf_line(ch);
 			m->target_objective_id = attr(c, ch, "targetObjectiveID");
 			if (!m->target_objective_id || !*m->target_objective_id) {
-				SOMO__MF_BAD(c, m->line, "mapInfo without targetObjectiveID; ignored");
+				SOMO__MF_BAD(c, m->line,
+				             "mapInfo without targetObjectiveID; ignored");
 				continue;
 			}
 			set_bool(c, ch, "readSatisfiedStatus", &m->read_satisfied_status);
@@ -528,7 +558,7 @@ static somo_ss_objective *parse_objective(somo__mf_ctx *c, const xmlNode *n, boo
 			push(c, &maps, m);
 		} else {
 			SOMO__MF_BAD(c, somo__mf_line(ch), "unexpected <%s> in an objective",
-				     (const char *)ch->name);
+			             (const char *)ch->name);
 		}
 	}
 	o->maps = somo__mf_vec_finish(&maps, &c->man->arena, &o->map_count, &c->oom);
@@ -552,14 +582,15 @@ static void parse_objectives(somo__mf_ctx *c, somo_ss_sequencing *s, const xmlNo
 			continue;
 		if (is_ss(c, ch, "primaryObjective")) {
 			if (primary)
-				SOMO__MF_BAD(c, somo__mf_line(ch), "a second primaryObjective; ignored");
+				SOMO__MF_BAD(c, somo__mf_line(ch),
+				             "a second primaryObjective; ignored");
 			else
 				primary = parse_objective(c, ch, true);
 		} else if (is_ss(c, ch, "objective")) {
 			push(c, &v, parse_objective(c, ch, false));
 		} else {
 			SOMO__MF_BAD(c, somo__mf_line(ch), "unexpected <%s> in objectives",
-				     (const char *)ch->name);
+			             (const char *)ch->name);
 		}
 	}
 	if (!primary) {
@@ -594,7 +625,7 @@ static void parse_adl_objectives(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNo
 			continue;
 		if (!is_adlseq(c, ch, "objective")) {
 			SOMO__MF_BAD(c, somo__mf_line(ch), "unexpected <%s> in adlseq:objectives",
-				     (const char *)ch->name);
+			             (const char *)ch->name);
 			continue;
 		}
 		if (!(ao = arena_new(c, sizeof(*ao))))
@@ -611,8 +642,9 @@ static void parse_adl_objectives(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNo
 			if (mc->type != XML_ELEMENT_NODE || !count_element(c))
 				continue;
 			if (!is_adlseq(c, mc, "mapInfo")) {
-				SOMO__MF_BAD(c, somo__mf_line(mc), "unexpected <%s> in adlseq:objective",
-					     (const char *)mc->name);
+				SOMO__MF_BAD(c, somo__mf_line(mc),
+				             "unexpected <%s> in adlseq:objective",
+				             (const char *)mc->name);
 				continue;
 			}
 			if (!(m = new_map(c)))
@@ -621,7 +653,8 @@ static void parse_adl_objectives(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNo
 			m->line = somo__mf_line(mc);
 			m->target_objective_id = attr(c, mc, "targetObjectiveID");
 			if (!m->target_objective_id || !*m->target_objective_id) {
-				SOMO__MF_BAD(c, m->line, "adlseq:mapInfo without targetObjectiveID; ignored");
+				SOMO__MF_BAD(c, m->line,
+				             "adlseq:mapInfo without targetObjectiveID; ignored");
 				continue;
 			}
 			set_bool(c, mc, "readRawScore", &m->read_raw_score);
@@ -678,14 +711,17 @@ void somo__mf_seq_apply(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNode *node)
 
 			memset(m, 0, sizeof(*m));
 			m->choice = m->choice_exit = true;
-			m->use_current_attempt_objective_info = m->use_current_attempt_progress_info = true;
+			m->use_current_attempt_objective_info =
+			    m->use_current_attempt_progress_info = true;
 			m->line = somo__mf_line(ch);
 			set_bool(c, ch, "choice", &m->choice);
 			set_bool(c, ch, "choiceExit", &m->choice_exit);
 			set_bool(c, ch, "flow", &m->flow);
 			set_bool(c, ch, "forwardOnly", &m->forward_only);
-			set_bool(c, ch, "useCurrentAttemptObjectiveInfo", &m->use_current_attempt_objective_info);
-			set_bool(c, ch, "useCurrentAttemptProgressInfo", &m->use_current_attempt_progress_info);
+			set_bool(c, ch, "useCurrentAttemptObjectiveInfo",
+			         &m->use_current_attempt_objective_info);
+			set_bool(c, ch, "useCurrentAttemptProgressInfo",
+			         &m->use_current_attempt_progress_info);
 		} else if (is_ss(c, ch, "sequencingRules")) {
 			parse_rules(c, s, ch);
 		} else if (is_ss(c, ch, "limitConditions")) {
@@ -696,7 +732,8 @@ void somo__mf_seq_apply(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNode *node)
 			parse_aux(c, s, ch);
 		} else if (is_ss(c, ch, "rollupRules")) {
 			memset(&s->rollup, 0, sizeof(s->rollup));
-			s->rollup.rollup_objective_satisfied = s->rollup.rollup_progress_completion = true;
+			s->rollup.rollup_objective_satisfied =
+			    s->rollup.rollup_progress_completion = true;
 			s->rollup.objective_measure_weight = 1.0;
 			parse_rollup(c, &s->rollup, ch);
 		} else if (is_ss(c, ch, "objectives")) {
@@ -714,7 +751,9 @@ void somo__mf_seq_apply(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNode *node)
 				if (somo__mf_parse_uint(v, &r->select_count))
 					r->has_select_count = true;
 				else
-					SOMO__MF_BAD(c, r->line, "selectCount=\"%s\" is not a non-negative integer", v);
+					SOMO__MF_BAD(
+					    c, r->line,
+					    "selectCount=\"%s\" is not a non-negative integer", v);
 			}
 		} else if (is_ss(c, ch, "deliveryControls")) {
 			somo_ss_delivery *d = &s->delivery;
@@ -738,16 +777,21 @@ void somo__mf_seq_apply(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNode *node)
 			memset(rc, 0, sizeof(*rc));
 			rc->measure_satisfaction_if_active = true;
 			rc->line = somo__mf_line(ch);
-			SET_ENUM(c, ch, requireds, "requiredForSatisfied", rc->required_for_satisfied);
-			SET_ENUM(c, ch, requireds, "requiredForNotSatisfied", rc->required_for_not_satisfied);
-			SET_ENUM(c, ch, requireds, "requiredForCompleted", rc->required_for_completed);
-			SET_ENUM(c, ch, requireds, "requiredForIncomplete", rc->required_for_incomplete);
-			set_bool(c, ch, "measureSatisfactionIfActive", &rc->measure_satisfaction_if_active);
+			SET_ENUM(c, ch, requireds, "requiredForSatisfied",
+			         rc->required_for_satisfied);
+			SET_ENUM(c, ch, requireds, "requiredForNotSatisfied",
+			         rc->required_for_not_satisfied);
+			SET_ENUM(c, ch, requireds, "requiredForCompleted",
+			         rc->required_for_completed);
+			SET_ENUM(c, ch, requireds, "requiredForIncomplete",
+			         rc->required_for_incomplete);
+			set_bool(c, ch, "measureSatisfactionIfActive",
+			         &rc->measure_satisfaction_if_active);
 		} else if (is_adlseq(c, ch, "objectives")) {
 			parse_adl_objectives(c, seq, ch);
 		} else {
 			SOMO__MF_BAD(c, somo__mf_line(ch), "unexpected <%s> in imsss:sequencing",
-				     (const char *)ch->name);
+			             (const char *)ch->name);
 		}
 	}
 }
@@ -782,8 +826,9 @@ void somo__mf_seq_finish(somo__mf_ctx *c, somo__mf_seq *seq, const char *owner)
 			 * on the items that use it (owner NULL) */
 			if (owner)
 				SOMO__MF_BAD(c, ao->line,
-				     "adlseq:objective \"%s\" of %s names no imsss objective; ignored",
-				     ao->objective_id, owner);
+				             "adlseq:objective \"%s\" of %s names no imsss "
+				             "objective; ignored",
+				             ao->objective_id, owner);
 			somo__mf_vec_free(&ao->maps);
 			continue;
 		}
@@ -799,12 +844,13 @@ void somo__mf_seq_finish(somo__mf_ctx *c, somo__mf_seq *seq, const char *owner)
 				for (m = 0; m < maps.n; m++) {
 					somo_ss_map_info *x = maps.v[m];
 
-					if (!x->has_adlseq &&
-					    !strcmp(x->target_objective_id, am->target_objective_id))
+					if (!x->has_adlseq && !strcmp(x->target_objective_id,
+					                              am->target_objective_id))
 						same = x;
 				}
 				if (same) {
-					/* a copy: the imsss map may be shared through a collection */
+					/* a copy: the imsss map may be shared through a collection
+					 */
 					somo_ss_map_info *cp = arena_new(c, sizeof(*cp));
 
 					if (!cp)
@@ -815,7 +861,8 @@ void somo__mf_seq_finish(somo__mf_ctx *c, somo__mf_seq *seq, const char *owner)
 					cp->read_satisfied_status = same->read_satisfied_status;
 					cp->read_normalized_measure = same->read_normalized_measure;
 					cp->write_satisfied_status = same->write_satisfied_status;
-					cp->write_normalized_measure = same->write_normalized_measure;
+					cp->write_normalized_measure =
+					    same->write_normalized_measure;
 					for (m = 0; m < maps.n; m++)
 						if (maps.v[m] == same)
 							maps.v[m] = cp;
@@ -824,7 +871,8 @@ void somo__mf_seq_finish(somo__mf_ctx *c, somo__mf_seq *seq, const char *owner)
 				}
 			}
 			somo__mf_vec_free(&ao->maps);
-			obj->maps = somo__mf_vec_finish(&maps, &c->man->arena, &obj->map_count, &c->oom);
+			obj->maps =
+			    somo__mf_vec_finish(&maps, &c->man->arena, &obj->map_count, &c->oom);
 		}
 	}
 	somo__mf_vec_free(&seq->adl);

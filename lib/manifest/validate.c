@@ -60,7 +60,8 @@ static void add(vctx *v, somo_severity sev, int line, const char *fmt, ...)
 }
 
 /* A CAM requirement: an error when strict, a warning when lenient. */
-#define CAM(v, line, ...) add((v), (v)->strict ? SOMO_SEVERITY_ERROR : SOMO_SEVERITY_WARNING, (line), __VA_ARGS__)
+#define CAM(v, line, ...)                                                                          \
+	add((v), (v)->strict ? SOMO_SEVERITY_ERROR : SOMO_SEVERITY_WARNING, (line), __VA_ARGS__)
 
 static void check_id(vctx *v, const char *id, const char *what, int line)
 {
@@ -78,7 +79,8 @@ static void check_id(vctx *v, const char *id, const char *what, int line)
 	if (prev)
 		CAM(v, line, "identifier \"%s\" of %s is already used on line %d", id, what,
 		    (int)(intptr_t)prev);
-	else if (xmlHashAddEntry(v->ids, (const xmlChar *)id, (void *)(intptr_t)(line ? line : 1)) < 0)
+	else if (xmlHashAddEntry(v->ids, (const xmlChar *)id, (void *)(intptr_t)(line ? line : 1)) <
+	         0)
 		v->rep->oom = true;
 }
 
@@ -112,8 +114,8 @@ static char *member_path(const char *href)
 	if (!out)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		if (href[i] == '%' && i + 2 < n && hexval(href[i + 1]) >= 0 && hexval(href[i + 2]) >= 0 &&
-		    (hexval(href[i + 1]) | hexval(href[i + 2]))) {
+		if (href[i] == '%' && i + 2 < n && hexval(href[i + 1]) >= 0 &&
+		    hexval(href[i + 2]) >= 0 && (hexval(href[i + 1]) | hexval(href[i + 2]))) {
 			out[o++] = (char)(hexval(href[i + 1]) * 16 + hexval(href[i + 2]));
 			i += 2;
 			continue;
@@ -154,13 +156,15 @@ static void check_resources(vctx *v, const somo_manifest_sub *s)
 		check_id(v, r->identifier, "resource", r->line);
 		check_file(v, r->metadata->location, r->metadata->line, "metadata location");
 		if (!r->type || !*r->type)
-			CAM(v, r->line, "resource \"%s\" has no type", r->identifier ? r->identifier : "");
+			CAM(v, r->line, "resource \"%s\" has no type",
+			    r->identifier ? r->identifier : "");
 		if (!r->scorm_type && (man->standard == SOMO_STANDARD_SCORM12 ||
-				       man->standard == SOMO_STANDARD_SCORM2004))
+		                       man->standard == SOMO_STANDARD_SCORM2004))
 			CAM(v, r->line, "resource \"%s\" has no adlcp:scormType (sco or asset)",
 			    r->identifier ? r->identifier : "");
 		if (r->is_sco && !r->launch)
-			CAM(v, r->line, "SCO resource \"%s\" has no href", r->identifier ? r->identifier : "");
+			CAM(v, r->line, "SCO resource \"%s\" has no href",
+			    r->identifier ? r->identifier : "");
 		if (r->launch)
 			check_file(v, r->launch, r->line, "launch file");
 		for (j = 0; j < r->file_count; j++)
@@ -168,13 +172,14 @@ static void check_resources(vctx *v, const somo_manifest_sub *s)
 				check_file(v, r->files[j]->path, r->files[j]->line, "file");
 		for (j = 0; j < r->dependency_count; j++)
 			if (!r->dependencies || !r->dependencies[j])
-				CAM(v, r->line, "dependency \"%s\" of resource \"%s\" names no resource",
+				CAM(v, r->line,
+				    "dependency \"%s\" of resource \"%s\" names no resource",
 				    r->dependency_refs[j], r->identifier ? r->identifier : "");
 	}
 }
 
 static void check_rule_refs(vctx *v, const somo_ss_sequencing *s, const somo_ss_rule *const *rules,
-			    size_t n, const char *owner)
+                            size_t n, const char *owner)
 {
 	size_t i, j, k;
 
@@ -186,12 +191,14 @@ static void check_rule_refs(vctx *v, const somo_ss_sequencing *s, const somo_ss_
 			if (!c->referenced_objective)
 				continue;
 			for (k = 0; k < s->objective_count; k++)
-				if (s->objectives[k]->id && !strcmp(s->objectives[k]->id, c->referenced_objective))
+				if (s->objectives[k]->id &&
+				    !strcmp(s->objectives[k]->id, c->referenced_objective))
 					found = true;
 			/* a warning only: ADL's own conformance packages reference
 			 * objectives that do not exist, to test how a rule treats them */
 			if (!found)
-				add(v, SOMO_SEVERITY_WARNING, c->line, "referencedObjective=\"%s\" names no objective of \"%s\"",
+				add(v, SOMO_SEVERITY_WARNING, c->line,
+				    "referencedObjective=\"%s\" names no objective of \"%s\"",
 				    c->referenced_objective, owner);
 		}
 }
@@ -208,7 +215,8 @@ static void check_sequencing(vctx *v, const somo_ss_sequencing *s, const char *o
 		for (j = 0; j < i; j++)
 			if (s->objectives[i]->id && s->objectives[j]->id &&
 			    !strcmp(s->objectives[i]->id, s->objectives[j]->id)) {
-				CAM(v, s->objectives[i]->line, "objectiveID \"%s\" is used twice in \"%s\"",
+				CAM(v, s->objectives[i]->line,
+				    "objectiveID \"%s\" is used twice in \"%s\"",
 				    s->objectives[i]->id, owner);
 				break;
 			}
@@ -232,7 +240,8 @@ static bool check_items(vctx *v, const somo_manifest_item *const *items, size_t 
 		check_sequencing(v, it->sequencing, id);
 		if (it->child_count) {
 			if (it->identifierref && man->standard == SOMO_STANDARD_SCORM2004)
-				CAM(v, it->line, "item \"%s\" has children and an identifierref", id);
+				CAM(v, it->line, "item \"%s\" has children and an identifierref",
+				    id);
 			if (check_items(v, it->children, it->child_count))
 				launchable = true;
 		} else if (!it->identifierref) {
@@ -242,8 +251,8 @@ static bool check_items(vctx *v, const somo_manifest_item *const *items, size_t 
 			CAM(v, it->line, "item \"%s\" identifierref=\"%s\" names no resource", id,
 			    it->identifierref);
 		} else if (it->resource && !it->resource->launch) {
-			CAM(v, it->line, "item \"%s\" references resource \"%s\" that has no href", id,
-			    it->identifierref);
+			CAM(v, it->line, "item \"%s\" references resource \"%s\" that has no href",
+			    id, it->identifierref);
 		} else if (it->resource || (it->submanifest && it->submanifest->default_org)) {
 			launchable = true;
 		}
@@ -259,7 +268,8 @@ static bool check_scope(vctx *v, const somo_manifest_sub *s, bool root)
 	size_t i;
 
 	if (!root)
-		check_id(v, s->identifier && *s->identifier ? s->identifier : NULL, "sub-manifest", s->line);
+		check_id(v, s->identifier && *s->identifier ? s->identifier : NULL, "sub-manifest",
+		         s->line);
 	for (i = 0; i < s->org_count; i++) {
 		const somo_manifest_org *o = s->orgs[i];
 		bool l;
@@ -271,7 +281,8 @@ static bool check_scope(vctx *v, const somo_manifest_sub *s, bool root)
 		if (o == s->default_org)
 			launchable = l;
 		if (!o->item_count)
-			CAM(v, o->line, "organization \"%s\" has no items", o->identifier ? o->identifier : "");
+			CAM(v, o->line, "organization \"%s\" has no items",
+			    o->identifier ? o->identifier : "");
 	}
 	check_resources(v, s);
 	for (i = 0; i < s->sub_count; i++)
@@ -289,7 +300,7 @@ static int by_line(const void *a, const void *b)
 }
 
 int somo_manifest_validate(somo_manifest_report **out, const somo_manifest *man, somo_package *pkg,
-			   somo_validate_mode mode)
+                           somo_validate_mode mode)
 {
 	somo_manifest_report *rep;
 	vctx v;
@@ -319,8 +330,10 @@ int somo_manifest_validate(somo_manifest_report **out, const somo_manifest *man,
 	if (man->root) {
 		check_id(&v, man->identifier, "manifest", man->manifest_line);
 		if (man->metadata)
-			check_file(&v, man->metadata->location, man->metadata->line, "metadata location");
-		if ((man->standard == SOMO_STANDARD_SCORM2004 || man->standard == SOMO_STANDARD_SCORM12) &&
+			check_file(&v, man->metadata->location, man->metadata->line,
+			           "metadata location");
+		if ((man->standard == SOMO_STANDARD_SCORM2004 ||
+		     man->standard == SOMO_STANDARD_SCORM12) &&
 		    !man->schemaversion && !man->inferred)
 			CAM(&v, man->manifest_line, "manifest has no metadata/schemaversion");
 		if (!man->organizations_line)
@@ -330,12 +343,15 @@ int somo_manifest_validate(somo_manifest_report **out, const somo_manifest *man,
 		launchable = check_scope(&v, man->root, true);
 		/* what cannot be played at all fails in every mode */
 		if (!man->root->org_count)
-			add(&v, SOMO_SEVERITY_ERROR, man->organizations_line ? man->organizations_line : man->manifest_line,
+			add(&v, SOMO_SEVERITY_ERROR,
+			    man->organizations_line ? man->organizations_line : man->manifest_line,
 			    "no organization: the package has nothing to play");
 		else if (!launchable)
 			add(&v, SOMO_SEVERITY_ERROR, man->default_org ? man->default_org->line : 1,
 			    "the default organization \"%s\" has no item that can be launched",
-			    man->default_org && man->default_org->identifier ? man->default_org->identifier : "");
+			    man->default_org && man->default_org->identifier
+			        ? man->default_org->identifier
+			        : "");
 	}
 	xmlHashFree(v.ids, NULL);
 	if (rep->oom) {

@@ -34,7 +34,8 @@ static inline int split_fields(char *line, char **f, int max)
 		while (*p == ' ' || *p == '\t')
 			p++;
 		end = p + strlen(p);
-		while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+		while (end > p &&
+		       (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
 			*--end = '\0';
 		f[n++] = p;
 		if (!bar)

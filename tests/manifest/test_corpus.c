@@ -62,13 +62,13 @@ static int run_cli(const char *path, int strict)
 	int st;
 
 	snprintf(cmd, sizeof(cmd), "'%s/somo' validate %s'%s' >/dev/null 2>&1", SOMO_BINARY_DIR,
-		 strict ? "--strict " : "", path);
+	         strict ? "--strict " : "", path);
 	st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 static void judge(const char *name, const char *mode, const somo_manifest *man, somo_package *pkg,
-		  somo_validate_mode vm, const char *want, const char *text)
+                  somo_validate_mode vm, const char *want, const char *text)
 {
 	somo_manifest_report *rep = NULL;
 	size_t errors;
@@ -124,7 +124,8 @@ static void run_case(char **f)
 			FAIL("%s: standard %s, expected %s", name,
 			     somo_standard_name(somo_manifest_standard(man)), std);
 		if (strcmp(e ? somo_edition_name(e) : "-", ed))
-			FAIL("%s: edition \"%s\", expected \"%s\"", name, e ? somo_edition_name(e) : "-", ed);
+			FAIL("%s: edition \"%s\", expected \"%s\"", name,
+			     e ? somo_edition_name(e) : "-", ed);
 		judge(name, "lenient", man, pkg, SOMO_VALIDATE_LENIENT, f[4], f[6]);
 		judge(name, "strict", man, pkg, SOMO_VALIDATE_STRICT, f[5], f[7]);
 	}
@@ -204,11 +205,13 @@ static int run_cts(void)
 		somo_diag d;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (somo_package_open(&pkg, path, NULL) < 0 || somo_manifest_load(&man, pkg, NULL, &d) < 0) {
+		if (somo_package_open(&pkg, path, NULL) < 0 ||
+		    somo_manifest_load(&man, pkg, NULL, &d) < 0) {
 			FAIL("%s: does not load: %s", names[i], somo_error_last()->message);
 		} else {
 			if (somo_manifest_standard(man) != SOMO_STANDARD_SCORM2004 ||
-			    somo_manifest_edition(man) != SOMO_EDITION_2004_4TH || somo_manifest_edition_inferred(man))
+			    somo_manifest_edition(man) != SOMO_EDITION_2004_4TH ||
+			    somo_manifest_edition_inferred(man))
 				FAIL("%s: not read as SCORM 2004 4th Edition", names[i]);
 			if (!somo_manifest_default_org(man) || !somo_manifest_org_count(man))
 				FAIL("%s: no default organization", names[i]);
@@ -252,8 +255,9 @@ static int run_cli_checks(void)
 	json_error_t jerr;
 	int st;
 
-	snprintf(path, sizeof(path), "%s/scorm/packages-scorm2004/SequencingPostTestRollup4thEd_SCORM20044thEdition",
-		 corpus);
+	snprintf(path, sizeof(path),
+	         "%s/scorm/packages-scorm2004/SequencingPostTestRollup4thEd_SCORM20044thEdition",
+	         corpus);
 	snprintf(cmd, sizeof(cmd), "'%s/somo' inspect --json '%s'", SOMO_BINARY_DIR, path);
 	if (!(pp = popen(cmd, "r"))) {
 		FAIL("cannot run %s", cmd);
@@ -275,13 +279,16 @@ static int run_cli_checks(void)
 	org = json_array_get(json_object_get(root, "organizations"), 0);
 	if (json_is_true(json_object_get(org, "objectivesGlobalToSystem")) ||
 	    json_is_true(json_object_get(org, "sharedDataGlobalToSystem")))
-		FAIL("inspect --json: objectivesGlobalToSystem/sharedDataGlobalToSystem are false in the manifest");
+		FAIL("inspect --json: objectivesGlobalToSystem/sharedDataGlobalToSystem are false "
+		     "in the manifest");
 	item = json_array_get(json_object_get(org, "items"), 0);
 	if (strcmp(js(item, "identifier"), "playing_item") ||
 	    strcmp(js(item, "launchUrl"), "shared/launchpage.html?content=playing") ||
 	    strcmp(js(item, "scormType"), "sco"))
-		FAIL("inspect --json: first item is not playing_item launching shared/launchpage.html?content=playing");
-	if (!json_is_true(json_object_get(json_array_get(json_object_get(item, "data"), 0), "writeSharedData")))
+		FAIL("inspect --json: first item is not playing_item launching "
+		     "shared/launchpage.html?content=playing");
+	if (!json_is_true(json_object_get(json_array_get(json_object_get(item, "data"), 0),
+	                                  "writeSharedData")))
 		FAIL("inspect --json: playing_item's shared data map is writable in the manifest");
 	if (json_array_size(json_object_get(org, "items")) != 5)
 		FAIL("inspect --json: 5 top-level items expected");
@@ -292,31 +299,37 @@ static int run_cli_checks(void)
 		somo_manifest *man = NULL;
 		somo_diag d;
 
-		snprintf(path, sizeof(path), "%s/scorm/packages-scorm2004/ContentPackagingMetadata_SCORM20043rdEdition",
-			 corpus);
-		if (somo_package_open(&pkg, path, NULL) < 0 || somo_manifest_load(&man, pkg, NULL, &d) < 0)
+		snprintf(path, sizeof(path),
+		         "%s/scorm/packages-scorm2004/ContentPackagingMetadata_SCORM20043rdEdition",
+		         corpus);
+		if (somo_package_open(&pkg, path, NULL) < 0 ||
+		    somo_manifest_load(&man, pkg, NULL, &d) < 0)
 			FAIL("ContentPackagingMetadata does not load");
 		else if (!somo_manifest_metadata(man)->title ||
-			 strcmp(somo_manifest_metadata(man)->title, "Golf Explained") ||
-			 strcmp(somo_manifest_metadata(man)->location, "metadata_course.xml"))
-			FAIL("ContentPackagingMetadata: title from metadata_course.xml is not \"Golf Explained\"");
+		         strcmp(somo_manifest_metadata(man)->title, "Golf Explained") ||
+		         strcmp(somo_manifest_metadata(man)->location, "metadata_course.xml"))
+			FAIL("ContentPackagingMetadata: title from metadata_course.xml is not "
+			     "\"Golf Explained\"");
 		somo_manifest_free(man);
 		somo_package_free(pkg);
 	}
 	/* unreadable: 2 */
-	snprintf(cmd, sizeof(cmd), "'%s/somo' validate '%s/no/such/package.zip' >/dev/null 2>&1", SOMO_BINARY_DIR,
-		 corpus);
+	snprintf(cmd, sizeof(cmd), "'%s/somo' validate '%s/no/such/package.zip' >/dev/null 2>&1",
+	         SOMO_BINARY_DIR, corpus);
 	st = system(cmd);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 2)
 		FAIL("somo validate of a missing package: expected exit 2");
 	/* one finding per line, "file:line: severity: text" */
-	snprintf(cmd, sizeof(cmd),
-		 "'%s/somo' validate --strict '%s/scorm/packages-scorm12/MissingLaunchUrl_SCORM12' 2>/dev/null | "
-		 "grep -Eq '^imsmanifest.xml:[0-9]+: error: SCO resource \"resource_1\" has no href$'",
-		 SOMO_BINARY_DIR, corpus);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "'%s/somo' validate --strict '%s/scorm/packages-scorm12/MissingLaunchUrl_SCORM12' "
+	    "2>/dev/null | "
+	    "grep -Eq '^imsmanifest.xml:[0-9]+: error: SCO resource \"resource_1\" has no href$'",
+	    SOMO_BINARY_DIR, corpus);
 	st = system(cmd);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		FAIL("somo validate --strict does not print \"imsmanifest.xml:N: error: ...\" lines");
+		FAIL("somo validate --strict does not print \"imsmanifest.xml:N: error: ...\" "
+		     "lines");
 	printf("command line checks, %d failure(s)\n", failures);
 	return failures ? 1 : 0;
 }

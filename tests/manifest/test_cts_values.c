@@ -10,7 +10,10 @@
 
 static char corpus[1024];
 
-static const char *b(bool v) { return v ? "true" : "false"; }
+static const char *b(bool v)
+{
+	return v ? "true" : "false";
+}
 
 static const char *num(char *out, double d)
 {
@@ -60,7 +63,9 @@ static const char *rule_field(const somo_ss_rule *const *rules, size_t n, const 
 	if ((rest = bracket(rest, "cond", key, sizeof(key)))) {
 		size_t c = (size_t)atoi(key);
 
-		return c < rules[i]->condition_count ? cond_field(rules[i]->conditions[c], rest, out) : NULL;
+		return c < rules[i]->condition_count
+		           ? cond_field(rules[i]->conditions[c], rest, out)
+		           : NULL;
 	}
 	return NULL;
 }
@@ -72,13 +77,20 @@ static const char *map_field(const somo_ss_map_info *m, const char *f)
 		size_t off;
 	} t[] = {
 #define F(n, m) {n, offsetof(somo_ss_map_info, m)}
-		F("readSatisfiedStatus", read_satisfied_status), F("readNormalizedMeasure", read_normalized_measure),
-		F("writeSatisfiedStatus", write_satisfied_status), F("writeNormalizedMeasure", write_normalized_measure),
-		F("readRawScore", read_raw_score), F("readMinScore", read_min_score), F("readMaxScore", read_max_score),
-		F("readCompletionStatus", read_completion_status), F("readProgressMeasure", read_progress_measure),
-		F("writeRawScore", write_raw_score), F("writeMinScore", write_min_score),
-		F("writeMaxScore", write_max_score), F("writeCompletionStatus", write_completion_status),
-		F("writeProgressMeasure", write_progress_measure),
+	    F("readSatisfiedStatus", read_satisfied_status),
+	    F("readNormalizedMeasure", read_normalized_measure),
+	    F("writeSatisfiedStatus", write_satisfied_status),
+	    F("writeNormalizedMeasure", write_normalized_measure),
+	    F("readRawScore", read_raw_score),
+	    F("readMinScore", read_min_score),
+	    F("readMaxScore", read_max_score),
+	    F("readCompletionStatus", read_completion_status),
+	    F("readProgressMeasure", read_progress_measure),
+	    F("writeRawScore", write_raw_score),
+	    F("writeMinScore", write_min_score),
+	    F("writeMaxScore", write_max_score),
+	    F("writeCompletionStatus", write_completion_status),
+	    F("writeProgressMeasure", write_progress_measure),
 #undef F
 	};
 	size_t i;
@@ -101,12 +113,18 @@ static const char *seq_field(const somo_ss_sequencing *s, const char *f, char *o
 		const somo_ss_control_mode *m = &s->control_mode;
 
 		f += 12;
-		if (!strcmp(f, "choice")) return b(m->choice);
-		if (!strcmp(f, "choiceExit")) return b(m->choice_exit);
-		if (!strcmp(f, "flow")) return b(m->flow);
-		if (!strcmp(f, "forwardOnly")) return b(m->forward_only);
-		if (!strcmp(f, "useCurrentAttemptObjectiveInfo")) return b(m->use_current_attempt_objective_info);
-		if (!strcmp(f, "useCurrentAttemptProgressInfo")) return b(m->use_current_attempt_progress_info);
+		if (!strcmp(f, "choice"))
+			return b(m->choice);
+		if (!strcmp(f, "choiceExit"))
+			return b(m->choice_exit);
+		if (!strcmp(f, "flow"))
+			return b(m->flow);
+		if (!strcmp(f, "forwardOnly"))
+			return b(m->forward_only);
+		if (!strcmp(f, "useCurrentAttemptObjectiveInfo"))
+			return b(m->use_current_attempt_objective_info);
+		if (!strcmp(f, "useCurrentAttemptProgressInfo"))
+			return b(m->use_current_attempt_progress_info);
 		return NULL;
 	}
 	if (!strncmp(f, "pre[", 4))
@@ -116,12 +134,19 @@ static const char *seq_field(const somo_ss_sequencing *s, const char *f, char *o
 	if (!strncmp(f, "post[", 5))
 		return rule_field(s->post_rules, s->post_rule_count, f + 4, out);
 	if (!strcmp(f, "limit.attemptLimit"))
-		return s->limits.has_attempt_limit ? (snprintf(out, 64, "%u", s->limits.attempt_limit), out) : "-";
+		return s->limits.has_attempt_limit
+		           ? (snprintf(out, 64, "%u", s->limits.attempt_limit), out)
+		           : "-";
 	if (!strcmp(f, "limit.attemptAbsoluteDurationLimit"))
-		return s->limits.attempt_absolute_duration_limit ? s->limits.attempt_absolute_duration_limit : "-";
-	if (!strcmp(f, "rollup.rollupObjectiveSatisfied")) return b(s->rollup.rollup_objective_satisfied);
-	if (!strcmp(f, "rollup.rollupProgressCompletion")) return b(s->rollup.rollup_progress_completion);
-	if (!strcmp(f, "rollup.objectiveMeasureWeight")) return num(out, s->rollup.objective_measure_weight);
+		return s->limits.attempt_absolute_duration_limit
+		           ? s->limits.attempt_absolute_duration_limit
+		           : "-";
+	if (!strcmp(f, "rollup.rollupObjectiveSatisfied"))
+		return b(s->rollup.rollup_objective_satisfied);
+	if (!strcmp(f, "rollup.rollupProgressCompletion"))
+		return b(s->rollup.rollup_progress_completion);
+	if (!strcmp(f, "rollup.objectiveMeasureWeight"))
+		return num(out, s->rollup.objective_measure_weight);
 	if ((rest = bracket(f, "rollup", key, sizeof(key)))) {
 		const somo_ss_rollup_rule *r;
 
@@ -129,14 +154,20 @@ static const char *seq_field(const somo_ss_sequencing *s, const char *f, char *o
 		if (i >= s->rollup.rule_count)
 			return NULL;
 		r = s->rollup.rules[i];
-		if (!strcmp(rest, "childActivitySet")) return somo_ss_child_set_name(r->child_activity_set);
-		if (!strcmp(rest, "minimumCount")) return (snprintf(out, 64, "%u", r->minimum_count), out);
-		if (!strcmp(rest, "minimumPercent")) return num(out, r->minimum_percent);
-		if (!strcmp(rest, "combination")) return r->combination == SOMO_SS_COMBINE_ALL ? "all" : "any";
-		if (!strcmp(rest, "action")) return somo_ss_rollup_action_name(r->action);
+		if (!strcmp(rest, "childActivitySet"))
+			return somo_ss_child_set_name(r->child_activity_set);
+		if (!strcmp(rest, "minimumCount"))
+			return (snprintf(out, 64, "%u", r->minimum_count), out);
+		if (!strcmp(rest, "minimumPercent"))
+			return num(out, r->minimum_percent);
+		if (!strcmp(rest, "combination"))
+			return r->combination == SOMO_SS_COMBINE_ALL ? "all" : "any";
+		if (!strcmp(rest, "action"))
+			return somo_ss_rollup_action_name(r->action);
 		if ((rest = bracket(rest, "cond", key, sizeof(key)))) {
 			i = (size_t)atoi(key);
-			return i < r->condition_count ? cond_field(r->conditions[i], rest, out) : NULL;
+			return i < r->condition_count ? cond_field(r->conditions[i], rest, out)
+			                              : NULL;
 		}
 		return NULL;
 	}
@@ -149,10 +180,14 @@ static const char *seq_field(const somo_ss_sequencing *s, const char *f, char *o
 				o = s->objectives[i];
 		if (!o)
 			return NULL;
-		if (!strcmp(rest, "id")) return o->id ? o->id : "-";
-		if (!strcmp(rest, "satisfiedByMeasure")) return b(o->satisfied_by_measure);
-		if (!strcmp(rest, "minNormalizedMeasure")) return num(out, o->min_normalized_measure);
-		if (!strcmp(rest, "mapCount")) return (snprintf(out, 64, "%zu", o->map_count), out);
+		if (!strcmp(rest, "id"))
+			return o->id ? o->id : "-";
+		if (!strcmp(rest, "satisfiedByMeasure"))
+			return b(o->satisfied_by_measure);
+		if (!strcmp(rest, "minNormalizedMeasure"))
+			return num(out, o->min_normalized_measure);
+		if (!strcmp(rest, "mapCount"))
+			return (snprintf(out, 64, "%zu", o->map_count), out);
 		if ((rest = bracket(rest, "map", key, sizeof(key)))) {
 			for (i = 0; i < o->map_count; i++)
 				if (!strcmp(o->maps[i]->target_objective_id, key))
@@ -160,20 +195,28 @@ static const char *seq_field(const somo_ss_sequencing *s, const char *f, char *o
 		}
 		return NULL;
 	}
-	if (!strcmp(f, "cc.constrainChoice")) return b(s->constrained_choice.constrain_choice);
-	if (!strcmp(f, "cc.preventActivation")) return b(s->constrained_choice.prevent_activation);
+	if (!strcmp(f, "cc.constrainChoice"))
+		return b(s->constrained_choice.constrain_choice);
+	if (!strcmp(f, "cc.preventActivation"))
+		return b(s->constrained_choice.prevent_activation);
 	if (!strncmp(f, "rc.", 3)) {
 		const somo_ss_rollup_considerations *r = &s->rollup_considerations;
 
 		f += 3;
-		if (!strcmp(f, "requiredForSatisfied")) return somo_ss_required_name(r->required_for_satisfied);
-		if (!strcmp(f, "requiredForNotSatisfied")) return somo_ss_required_name(r->required_for_not_satisfied);
-		if (!strcmp(f, "requiredForCompleted")) return somo_ss_required_name(r->required_for_completed);
-		if (!strcmp(f, "requiredForIncomplete")) return somo_ss_required_name(r->required_for_incomplete);
-		if (!strcmp(f, "measureSatisfactionIfActive")) return b(r->measure_satisfaction_if_active);
+		if (!strcmp(f, "requiredForSatisfied"))
+			return somo_ss_required_name(r->required_for_satisfied);
+		if (!strcmp(f, "requiredForNotSatisfied"))
+			return somo_ss_required_name(r->required_for_not_satisfied);
+		if (!strcmp(f, "requiredForCompleted"))
+			return somo_ss_required_name(r->required_for_completed);
+		if (!strcmp(f, "requiredForIncomplete"))
+			return somo_ss_required_name(r->required_for_incomplete);
+		if (!strcmp(f, "measureSatisfactionIfActive"))
+			return b(r->measure_satisfaction_if_active);
 		return NULL;
 	}
-	if (!strcmp(f, "delivery.tracked")) return b(s->delivery.tracked);
+	if (!strcmp(f, "delivery.tracked"))
+		return b(s->delivery.tracked);
 	return NULL;
 }
 
@@ -183,30 +226,43 @@ static const char *item_field(const somo_manifest_item *it, const char *f, char 
 	const char *rest;
 	size_t i;
 
-	if (!strcmp(f, "identifier")) return it->identifier;
-	if (!strcmp(f, "resource")) return it->resource ? it->resource->identifier : "-";
-	if (!strcmp(f, "launch")) return (*owned = somo_manifest_item_launch_url(it)) ? *owned : "-";
-	if (!strcmp(f, "dataFromLMS")) return it->data_from_lms ? it->data_from_lms : "-";
-	if (!strcmp(f, "timeLimitAction")) return somo_time_limit_action_name(it->time_limit_action);
-	if (!strcmp(f, "ct.completedByMeasure")) return b(it->completion_threshold.completed_by_measure);
-	if (!strcmp(f, "ct.minProgressMeasure")) return num(out, it->completion_threshold.min_progress_measure);
-	if (!strcmp(f, "ct.progressWeight")) return num(out, it->completion_threshold.progress_weight);
+	if (!strcmp(f, "identifier"))
+		return it->identifier;
+	if (!strcmp(f, "resource"))
+		return it->resource ? it->resource->identifier : "-";
+	if (!strcmp(f, "launch"))
+		return (*owned = somo_manifest_item_launch_url(it)) ? *owned : "-";
+	if (!strcmp(f, "dataFromLMS"))
+		return it->data_from_lms ? it->data_from_lms : "-";
+	if (!strcmp(f, "timeLimitAction"))
+		return somo_time_limit_action_name(it->time_limit_action);
+	if (!strcmp(f, "ct.completedByMeasure"))
+		return b(it->completion_threshold.completed_by_measure);
+	if (!strcmp(f, "ct.minProgressMeasure"))
+		return num(out, it->completion_threshold.min_progress_measure);
+	if (!strcmp(f, "ct.progressWeight"))
+		return num(out, it->completion_threshold.progress_weight);
 	if (!strcmp(f, "hideLMSUI")) {
-		static const char *const names[] = {"previous", "continue", "exit", "exitAll",
-						    "abandon", "abandonAll", "suspendAll"};
+		static const char *const names[] = {"previous",  "continue", "exit",
+		                                    "exitAll",   "abandon",  "abandonAll",
+		                                    "suspendAll"};
 		out[0] = '\0';
 		for (i = 0; i < 7; i++)
 			if (it->hide_lms_ui & (1u << i))
-				snprintf(out + strlen(out), 256 - strlen(out), "%s%s", out[0] ? "," : "", names[i]);
+				snprintf(out + strlen(out), 256 - strlen(out), "%s%s",
+				         out[0] ? "," : "", names[i]);
 		return out;
 	}
 	if ((rest = bracket(f, "data", key, sizeof(key)))) {
 		i = (size_t)atoi(key);
 		if (i >= it->data_map_count)
 			return NULL;
-		if (!strcmp(rest, "targetID")) return it->data_maps[i]->target_id;
-		if (!strcmp(rest, "readSharedData")) return b(it->data_maps[i]->read_shared_data);
-		if (!strcmp(rest, "writeSharedData")) return b(it->data_maps[i]->write_shared_data);
+		if (!strcmp(rest, "targetID"))
+			return it->data_maps[i]->target_id;
+		if (!strcmp(rest, "readSharedData"))
+			return b(it->data_maps[i]->read_shared_data);
+		if (!strcmp(rest, "writeSharedData"))
+			return b(it->data_maps[i]->write_shared_data);
 		return NULL;
 	}
 	return seq_field(it->sequencing, f, out);
@@ -241,8 +297,10 @@ int main(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		snprintf(path, sizeof(path), "%s/adl-cts-2004-4th/LMSRTE/Courses/LMSTestPackage_%s", corpus, f[0]);
-		if (somo_package_open(&pkg, path, NULL) < 0 || somo_manifest_load(&man, pkg, NULL, &d) < 0) {
+		snprintf(path, sizeof(path), "%s/adl-cts-2004-4th/LMSRTE/Courses/LMSTestPackage_%s",
+		         corpus, f[0]);
+		if (somo_package_open(&pkg, path, NULL) < 0 ||
+		    somo_manifest_load(&man, pkg, NULL, &d) < 0) {
 			printf("FAIL: %s does not load\n", f[0]);
 			failed++;
 			somo_package_free(pkg);
@@ -266,7 +324,8 @@ int main(int argc, char **argv)
 			const char *id;
 
 			for (i = 0; i < somo_manifest_collection_count(man); i++) {
-				const somo_ss_sequencing *s = somo_manifest_collection_at(man, i, &id);
+				const somo_ss_sequencing *s =
+				    somo_manifest_collection_at(man, i, &id);
 
 				if (!strcmp(id, f[1] + 5))
 					got = seq_field(s, f[2], out);

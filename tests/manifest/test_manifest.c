@@ -9,16 +9,19 @@
 
 #include "somo.h"
 
-#define NS2004                                                                                      \
+#define NS2004                                                                                     \
 	"<manifest identifier='M' xmlns='http://www.imsglobal.org/xsd/imscp_v1p1'"                 \
 	" xmlns:adlcp='http://www.adlnet.org/xsd/adlcp_v1p3'"                                      \
 	" xmlns:adlseq='http://www.adlnet.org/xsd/adlseq_v1p3'"                                    \
 	" xmlns:adlnav='http://www.adlnet.org/xsd/adlnav_v1p3'"                                    \
 	" xmlns:imsss='http://www.imsglobal.org/xsd/imsss'"
 
-#define META(v) "<metadata><schema>ADL SCORM</schema><schemaversion>" v "</schemaversion></metadata>"
+#define META(v)                                                                                    \
+	"<metadata><schema>ADL SCORM</schema><schemaversion>" v "</schemaversion></metadata>"
 
-#define RES "<resources><resource identifier='R' type='webcontent' adlcp:scormType='sco' href='a.html'/></resources>"
+#define RES                                                                                        \
+	"<resources><resource identifier='R' type='webcontent' adlcp:scormType='sco' "             \
+	"href='a.html'/></resources>"
 
 static somo_manifest *parse(const char *xml)
 {
@@ -64,10 +67,11 @@ static size_t errors(const somo_manifest *m, somo_validate_mode mode)
 
 static void test_defaults(void **state)
 {
-	somo_manifest *m = parse(NS2004 ">" META("2004 4th Edition")
-				 "<organizations default='O'><organization identifier='O'><title>T</title>"
-				 "<item identifier='I' identifierref='R'><title>I</title></item>"
-				 "</organization></organizations>" RES "</manifest>");
+	somo_manifest *m = parse(NS2004 ">" META(
+	    "2004 4th Edition") "<organizations default='O'><organization "
+	                        "identifier='O'><title>T</title>"
+	                        "<item identifier='I' identifierref='R'><title>I</title></item>"
+	                        "</organization></organizations>" RES "</manifest>");
 	const somo_manifest_item *it = somo_manifest_find_item(m, "I");
 	const somo_ss_sequencing *s = it->sequencing;
 
@@ -114,46 +118,70 @@ static void test_defaults(void **state)
 	somo_manifest_free(m);
 }
 
-static const char full_seq[] =
-	NS2004 ">\n" META("2004 4th Edition") "\n"
-	"<organizations default='O'><organization identifier='O'><title>T</title>\n"
-	"<item identifier='P'><title>P</title>\n"
-	"<item identifier='I' identifierref='R' isvisible='false' parameters='?x=1'><title> I </title>\n"
-	"<adlcp:completionThreshold completedByMeasure='true' minProgressMeasure='0.75' progressWeight='0.5'/>\n"
-	"<adlcp:timeLimitAction>exit,no message</adlcp:timeLimitAction>\n"
-	"<adlcp:data><adlcp:map targetID=' shared ' writeSharedData='true'/></adlcp:data>\n"
-	"<imsss:sequencing>\n"
-	"<imsss:controlMode choice='false' flow='true' forwardOnly='true' useCurrentAttemptProgressInfo='false'/>\n"
-	"<imsss:sequencingRules>\n"
-	"<imsss:preConditionRule><imsss:ruleConditions conditionCombination='any'>"
-	"<imsss:ruleCondition condition='objectiveMeasureLessThan' measureThreshold='-0.25' referencedObjective=' o2 '/>"
-	"<imsss:ruleCondition operator='not' condition='attempted'/></imsss:ruleConditions>"
-	"<imsss:ruleAction action='hiddenFromChoice'/></imsss:preConditionRule>\n"
-	"<imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='always'/></imsss:ruleConditions>"
-	"<imsss:ruleAction action='exitAll'/></imsss:postConditionRule>\n"
-	"</imsss:sequencingRules>\n"
-	"<imsss:limitConditions attemptLimit='3' attemptAbsoluteDurationLimit='PT1H30M'/>\n"
-	"<imsss:auxiliaryResources><imsss:auxiliaryResource auxiliaryResourceID='aux1' purpose='help'/></imsss:auxiliaryResources>\n"
-	"<imsss:rollupRules rollupObjectiveSatisfied='false' objectiveMeasureWeight='0.5'>"
-	"<imsss:rollupRule childActivitySet='atLeastPercent' minimumPercent='0.6'><imsss:rollupConditions>"
-	"<imsss:rollupCondition condition='satisfied'/><imsss:rollupCondition operator='not' condition='timeLimitExceeded'/>"
-	"</imsss:rollupConditions><imsss:rollupAction action='notSatisfied'/></imsss:rollupRule></imsss:rollupRules>\n"
-	"<imsss:objectives><imsss:primaryObjective objectiveID='o1' satisfiedByMeasure='true'>"
-	"<imsss:minNormalizedMeasure>0.6</imsss:minNormalizedMeasure>"
-	"<imsss:mapInfo targetObjectiveID='g1' writeSatisfiedStatus='true'/></imsss:primaryObjective>"
-	"<imsss:objective objectiveID='o2'><imsss:mapInfo targetObjectiveID='g2' readNormalizedMeasure='false'/></imsss:objective>"
-	"</imsss:objectives>\n"
-	"<imsss:randomizationControls randomizationTiming='onEachNewAttempt' selectCount='2' reorderChildren='true' selectionTiming='once'/>\n"
-	"<imsss:deliveryControls tracked='false' completionSetByContent='true' objectiveSetByContent='true'/>\n"
-	"<adlseq:constrainedChoiceConsiderations preventActivation='true'/>\n"
-	"<adlseq:rollupConsiderations requiredForSatisfied='ifNotSuspended' requiredForIncomplete='ifAttempted' measureSatisfactionIfActive='false'/>\n"
-	"<adlseq:objectives><adlseq:objective objectiveID='o1'><adlseq:mapInfo targetObjectiveID='g1' writeRawScore='true' readMaxScore='false'/>"
-	"<adlseq:mapInfo targetObjectiveID='g3' writeCompletionStatus='true'/></adlseq:objective></adlseq:objectives>\n"
-	"</imsss:sequencing>\n"
-	"<adlnav:presentation><adlnav:navigationInterface><adlnav:hideLMSUI>exitAll</adlnav:hideLMSUI>"
-	"<adlnav:hideLMSUI>abandon</adlnav:hideLMSUI></adlnav:navigationInterface></adlnav:presentation>\n"
-	"</item></item>\n"
-	"</organization></organizations>" RES "</manifest>";
+static const char full_seq[] = NS2004 ">\n" META(
+    "2004 4th Edition") "\n"
+                        "<organizations default='O'><organization identifier='O'><title>T</title>\n"
+                        "<item identifier='P'><title>P</title>\n"
+                        "<item identifier='I' identifierref='R' isvisible='false' "
+                        "parameters='?x=1'><title> I </title>\n"
+                        "<adlcp:completionThreshold completedByMeasure='true' "
+                        "minProgressMeasure='0.75' progressWeight='0.5'/>\n"
+                        "<adlcp:timeLimitAction>exit,no message</adlcp:timeLimitAction>\n"
+                        "<adlcp:data><adlcp:map targetID=' shared ' "
+                        "writeSharedData='true'/></adlcp:data>\n"
+                        "<imsss:sequencing>\n"
+                        "<imsss:controlMode choice='false' flow='true' forwardOnly='true' "
+                        "useCurrentAttemptProgressInfo='false'/>\n"
+                        "<imsss:sequencingRules>\n"
+                        "<imsss:preConditionRule><imsss:ruleConditions conditionCombination='any'>"
+                        "<imsss:ruleCondition condition='objectiveMeasureLessThan' "
+                        "measureThreshold='-0.25' referencedObjective=' o2 '/>"
+                        "<imsss:ruleCondition operator='not' "
+                        "condition='attempted'/></imsss:ruleConditions>"
+                        "<imsss:ruleAction action='hiddenFromChoice'/></imsss:preConditionRule>\n"
+                        "<imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition "
+                        "condition='always'/></imsss:ruleConditions>"
+                        "<imsss:ruleAction action='exitAll'/></imsss:postConditionRule>\n"
+                        "</imsss:sequencingRules>\n"
+                        "<imsss:limitConditions attemptLimit='3' "
+                        "attemptAbsoluteDurationLimit='PT1H30M'/>\n"
+                        "<imsss:auxiliaryResources><imsss:auxiliaryResource "
+                        "auxiliaryResourceID='aux1' purpose='help'/></imsss:auxiliaryResources>\n"
+                        "<imsss:rollupRules rollupObjectiveSatisfied='false' "
+                        "objectiveMeasureWeight='0.5'>"
+                        "<imsss:rollupRule childActivitySet='atLeastPercent' "
+                        "minimumPercent='0.6'><imsss:rollupConditions>"
+                        "<imsss:rollupCondition condition='satisfied'/><imsss:rollupCondition "
+                        "operator='not' condition='timeLimitExceeded'/>"
+                        "</imsss:rollupConditions><imsss:rollupAction "
+                        "action='notSatisfied'/></imsss:rollupRule></imsss:rollupRules>\n"
+                        "<imsss:objectives><imsss:primaryObjective objectiveID='o1' "
+                        "satisfiedByMeasure='true'>"
+                        "<imsss:minNormalizedMeasure>0.6</imsss:minNormalizedMeasure>"
+                        "<imsss:mapInfo targetObjectiveID='g1' "
+                        "writeSatisfiedStatus='true'/></imsss:primaryObjective>"
+                        "<imsss:objective objectiveID='o2'><imsss:mapInfo targetObjectiveID='g2' "
+                        "readNormalizedMeasure='false'/></imsss:objective>"
+                        "</imsss:objectives>\n"
+                        "<imsss:randomizationControls randomizationTiming='onEachNewAttempt' "
+                        "selectCount='2' reorderChildren='true' selectionTiming='once'/>\n"
+                        "<imsss:deliveryControls tracked='false' completionSetByContent='true' "
+                        "objectiveSetByContent='true'/>\n"
+                        "<adlseq:constrainedChoiceConsiderations preventActivation='true'/>\n"
+                        "<adlseq:rollupConsiderations requiredForSatisfied='ifNotSuspended' "
+                        "requiredForIncomplete='ifAttempted' "
+                        "measureSatisfactionIfActive='false'/>\n"
+                        "<adlseq:objectives><adlseq:objective objectiveID='o1'><adlseq:mapInfo "
+                        "targetObjectiveID='g1' writeRawScore='true' readMaxScore='false'/>"
+                        "<adlseq:mapInfo targetObjectiveID='g3' "
+                        "writeCompletionStatus='true'/></adlseq:objective></adlseq:objectives>\n"
+                        "</imsss:sequencing>\n"
+                        "<adlnav:presentation><adlnav:navigationInterface><adlnav:hideLMSUI>"
+                        "exitAll</adlnav:hideLMSUI>"
+                        "<adlnav:hideLMSUI>abandon</adlnav:hideLMSUI></"
+                        "adlnav:navigationInterface></adlnav:presentation>\n"
+                        "</item></item>\n"
+                        "</organization></organizations>" RES "</manifest>";
 
 static void test_full_sequencing(void **state)
 {
@@ -189,7 +217,8 @@ static void test_full_sequencing(void **state)
 	assert_int_equal(s->pre_rules[0]->combination, SOMO_SS_COMBINE_ANY);
 	assert_int_equal(s->pre_rules[0]->action, SOMO_SS_ACTION_HIDDEN_FROM_CHOICE);
 	assert_int_equal(s->pre_rules[0]->condition_count, 2);
-	assert_int_equal(s->pre_rules[0]->conditions[0]->condition, SOMO_SS_COND_OBJECTIVE_MEASURE_LESS_THAN);
+	assert_int_equal(s->pre_rules[0]->conditions[0]->condition,
+	                 SOMO_SS_COND_OBJECTIVE_MEASURE_LESS_THAN);
 	assert_true(s->pre_rules[0]->conditions[0]->measure_threshold == -0.25);
 	assert_string_equal(s->pre_rules[0]->conditions[0]->referenced_objective, "o2");
 	assert_int_equal(s->pre_rules[0]->conditions[1]->op, SOMO_SS_OP_NOT);
@@ -210,7 +239,8 @@ static void test_full_sequencing(void **state)
 	assert_int_equal(s->rollup.rules[0]->child_activity_set, SOMO_SS_CHILDREN_AT_LEAST_PERCENT);
 	assert_true(s->rollup.rules[0]->minimum_percent == 0.6);
 	assert_int_equal(s->rollup.rules[0]->combination, SOMO_SS_COMBINE_ANY);
-	assert_int_equal(s->rollup.rules[0]->conditions[1]->condition, SOMO_SS_COND_TIME_LIMIT_EXCEEDED);
+	assert_int_equal(s->rollup.rules[0]->conditions[1]->condition,
+	                 SOMO_SS_COND_TIME_LIMIT_EXCEEDED);
 	assert_int_equal(s->rollup.rules[0]->conditions[1]->op, SOMO_SS_OP_NOT);
 	assert_int_equal(s->rollup.rules[0]->action, SOMO_SS_ROLLUP_NOT_SATISFIED);
 	assert_int_equal(s->objective_count, 2);
@@ -242,9 +272,12 @@ static void test_full_sequencing(void **state)
 	assert_true(s->delivery.objective_set_by_content);
 	assert_true(s->constrained_choice.prevent_activation);
 	assert_false(s->constrained_choice.constrain_choice);
-	assert_int_equal(s->rollup_considerations.required_for_satisfied, SOMO_SS_REQUIRED_IF_NOT_SUSPENDED);
-	assert_int_equal(s->rollup_considerations.required_for_not_satisfied, SOMO_SS_REQUIRED_ALWAYS);
-	assert_int_equal(s->rollup_considerations.required_for_incomplete, SOMO_SS_REQUIRED_IF_ATTEMPTED);
+	assert_int_equal(s->rollup_considerations.required_for_satisfied,
+	                 SOMO_SS_REQUIRED_IF_NOT_SUSPENDED);
+	assert_int_equal(s->rollup_considerations.required_for_not_satisfied,
+	                 SOMO_SS_REQUIRED_ALWAYS);
+	assert_int_equal(s->rollup_considerations.required_for_incomplete,
+	                 SOMO_SS_REQUIRED_IF_ATTEMPTED);
 	assert_false(s->rollup_considerations.measure_satisfaction_if_active);
 	assert_int_equal(somo_manifest_warning_count(m), 0);
 	somo_manifest_free(m);
@@ -252,23 +285,37 @@ static void test_full_sequencing(void **state)
 
 static void test_collection(void **state)
 {
-	somo_manifest *m = parse(
-		NS2004 ">" META("2004 3rd Edition")
-		"<organizations default='O'><organization identifier='O'><title>T</title>"
-		"<item identifier='A' identifierref='R'><title>A</title>"
-		"<imsss:sequencing IDRef='C1'><imsss:controlMode flow='true'/>"
-		"<imsss:sequencingRules><imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='completed'/>"
-		"</imsss:ruleConditions><imsss:ruleAction action='continue'/></imsss:postConditionRule></imsss:sequencingRules>"
-		"</imsss:sequencing></item>"
-		"<item identifier='B' identifierref='R'><title>B</title><imsss:sequencing IDRef='nope'/></item>"
-		"<item identifier='C' identifierref='R'><title>C</title><imsss:sequencing IDRef='C1'/></item>"
-		"</organization></organizations>" RES
-		"<imsss:sequencingCollection><imsss:sequencing ID='C1'><imsss:controlMode choice='false' flow='false'/>"
-		"<imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='satisfied'/>"
-		"</imsss:ruleConditions><imsss:ruleAction action='skip'/></imsss:preConditionRule>"
-		"<imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='satisfied'/>"
-		"</imsss:ruleConditions><imsss:ruleAction action='retry'/></imsss:postConditionRule></imsss:sequencingRules>"
-		"<imsss:limitConditions attemptLimit='4'/></imsss:sequencing></imsss:sequencingCollection></manifest>");
+	somo_manifest *m = parse(NS2004 ">" META(
+	    "2004 3rd Edition") "<organizations default='O'><organization "
+	                        "identifier='O'><title>T</title>"
+	                        "<item identifier='A' identifierref='R'><title>A</title>"
+	                        "<imsss:sequencing IDRef='C1'><imsss:controlMode flow='true'/>"
+	                        "<imsss:sequencingRules><imsss:postConditionRule><imsss:"
+	                        "ruleConditions><imsss:ruleCondition condition='completed'/>"
+	                        "</imsss:ruleConditions><imsss:ruleAction "
+	                        "action='continue'/></imsss:postConditionRule></"
+	                        "imsss:sequencingRules>"
+	                        "</imsss:sequencing></item>"
+	                        "<item identifier='B' "
+	                        "identifierref='R'><title>B</title><imsss:sequencing "
+	                        "IDRef='nope'/></item>"
+	                        "<item identifier='C' "
+	                        "identifierref='R'><title>C</title><imsss:sequencing "
+	                        "IDRef='C1'/></item>"
+	                        "</organization></organizations>" RES
+	                        "<imsss:sequencingCollection><imsss:sequencing "
+	                        "ID='C1'><imsss:controlMode choice='false' flow='false'/>"
+	                        "<imsss:sequencingRules><imsss:preConditionRule><imsss:"
+	                        "ruleConditions><imsss:ruleCondition condition='satisfied'/>"
+	                        "</imsss:ruleConditions><imsss:ruleAction "
+	                        "action='skip'/></imsss:preConditionRule>"
+	                        "<imsss:postConditionRule><imsss:ruleConditions><imsss:"
+	                        "ruleCondition condition='satisfied'/>"
+	                        "</imsss:ruleConditions><imsss:ruleAction "
+	                        "action='retry'/></imsss:postConditionRule></imsss:sequencingRules>"
+	                        "<imsss:limitConditions "
+	                        "attemptLimit='4'/></imsss:sequencing></"
+	                        "imsss:sequencingCollection></manifest>");
 	const somo_ss_sequencing *s = somo_manifest_find_item(m, "A")->sequencing;
 	const char *id = NULL;
 
@@ -277,8 +324,9 @@ static void test_collection(void **state)
 	/* the item's own controlMode replaces the collection's whole: choice back to its default */
 	assert_true(s->control_mode.choice);
 	assert_true(s->control_mode.flow);
-	assert_int_equal(s->limits.attempt_limit, 4); /* not written by the item: the collection's */
-	assert_int_equal(s->pre_rule_count, 0);       /* own sequencingRules replace all the lists */
+	assert_int_equal(s->limits.attempt_limit,
+	                 4);                    /* not written by the item: the collection's */
+	assert_int_equal(s->pre_rule_count, 0); /* own sequencingRules replace all the lists */
 	assert_int_equal(s->post_rule_count, 1);
 	assert_int_equal(s->post_rules[0]->action, SOMO_SS_ACTION_CONTINUE);
 	s = somo_manifest_find_item(m, "C")->sequencing;
@@ -295,8 +343,8 @@ static void test_collection(void **state)
 }
 
 /* The launch URL of an item with the given xml:base values (NULL for none). */
-static const char *launch_of(const char *mbase, const char *sbase, const char *rbase, const char *href,
-			     const char *params)
+static const char *launch_of(const char *mbase, const char *sbase, const char *rbase,
+                             const char *href, const char *params)
 {
 	static char out[512];
 	char xml[2048], pa[256] = "", ma[128] = "", sa[128] = "", ra[128] = "";
@@ -311,12 +359,17 @@ static const char *launch_of(const char *mbase, const char *sbase, const char *r
 		snprintf(sa, sizeof(sa), " xml:base='%s'", sbase);
 	if (rbase)
 		snprintf(ra, sizeof(ra), " xml:base='%s'", rbase);
-	snprintf(xml, sizeof(xml),
-		 NS2004 "%s>" META("2004 3rd Edition")
-		 "<organizations default='O'><organization identifier='O'><title>T</title>"
-		 "<item identifier='I' identifierref='R'%s><title>I</title></item></organization></organizations>"
-		 "<resources%s><resource identifier='R' type='webcontent' adlcp:scormType='sco' href='%s'%s/></resources></manifest>",
-		 ma, pa, sa, href, ra);
+	snprintf(
+	    xml, sizeof(xml),
+	    NS2004 "%s>" META(
+	        "2004 3rd Edition") "<organizations default='O'><organization "
+	                            "identifier='O'><title>T</title>"
+	                            "<item identifier='I' "
+	                            "identifierref='R'%s><title>I</title></item></organization></"
+	                            "organizations>"
+	                            "<resources%s><resource identifier='R' type='webcontent' "
+	                            "adlcp:scormType='sco' href='%s'%s/></resources></manifest>",
+	    ma, pa, sa, href, ra);
 	m = parse(xml);
 	url = somo_manifest_item_launch_url(somo_manifest_find_item(m, "I"));
 	snprintf(out, sizeof(out), "%s", url ? url : "(null)");
@@ -329,39 +382,44 @@ static void test_launch_url(void **state)
 {
 	(void)state;
 	assert_string_equal(launch_of(NULL, NULL, NULL, "a.html", NULL), "a.html");
-	assert_string_equal(launch_of(NULL, NULL, NULL, "a.html", "?x=1&amp;y=2"), "a.html?x=1&y=2");
+	assert_string_equal(launch_of(NULL, NULL, NULL, "a.html", "?x=1&amp;y=2"),
+	                    "a.html?x=1&y=2");
 	assert_string_equal(launch_of(NULL, NULL, NULL, "a.html", "x=1"), "a.html?x=1");
 	assert_string_equal(launch_of(NULL, NULL, NULL, "a.html?b=2", "?x=1"), "a.html?b=2&x=1");
-	assert_string_equal(launch_of(NULL, NULL, NULL, "a.html?b=2", "&amp;x=1"), "a.html?b=2&x=1");
+	assert_string_equal(launch_of(NULL, NULL, NULL, "a.html?b=2", "&amp;x=1"),
+	                    "a.html?b=2&x=1");
 	assert_string_equal(launch_of(NULL, NULL, NULL, "a.html", "#part2"), "a.html#part2");
 	assert_string_equal(launch_of(NULL, NULL, NULL, "a.html#top", "#part2"), "a.html#top");
 	assert_string_equal(launch_of(NULL, NULL, NULL, "a.html#top", "?x=1"), "a.html?x=1#top");
 	assert_string_equal(launch_of(NULL, NULL, NULL, "http://example.com/a.html", "x=1"),
-			    "http://example.com/a.html?x=1");
+	                    "http://example.com/a.html?x=1");
 	assert_string_equal(launch_of("m/", "s/", "r", "a.html", NULL), "m/s/r/a.html");
 	assert_string_equal(launch_of(NULL, "s/", NULL, "a.html", NULL), "s/a.html");
 	assert_string_equal(launch_of("http://cdn.example/c/", "s/", NULL, "a.html", NULL),
-			    "http://cdn.example/c/s/a.html");
+	                    "http://cdn.example/c/s/a.html");
 	assert_string_equal(launch_of("m/", NULL, NULL, "http://other.example/x.html", NULL),
-			    "http://other.example/x.html");
+	                    "http://other.example/x.html");
 }
 
 static void test_scorm12(void **state)
 {
 	somo_manifest *m = parse(
-		"<manifest identifier='M' xmlns='http://www.imsproject.org/xsd/imscp_rootv1p1p2'"
-		" xmlns:adlcp='http://www.adlnet.org/xsd/adlcp_rootv1p2'>" META("1.2")
-		"<organizations default='O'><organization identifier='O'><title>T</title>"
-		"<item identifier='I1' identifierref='R1'><title>One</title>"
-		"<adlcp:prerequisites type='aicc_script'>I0&amp;I2</adlcp:prerequisites>"
-		"<adlcp:maxtimeallowed>00:30:00</adlcp:maxtimeallowed>"
-		"<adlcp:timelimitaction>continue,no message</adlcp:timelimitaction>"
-		"<adlcp:datafromlms>hello</adlcp:datafromlms><adlcp:masteryscore>80</adlcp:masteryscore></item>"
-		"</organization></organizations><resources>"
-		"<resource identifier='R1' type='webcontent' adlcp:scormtype='SCO' href='x/index.html'>"
-		"<file href='x/index.html'/><dependency identifierref='R2'/></resource>"
-		"<resource identifier='R2' type='webcontent' adlcp:scormtype='asset'><file href='x/a.js'/></resource>"
-		"</resources></manifest>");
+	    "<manifest identifier='M' xmlns='http://www.imsproject.org/xsd/imscp_rootv1p1p2'"
+	    " xmlns:adlcp='http://www.adlnet.org/xsd/adlcp_rootv1p2'>" META(
+	        "1.2") "<organizations default='O'><organization identifier='O'><title>T</title>"
+	               "<item identifier='I1' identifierref='R1'><title>One</title>"
+	               "<adlcp:prerequisites type='aicc_script'>I0&amp;I2</adlcp:prerequisites>"
+	               "<adlcp:maxtimeallowed>00:30:00</adlcp:maxtimeallowed>"
+	               "<adlcp:timelimitaction>continue,no message</adlcp:timelimitaction>"
+	               "<adlcp:datafromlms>hello</adlcp:datafromlms><adlcp:masteryscore>80</"
+	               "adlcp:masteryscore></item>"
+	               "</organization></organizations><resources>"
+	               "<resource identifier='R1' type='webcontent' adlcp:scormtype='SCO' "
+	               "href='x/index.html'>"
+	               "<file href='x/index.html'/><dependency identifierref='R2'/></resource>"
+	               "<resource identifier='R2' type='webcontent' adlcp:scormtype='asset'><file "
+	               "href='x/a.js'/></resource>"
+	               "</resources></manifest>");
 	const somo_manifest_item *it = somo_manifest_find_item(m, "I1");
 	const somo_manifest_resource *r = somo_manifest_find_resource(m, "R1");
 
@@ -388,15 +446,16 @@ static void test_hostile(void **state)
 {
 	somo_diag d;
 	static const char bomb[] =
-		"<?xml version='1.0'?><!DOCTYPE manifest [<!ENTITY a 'aaaaaaaaaa'>"
-		"<!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'><!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;'>]>"
-		"<manifest identifier='&c;'><organizations/></manifest>";
+	    "<?xml version='1.0'?><!DOCTYPE manifest [<!ENTITY a 'aaaaaaaaaa'>"
+	    "<!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'><!ENTITY c "
+	    "'&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;'>]>"
+	    "<manifest identifier='&c;'><organizations/></manifest>";
 	static const char xxe[] =
-		"<?xml version='1.0'?><!DOCTYPE manifest [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
-		"<manifest identifier='M'><metadata><schema>&x;</schema></metadata></manifest>";
+	    "<?xml version='1.0'?><!DOCTYPE manifest [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
+	    "<manifest identifier='M'><metadata><schema>&x;</schema></metadata></manifest>";
 	static const char ext_dtd[] =
-		"<?xml version='1.0'?><!DOCTYPE manifest SYSTEM 'http://example.invalid/x.dtd'>"
-		"<manifest identifier='M'><organizations/><resources/></manifest>";
+	    "<?xml version='1.0'?><!DOCTYPE manifest SYSTEM 'http://example.invalid/x.dtd'>"
+	    "<manifest identifier='M'><organizations/><resources/></manifest>";
 	somo_manifest *m = NULL;
 	somo_manifest_opts o = SOMO_MANIFEST_OPTS_INIT;
 	const char *small = NS2004 ">" META("2004 3rd Edition") "</manifest>";
@@ -406,13 +465,16 @@ static void test_hostile(void **state)
 	assert_non_null(strstr(d.text, "entities"));
 	assert_int_equal(parse_fail(xxe, &d), SOMO_EUNSAFE);
 	/* an external DTD is never fetched nor needed */
-	assert_int_equal(somo_manifest_parse_memory(&m, ext_dtd, strlen(ext_dtd), NULL, NULL, &d), 0);
+	assert_int_equal(somo_manifest_parse_memory(&m, ext_dtd, strlen(ext_dtd), NULL, NULL, &d),
+	                 0);
 	somo_manifest_free(m);
 	o.max_size = 10;
-	assert_int_equal(somo_manifest_parse_memory(&m, small, strlen(small), NULL, &o, &d), SOMO_ELIMIT);
+	assert_int_equal(somo_manifest_parse_memory(&m, small, strlen(small), NULL, &o, &d),
+	                 SOMO_ELIMIT);
 	o.max_size = 0;
 	o.max_elements = 1;
-	assert_int_equal(somo_manifest_parse_memory(&m, small, strlen(small), NULL, &o, &d), SOMO_ELIMIT);
+	assert_int_equal(somo_manifest_parse_memory(&m, small, strlen(small), NULL, &o, &d),
+	                 SOMO_ELIMIT);
 	assert_null(m);
 }
 
@@ -432,10 +494,15 @@ static void test_malformed(void **state)
 
 static void test_edition_inference(void **state)
 {
-	somo_manifest *m = parse(NS2004 "><organizations default='O'><organization identifier='O'><title>T</title>"
-				 "<item identifier='I' identifierref='R'><title>I</title><imsss:sequencing><adlseq:objectives>"
-				 "<adlseq:objective objectiveID='x'><adlseq:mapInfo targetObjectiveID='g'/></adlseq:objective>"
-				 "</adlseq:objectives></imsss:sequencing></item></organization></organizations>" RES "</manifest>");
+	somo_manifest *m = parse(
+	    NS2004
+	    "><organizations default='O'><organization identifier='O'><title>T</title>"
+	    "<item identifier='I' "
+	    "identifierref='R'><title>I</title><imsss:sequencing><adlseq:objectives>"
+	    "<adlseq:objective objectiveID='x'><adlseq:mapInfo "
+	    "targetObjectiveID='g'/></adlseq:objective>"
+	    "</adlseq:objectives></imsss:sequencing></item></organization></organizations>" RES
+	    "</manifest>");
 
 	(void)state;
 	assert_int_equal(somo_manifest_edition(m), SOMO_EDITION_2004_4TH);
@@ -443,15 +510,19 @@ static void test_edition_inference(void **state)
 	assert_true(has_warning(m, "no schemaversion"));
 	somo_manifest_free(m);
 	m = parse(NS2004 "><organizations default='O'><organization identifier='O'><title>T</title>"
-		  "<item identifier='I' identifierref='R'><title>I</title>"
-		  "<adlcp:completionThreshold>0.6</adlcp:completionThreshold></item></organization></organizations>" RES
-		  "</manifest>");
+	                 "<item identifier='I' identifierref='R'><title>I</title>"
+	                 "<adlcp:completionThreshold>0.6</adlcp:completionThreshold></item></"
+	                 "organization></organizations>" RES "</manifest>");
 	assert_int_equal(somo_manifest_edition(m), SOMO_EDITION_2004_3RD);
 	assert_true(somo_manifest_find_item(m, "I")->completion_threshold.text_form);
-	assert_true(somo_manifest_find_item(m, "I")->completion_threshold.min_progress_measure == 0.6);
+	assert_true(somo_manifest_find_item(m, "I")->completion_threshold.min_progress_measure ==
+	            0.6);
 	somo_manifest_free(m);
-	m = parse("<manifest identifier='M' xmlns='http://www.imsglobal.org/xsd/imscp_v1p1'><metadata><schema>IMS Content</schema>"
-		  "<schemaversion>1.1.4</schemaversion></metadata><organizations/><resources/></manifest>");
+	m = parse(
+	    "<manifest identifier='M' "
+	    "xmlns='http://www.imsglobal.org/xsd/imscp_v1p1'><metadata><schema>IMS Content</schema>"
+	    "<schemaversion>1.1.4</schemaversion></metadata><organizations/><resources/></"
+	    "manifest>");
 	assert_int_equal(somo_manifest_standard(m), SOMO_STANDARD_IMSCP);
 	assert_false(somo_manifest_edition_inferred(m));
 	somo_manifest_free(m);
@@ -463,12 +534,17 @@ static void test_edition_inference(void **state)
 
 static void test_identifiers_and_default_org(void **state)
 {
-	somo_manifest *m = parse(NS2004 ">" META("2004 4th Edition")
-				 "<organizations default='missing'><organization identifier='  O1  '><title>T</title>"
-				 "<item identifier=' I ' identifierref=' R '><title>I</title></item></organization>"
-				 "<organization identifier='O2'><title>T2</title><item identifier='I' identifierref='R'><title>I</title></item></organization>"
-				 "</organizations>"
-				 "<resources><resource identifier='  R ' type='webcontent' adlcp:scormType='sco' href='a.html'/></resources></manifest>");
+	somo_manifest *m = parse(NS2004 ">" META(
+	    "2004 4th Edition") "<organizations default='missing'><organization identifier='  O1  "
+	                        "'><title>T</title>"
+	                        "<item identifier=' I ' identifierref=' R "
+	                        "'><title>I</title></item></organization>"
+	                        "<organization identifier='O2'><title>T2</title><item "
+	                        "identifier='I' "
+	                        "identifierref='R'><title>I</title></item></organization>"
+	                        "</organizations>"
+	                        "<resources><resource identifier='  R ' type='webcontent' "
+	                        "adlcp:scormType='sco' href='a.html'/></resources></manifest>");
 	somo_manifest_report *r = NULL;
 	size_t i;
 	bool dup = false;
@@ -480,7 +556,8 @@ static void test_identifiers_and_default_org(void **state)
 	assert_int_equal(errors(m, SOMO_VALIDATE_LENIENT), 0);
 	assert_int_equal(somo_manifest_validate(&r, m, NULL, SOMO_VALIDATE_STRICT), 0);
 	for (i = 0; i < somo_manifest_report_count(r); i++)
-		if (strstr(somo_manifest_report_at(r, i)->text, "identifier \"I\" of item is already used"))
+		if (strstr(somo_manifest_report_at(r, i)->text,
+		           "identifier \"I\" of item is already used"))
 			dup = true;
 	assert_true(dup);
 	assert_int_equal(somo_manifest_report_errors(r), 2);
@@ -490,14 +567,21 @@ static void test_identifiers_and_default_org(void **state)
 
 static void test_submanifest(void **state)
 {
-	somo_manifest *m = parse(NS2004 ">" META("2004 3rd Edition")
-				 "<organizations default='O'><organization identifier='O'><title>T</title>"
-				 "<item identifier='I' identifierref='SUB'><title>I</title></item></organization></organizations>"
-				 "<resources xml:base='top/'/>"
-				 "<manifest identifier='SUB' xml:base='sub/'><organizations default='SO'><organization identifier='SO'><title>S</title>"
-				 "<item identifier='SI' identifierref='SR'><title>SI</title></item></organization></organizations>"
-				 "<resources><resource identifier='SR' type='webcontent' adlcp:scormType='sco' href='s.html'/></resources></manifest>"
-				 "</manifest>");
+	somo_manifest *m = parse(NS2004 ">" META(
+	    "2004 3rd Edition") "<organizations default='O'><organization "
+	                        "identifier='O'><title>T</title>"
+	                        "<item identifier='I' "
+	                        "identifierref='SUB'><title>I</title></item></organization></"
+	                        "organizations>"
+	                        "<resources xml:base='top/'/>"
+	                        "<manifest identifier='SUB' xml:base='sub/'><organizations "
+	                        "default='SO'><organization identifier='SO'><title>S</title>"
+	                        "<item identifier='SI' "
+	                        "identifierref='SR'><title>SI</title></item></organization></"
+	                        "organizations>"
+	                        "<resources><resource identifier='SR' type='webcontent' "
+	                        "adlcp:scormType='sco' href='s.html'/></resources></manifest>"
+	                        "</manifest>");
 	const somo_manifest_item *it = somo_manifest_find_item(m, "I");
 	const somo_manifest_sub *sub = somo_manifest_sub_at(m, 0);
 
@@ -506,7 +590,8 @@ static void test_submanifest(void **state)
 	assert_ptr_equal(it->submanifest, sub);
 	assert_string_equal(sub->default_org->identifier, "SO");
 	assert_string_equal(somo_manifest_find_resource(m, "SR")->launch, "sub/s.html");
-	assert_ptr_equal(somo_manifest_find_item(m, "SI")->resource, somo_manifest_find_resource(m, "SR"));
+	assert_ptr_equal(somo_manifest_find_item(m, "SI")->resource,
+	                 somo_manifest_find_resource(m, "SR"));
 	assert_int_equal(somo_manifest_resource_count(m), 0);
 	assert_int_equal(errors(m, SOMO_VALIDATE_LENIENT), 0);
 	somo_manifest_free(m);
@@ -514,17 +599,25 @@ static void test_submanifest(void **state)
 
 static void test_bad_values(void **state)
 {
-	somo_manifest *m = parse(NS2004 ">" META("2004 4th Edition")
-				 "<organizations default='O'><organization identifier='O'><title>T</title>"
-				 "<item identifier='I' identifierref='R'><title>I</title><imsss:sequencing>"
-				 "<imsss:controlMode flow='yes' choice='False'/>"
-				 "<imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='bogus'/>"
-				 "</imsss:ruleConditions><imsss:ruleAction action='skip'/></imsss:preConditionRule>"
-				 "<imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='completed'/>"
-				 "</imsss:ruleConditions><imsss:ruleAction action='skip'/></imsss:postConditionRule></imsss:sequencingRules>"
-				 "<imsss:objectives><imsss:primaryObjective><imsss:minNormalizedMeasure>1.5</imsss:minNormalizedMeasure>"
-				 "</imsss:primaryObjective></imsss:objectives>"
-				 "</imsss:sequencing></item></organization></organizations>" RES "</manifest>");
+	somo_manifest *m = parse(NS2004 ">" META(
+	    "2004 4th Edition") "<organizations default='O'><organization "
+	                        "identifier='O'><title>T</title>"
+	                        "<item identifier='I' "
+	                        "identifierref='R'><title>I</title><imsss:sequencing>"
+	                        "<imsss:controlMode flow='yes' choice='False'/>"
+	                        "<imsss:sequencingRules><imsss:preConditionRule><imsss:"
+	                        "ruleConditions><imsss:ruleCondition condition='bogus'/>"
+	                        "</imsss:ruleConditions><imsss:ruleAction "
+	                        "action='skip'/></imsss:preConditionRule>"
+	                        "<imsss:postConditionRule><imsss:ruleConditions><imsss:"
+	                        "ruleCondition condition='completed'/>"
+	                        "</imsss:ruleConditions><imsss:ruleAction "
+	                        "action='skip'/></imsss:postConditionRule></imsss:sequencingRules>"
+	                        "<imsss:objectives><imsss:primaryObjective><imsss:"
+	                        "minNormalizedMeasure>1.5</imsss:minNormalizedMeasure>"
+	                        "</imsss:primaryObjective></imsss:objectives>"
+	                        "</imsss:sequencing></item></organization></organizations>" RES
+	                        "</manifest>");
 	const somo_ss_sequencing *s = somo_manifest_find_item(m, "I")->sequencing;
 
 	(void)state;
@@ -544,14 +637,21 @@ static void test_bad_values(void **state)
 
 static void test_objective_checks(void **state)
 {
-	somo_manifest *m = parse(NS2004 ">" META("2004 4th Edition")
-				 "<organizations default='O'><organization identifier='O'><title>T</title>"
-				 "<item identifier='I' identifierref='R'><title>I</title><imsss:sequencing>"
-				 "<imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions>"
-				 "<imsss:ruleCondition condition='satisfied' referencedObjective='missing'/>"
-				 "</imsss:ruleConditions><imsss:ruleAction action='skip'/></imsss:preConditionRule></imsss:sequencingRules>"
-				 "<imsss:objectives><imsss:primaryObjective objectiveID='a'/><imsss:objective objectiveID='a'/>"
-				 "</imsss:objectives></imsss:sequencing></item></organization></organizations>" RES "</manifest>");
+	somo_manifest *m = parse(NS2004 ">" META(
+	    "2004 4th Edition") "<organizations default='O'><organization "
+	                        "identifier='O'><title>T</title>"
+	                        "<item identifier='I' "
+	                        "identifierref='R'><title>I</title><imsss:sequencing>"
+	                        "<imsss:sequencingRules><imsss:preConditionRule><imsss:"
+	                        "ruleConditions>"
+	                        "<imsss:ruleCondition condition='satisfied' "
+	                        "referencedObjective='missing'/>"
+	                        "</imsss:ruleConditions><imsss:ruleAction "
+	                        "action='skip'/></imsss:preConditionRule></imsss:sequencingRules>"
+	                        "<imsss:objectives><imsss:primaryObjective "
+	                        "objectiveID='a'/><imsss:objective objectiveID='a'/>"
+	                        "</imsss:objectives></imsss:sequencing></item></organization></"
+	                        "organizations>" RES "</manifest>");
 	somo_manifest_report *r = NULL;
 	size_t i, warn = 0;
 
@@ -569,15 +669,20 @@ static void test_objective_checks(void **state)
 
 static void test_unplayable(void **state)
 {
-	somo_manifest *m = parse(NS2004 ">" META("2004 4th Edition") "<organizations/>" RES "</manifest>");
+	somo_manifest *m =
+	    parse(NS2004 ">" META("2004 4th Edition") "<organizations/>" RES "</manifest>");
 
 	(void)state;
 	assert_int_equal(errors(m, SOMO_VALIDATE_LENIENT), 1);
 	somo_manifest_free(m);
-	m = parse(NS2004 ">" META("2004 4th Edition")
-		  "<organizations default='O'><organization identifier='O'><title>T</title>"
-		  "<item identifier='I' identifierref='R'><title>I</title></item></organization></organizations>"
-		  "<resources><resource identifier='R' type='webcontent' adlcp:scormType='asset'/></resources></manifest>");
+	m = parse(NS2004 ">" META(
+	    "2004 4th Edition") "<organizations default='O'><organization "
+	                        "identifier='O'><title>T</title>"
+	                        "<item identifier='I' "
+	                        "identifierref='R'><title>I</title></item></organization></"
+	                        "organizations>"
+	                        "<resources><resource identifier='R' type='webcontent' "
+	                        "adlcp:scormType='asset'/></resources></manifest>");
 	assert_int_equal(errors(m, SOMO_VALIDATE_LENIENT), 1);
 	somo_manifest_free(m);
 }
@@ -585,19 +690,19 @@ static void test_unplayable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_full_sequencing),
-		cmocka_unit_test(test_collection),
-		cmocka_unit_test(test_launch_url),
-		cmocka_unit_test(test_scorm12),
-		cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_edition_inference),
-		cmocka_unit_test(test_identifiers_and_default_org),
-		cmocka_unit_test(test_submanifest),
-		cmocka_unit_test(test_bad_values),
-		cmocka_unit_test(test_objective_checks),
-		cmocka_unit_test(test_unplayable),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_full_sequencing),
+	    cmocka_unit_test(test_collection),
+	    cmocka_unit_test(test_launch_url),
+	    cmocka_unit_test(test_scorm12),
+	    cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_edition_inference),
+	    cmocka_unit_test(test_identifiers_and_default_org),
+	    cmocka_unit_test(test_submanifest),
+	    cmocka_unit_test(test_bad_values),
+	    cmocka_unit_test(test_objective_checks),
+	    cmocka_unit_test(test_unplayable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
