@@ -259,8 +259,10 @@ static int apply_init(somo_rt *rt, json_t *init, const char *path)
 
 static void emit(json_t *obj)
 {
-	char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 
+	if (!s) /* every input line gets its answer line */
+		s = strdup("{\"error\":\"the answer could not be written as JSON\"}");
 	if (s) {
 		fputs(s, stdout);
 		fputc('\n', stdout);

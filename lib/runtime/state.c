@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "runtime/rt.h"
+#include "util/text.h"
 
 #define FORMAT "somo-rt/1"
 #define STATE_VALUE_MAX (1u << 22)
@@ -147,7 +148,7 @@ static int restore_value(somo_rt *rt, const somo__dm_element *el, somo__slot *s,
 	/* a response was checked against the interaction's type when set; the
 	 * type may have changed since, so only its length is checked here */
 	if (el->type == SOMO__T_PATTERN || el->type == SOMO__T_RESPONSE || el->type == SOMO__T_12_FEEDBACK)
-		vr = SOMO__V_OK;
+		vr = somo__utf8_valid(v, len) ? SOMO__V_OK : SOMO__V_TYPE;
 	else
 		vr = somo__dm_validate((somo_scorm_version)rt->version, el, it, v, len, true, &why);
 	if (vr == SOMO__V_TYPE || vr == SOMO__V_RANGE)
