@@ -23,24 +23,26 @@
 #define LINE_MAX_BYTES (16u << 20)
 
 static const char *usage_text =
-	"usage: somo rte [--scorm 1.2|2004] [--init FILE.json] [--state FILE] [--shared FILE] [--lenient]\n"
-	"\n"
-	"Reads SCORM API calls from standard input, one JSON array per line\n"
-	"([\"Initialize\",\"\"], [\"SetValue\",\"cmi.location\",\"p1\"], [\"GetLastError\"], ...),\n"
-	"and writes one JSON object per line: {\"call\":...,\"ret\":...,\"err\":...}.\n"
-	"\n"
-	"  --scorm V      data model: 2004 (4th edition, the default) or 1.2\n"
-	"  --init FILE    JSON object of LMS-supplied values by element name\n"
-	"                 ({\"cmi.learner_id\":\"k-001\",\"cmi.scaled_passing_score\":\"0.8\"});\n"
-	"                 \"adl.data\": [{\"id\":\"X\",\"readSharedData\":true,\"writeSharedData\":true}]\n"
-	"                 declares the shared data stores (SCORM 2004)\n"
-	"  --state FILE   restore the runtime from FILE, if it exists, as the learner's\n"
-	"                 next session (resume after cmi.exit suspend, else a new attempt),\n"
-	"                 and write the state back to FILE on Commit and Terminate\n"
-	"  --shared FILE  the learner's adl.data shared data stores, a JSON object of\n"
-	"                 values by store id, shared by every SCO run with the same FILE:\n"
-	"                 read at start, written back on Commit and Terminate\n"
-	"  --lenient      accept common authoring-tool deviations (reported on stderr)\n";
+    "usage: somo rte [--scorm 1.2|2004] [--init FILE.json] [--state FILE] [--shared FILE] "
+    "[--lenient]\n"
+    "\n"
+    "Reads SCORM API calls from standard input, one JSON array per line\n"
+    "([\"Initialize\",\"\"], [\"SetValue\",\"cmi.location\",\"p1\"], [\"GetLastError\"], ...),\n"
+    "and writes one JSON object per line: {\"call\":...,\"ret\":...,\"err\":...}.\n"
+    "\n"
+    "  --scorm V      data model: 2004 (4th edition, the default) or 1.2\n"
+    "  --init FILE    JSON object of LMS-supplied values by element name\n"
+    "                 ({\"cmi.learner_id\":\"k-001\",\"cmi.scaled_passing_score\":\"0.8\"});\n"
+    "                 \"adl.data\": "
+    "[{\"id\":\"X\",\"readSharedData\":true,\"writeSharedData\":true}]\n"
+    "                 declares the shared data stores (SCORM 2004)\n"
+    "  --state FILE   restore the runtime from FILE, if it exists, as the learner's\n"
+    "                 next session (resume after cmi.exit suspend, else a new attempt),\n"
+    "                 and write the state back to FILE on Commit and Terminate\n"
+    "  --shared FILE  the learner's adl.data shared data stores, a JSON object of\n"
+    "                 values by store id, shared by every SCO run with the same FILE:\n"
+    "                 read at start, written back on Commit and Terminate\n"
+    "  --lenient      accept common authoring-tool deviations (reported on stderr)\n";
 
 typedef struct {
 	const char *state_path;
@@ -112,7 +114,7 @@ static int write_shared(somo_rt *rt, const char *path)
 		return -1;
 	}
 	data = json_object_get(json_object_get(state, "collections"), "adl.data");
-	json_array_foreach(data, i, rec) {
+	json_array_foreach (data, i, rec) {
 		json_t *id = json_object_get(rec, "id"), *v = json_object_get(rec, "store");
 		if (!json_is_string(id))
 			continue;
@@ -179,7 +181,7 @@ static int load_shared(somo_rt *rt, const somo_rt_data_map *map, size_t n, const
 }
 
 static void report_lenient(somo_rt *rt, const char *element, const char *value, const char *what,
-			   void *payload)
+                           void *payload)
 {
 	(void)rt;
 	(void)payload;
@@ -208,7 +210,8 @@ static int load_init(const char *path, json_t **out, somo_rt_data_map **map, siz
 	data = json_object_get(root, "adl.data");
 	if (data) {
 		if (!json_is_array(data) || json_array_size(data) > 4096) {
-			fprintf(stderr, "somo rte: %s: adl.data must be an array of stores\n", path);
+			fprintf(stderr, "somo rte: %s: adl.data must be an array of stores\n",
+			        path);
 			json_decref(root);
 			return -1;
 		}
@@ -217,9 +220,10 @@ static int load_init(const char *path, json_t **out, somo_rt_data_map **map, siz
 			json_decref(root);
 			return -1;
 		}
-		json_array_foreach(data, i, e) {
+		json_array_foreach (data, i, e) {
 			const char *id = json_string_value(json_object_get(e, "id"));
-			json_t *r = json_object_get(e, "readSharedData"), *w = json_object_get(e, "writeSharedData");
+			json_t *r = json_object_get(e, "readSharedData"),
+			       *w = json_object_get(e, "writeSharedData");
 			if (!id) {
 				fprintf(stderr, "somo rte: %s: adl.data[%zu] has no id\n", path, i);
 				free(*map);
@@ -242,11 +246,12 @@ static int apply_init(somo_rt *rt, json_t *init, const char *path)
 	const char *key;
 	json_t *v;
 
-	json_object_foreach(init, key, v) {
+	json_object_foreach (init, key, v) {
 		if (strcmp(key, "adl.data") == 0)
 			continue;
 		if (!json_is_string(v)) {
-			fprintf(stderr, "somo rte: %s: %s: the value must be a string\n", path, key);
+			fprintf(stderr, "somo rte: %s: %s: the value must be a string\n", path,
+			        key);
 			return -1;
 		}
 		if (somo_rt_set_lms_value(rt, key, json_string_value(v)) < 0) {
@@ -309,10 +314,11 @@ static void run_line(somo_rt *rt, const char *line)
 		emit_error("%s", "a line must be a JSON array of strings: [\"Call\", args...]");
 		return;
 	}
-	json_array_foreach(a, i, v) {
+	json_array_foreach (a, i, v) {
 		if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
 			json_decref(a);
-			emit_error("%s", "a line must be a JSON array of strings (no NUL characters)");
+			emit_error("%s",
+			           "a line must be a JSON array of strings (no NUL characters)");
 			return;
 		}
 	}
@@ -370,7 +376,8 @@ int somo_cmd_rte(int argc, char **argv)
 			else if (!strcmp(v, "2004"))
 				version = SOMO_SCORM_2004;
 			else {
-				fprintf(stderr, "somo rte: --scorm takes 1.2 or 2004, not '%s'\n", v);
+				fprintf(stderr, "somo rte: --scorm takes 1.2 or 2004, not '%s'\n",
+				        v);
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--init") && i + 1 < argc) {
@@ -408,7 +415,8 @@ int somo_cmd_rte(int argc, char **argv)
 		int rc = somo_rt_from_json(rt, state);
 		free(state);
 		if (rc < 0 || somo_rt_next_session(rt) < 0) {
-			fprintf(stderr, "somo rte: %s: %s\n", ctx.state_path, somo_error_last()->message);
+			fprintf(stderr, "somo rte: %s: %s\n", ctx.state_path,
+			        somo_error_last()->message);
 			goto out;
 		}
 	} else if (ctx.state_path && errno != ENOENT) {

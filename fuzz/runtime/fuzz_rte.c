@@ -122,8 +122,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			somo_rt_commit(rt, el);
 			break;
 		case 'D':
-			r = somo_rt_diagnostic(rt, somo_rt_parse_code(el) < 0 ? somo_rt_last_error(rt)
-									: somo_rt_parse_code(el));
+			r = somo_rt_diagnostic(rt, somo_rt_parse_code(el) < 0
+			                               ? somo_rt_last_error(rt)
+			                               : somo_rt_parse_code(el));
 			if (!r || strlen(r) >= 255 + 512)
 				abort();
 			break;

@@ -17,8 +17,8 @@ extern "C" {
 
 /** The data model a runtime follows. Append only. */
 typedef enum {
-	SOMO_SCORM_12 = 1,   /**< SCORM 1.2: cmi.core.*, LMSInitialize ... LMSFinish */
-	SOMO_SCORM_2004 = 2  /**< SCORM 2004 4th edition: cmi.*, adl.*, Initialize ... Terminate */
+	SOMO_SCORM_12 = 1,  /**< SCORM 1.2: cmi.core.*, LMSInitialize ... LMSFinish */
+	SOMO_SCORM_2004 = 2 /**< SCORM 2004 4th edition: cmi.*, adl.*, Initialize ... Terminate */
 } somo_scorm_version;
 
 /**

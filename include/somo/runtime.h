@@ -36,13 +36,13 @@ typedef struct {
 	 *  name the content used, value what it sent, what says in words which
 	 *  deviation from the standard was tolerated. */
 	void (*lenient)(somo_rt *rt, const char *element, const char *value, const char *what,
-			void *payload);
+	                void *payload);
 	/** adl.nav.request_valid.*: request is "continue", "previous", "choice" or
 	 *  "jump", target the activity (NULL for continue/previous). Return
 	 *  "true", "false" or "unknown" (a constant string). Without this
 	 *  callback the answer is "unknown". */
 	const char *(*nav_request_valid)(somo_rt *rt, const char *request, const char *target,
-					 void *payload);
+	                                 void *payload);
 	/** Terminate (LMSFinish) succeeded; the state is final for this session. */
 	void (*terminate)(somo_rt *rt, void *payload);
 	void *payload;
@@ -50,21 +50,24 @@ typedef struct {
 
 /** One adl.data store the SCO may reach (the manifest's adlcp:data map). */
 typedef struct {
-	const char *id;          /**< the store's target id */
-	int read_shared_data;    /**< readSharedData: GetValue of .store allowed */
-	int write_shared_data;   /**< writeSharedData: SetValue of .store allowed */
+	const char *id;        /**< the store's target id */
+	int read_shared_data;  /**< readSharedData: GetValue of .store allowed */
+	int write_shared_data; /**< writeSharedData: SetValue of .store allowed */
 } somo_rt_data_map;
 
 typedef struct {
-	unsigned version;               /**< SOMO_RT_OPTS_VERSION */
-	int lenient;                    /**< accept the common deviations (reported through callbacks.lenient) */
+	unsigned version; /**< SOMO_RT_OPTS_VERSION */
+	int lenient;      /**< accept the common deviations (reported through callbacks.lenient) */
 	const somo_rt_callbacks *callbacks; /**< may be NULL; copied */
 	const somo_rt_data_map *data_map;   /**< SCORM 2004 adl.data stores; copied */
 	size_t data_map_len;
 } somo_rt_opts;
 
 #define SOMO_RT_OPTS_VERSION 1
-#define SOMO_RT_OPTS_INIT {SOMO_RT_OPTS_VERSION, 0, NULL, NULL, 0}
+#define SOMO_RT_OPTS_INIT                                                                          \
+	{                                                                                          \
+		SOMO_RT_OPTS_VERSION, 0, NULL, NULL, 0                                             \
+	}
 
 /**
  * Create a runtime for one session, not yet initialized.

@@ -16,8 +16,8 @@
 #include "util/util.h"
 
 /* Access. */
-#define SOMO__DM_R 1
-#define SOMO__DM_W 2
+#define SOMO__DM_R  1
+#define SOMO__DM_W  2
 #define SOMO__DM_RW 3
 
 /* What an entry is. */
@@ -32,39 +32,39 @@ typedef enum {
 /* Where a value lives: the runtime's top-level slots or a collection's records. */
 typedef enum {
 	SOMO__C_NONE = 0,
-	SOMO__C_OBJ,      /* cmi.objectives */
-	SOMO__C_INT,      /* cmi.interactions */
-	SOMO__C_INT_OBJ,  /* cmi.interactions.n.objectives */
-	SOMO__C_INT_CR,   /* cmi.interactions.n.correct_responses */
-	SOMO__C_CFL,      /* cmi.comments_from_learner */
-	SOMO__C_CFLMS,    /* cmi.comments_from_lms */
-	SOMO__C_DATA,     /* adl.data */
+	SOMO__C_OBJ,     /* cmi.objectives */
+	SOMO__C_INT,     /* cmi.interactions */
+	SOMO__C_INT_OBJ, /* cmi.interactions.n.objectives */
+	SOMO__C_INT_CR,  /* cmi.interactions.n.correct_responses */
+	SOMO__C_CFL,     /* cmi.comments_from_learner */
+	SOMO__C_CFLMS,   /* cmi.comments_from_lms */
+	SOMO__C_DATA,    /* adl.data */
 	SOMO__C_MAX
 } somo__dm_coll;
 
 /* Value types. */
 typedef enum {
 	SOMO__T_NONE = 0,
-	SOMO__T_CS,        /* characterstring (spm) */
-	SOMO__T_LSTR,      /* localized_string_type (spm) */
-	SOMO__T_LID,       /* long_identifier_type (URI, spm 4000) */
-	SOMO__T_REAL,      /* real(10,7) within range */
-	SOMO__T_TIME,      /* time(second,10,0) */
-	SOMO__T_DUR,       /* timeinterval(second,10,2) */
-	SOMO__T_VOCAB,     /* one of vocab */
-	SOMO__T_LANG,      /* language_type, "" allowed */
-	SOMO__T_RESULT,    /* interaction result: vocab or real */
-	SOMO__T_PATTERN,   /* correct_responses.n.pattern for the interaction's type */
-	SOMO__T_RESPONSE,  /* learner_response for the interaction's type */
-	SOMO__T_NAVREQ,    /* adl.nav.request */
-	SOMO__T_12_STR,    /* CMIString255 / CMIString4096 (spm) */
-	SOMO__T_12_ID,     /* CMIIdentifier */
-	SOMO__T_12_DEC,    /* CMIDecimal within range */
+	SOMO__T_CS,          /* characterstring (spm) */
+	SOMO__T_LSTR,        /* localized_string_type (spm) */
+	SOMO__T_LID,         /* long_identifier_type (URI, spm 4000) */
+	SOMO__T_REAL,        /* real(10,7) within range */
+	SOMO__T_TIME,        /* time(second,10,0) */
+	SOMO__T_DUR,         /* timeinterval(second,10,2) */
+	SOMO__T_VOCAB,       /* one of vocab */
+	SOMO__T_LANG,        /* language_type, "" allowed */
+	SOMO__T_RESULT,      /* interaction result: vocab or real */
+	SOMO__T_PATTERN,     /* correct_responses.n.pattern for the interaction's type */
+	SOMO__T_RESPONSE,    /* learner_response for the interaction's type */
+	SOMO__T_NAVREQ,      /* adl.nav.request */
+	SOMO__T_12_STR,      /* CMIString255 / CMIString4096 (spm) */
+	SOMO__T_12_ID,       /* CMIIdentifier */
+	SOMO__T_12_DEC,      /* CMIDecimal within range */
 	SOMO__T_12_BLANKDEC, /* CMIDecimal within range, or CMIBlank */
-	SOMO__T_12_SINT,   /* CMISInteger within range */
-	SOMO__T_12_TIME,   /* CMITime */
-	SOMO__T_12_SPAN,   /* CMITimespan */
-	SOMO__T_12_FEEDBACK /* CMIFeedback for the interaction's type */
+	SOMO__T_12_SINT,     /* CMISInteger within range */
+	SOMO__T_12_TIME,     /* CMITime */
+	SOMO__T_12_SPAN,     /* CMITimespan */
+	SOMO__T_12_FEEDBACK  /* CMIFeedback for the interaction's type */
 } somo__dm_type;
 
 /* Numeric ranges. */
@@ -81,33 +81,33 @@ typedef enum {
 /* Dependencies checked before a set (error 408 in 2004). */
 typedef enum {
 	SOMO__D_NONE = 0,
-	SOMO__D_ID,   /* the record's id must be set first: a new record starts with id */
-	SOMO__D_TYPE  /* the interaction's type must be set first */
+	SOMO__D_ID,  /* the record's id must be set first: a new record starts with id */
+	SOMO__D_TYPE /* the interaction's type must be set first */
 } somo__dm_dep;
 
 typedef struct {
-	const char *name;        /* normalised: indices written as "n" */
-	uint8_t access;          /* SOMO__DM_R | SOMO__DM_W */
-	uint8_t kind;            /* somo__dm_kind */
-	uint8_t type;            /* somo__dm_type */
-	uint8_t range;           /* somo__dm_range */
-	uint8_t coll;            /* collection of the record (or of _count); C_NONE for top */
-	uint8_t field;           /* slot in the record or the top-level slot */
-	uint8_t dep;             /* somo__dm_dep */
-	uint8_t lms_only;        /* set by the LMS only (init values) even when RW */
-	uint16_t spm;            /* smallest permitted maximum, characters */
+	const char *name;         /* normalised: indices written as "n" */
+	uint8_t access;           /* SOMO__DM_R | SOMO__DM_W */
+	uint8_t kind;             /* somo__dm_kind */
+	uint8_t type;             /* somo__dm_type */
+	uint8_t range;            /* somo__dm_range */
+	uint8_t coll;             /* collection of the record (or of _count); C_NONE for top */
+	uint8_t field;            /* slot in the record or the top-level slot */
+	uint8_t dep;              /* somo__dm_dep */
+	uint8_t lms_only;         /* set by the LMS only (init values) even when RW */
+	uint16_t spm;             /* smallest permitted maximum, characters */
 	const char *const *vocab; /* T_VOCAB / T_RESULT */
-	const char *text;        /* _children text, or the default value of a stored element */
+	const char *text;         /* _children text, or the default value of a stored element */
 } somo__dm_element;
 
 #define SOMO__DM_MAX_DEPTH 2
 
 typedef enum {
 	SOMO__P_OK = 0,
-	SOMO__P_UNDEFINED,    /* no such element */
-	SOMO__P_NOCHILDREN,   /* _children of an element that has none */
-	SOMO__P_NOCOUNT,      /* _count of an element that is not a collection */
-	SOMO__P_KEYWORD_BAD   /* _version anywhere but cmi._version */
+	SOMO__P_UNDEFINED,  /* no such element */
+	SOMO__P_NOCHILDREN, /* _children of an element that has none */
+	SOMO__P_NOCOUNT,    /* _count of an element that is not a collection */
+	SOMO__P_KEYWORD_BAD /* _version anywhere but cmi._version */
 } somo__dm_parse_status;
 
 typedef struct {
@@ -167,13 +167,14 @@ somo__itype somo__itype_parse(const char *s, size_t len);
  * responses. lenient allows the common deviations: *reason then says which.
  */
 somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *el,
-				 somo__itype itype, const char *value, size_t len, bool lenient,
-				 const char **reason);
+                                 somo__itype itype, const char *value, size_t len, bool lenient,
+                                 const char **reason);
 
 /* The grammar of a correct response pattern (pattern true) or a learner
  * response for an interaction type (RTE book 4.2.9), SCORM 1.2 CMIFeedback. */
 somo__dm_valid somo__dm_response_valid(somo_scorm_version v, somo__itype t, bool pattern,
-				       const char *s, size_t len, bool lenient, const char **reason);
+                                       const char *s, size_t len, bool lenient,
+                                       const char **reason);
 
 /* Parse a real as SCORM writes them (decimal, optional sign and fraction). */
 bool somo__dm_real(const char *s, size_t len, double *out);

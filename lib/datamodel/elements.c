@@ -7,35 +7,37 @@
 
 #include "datamodel/dm.h"
 
-#define R SOMO__DM_R
-#define W SOMO__DM_W
+#define R  SOMO__DM_R
+#define W  SOMO__DM_W
 #define RW SOMO__DM_RW
 
-static const char *const v_completion[] = {"completed", "incomplete", "not attempted", "unknown", NULL};
+static const char *const v_completion[] = {"completed", "incomplete", "not attempted", "unknown",
+                                           NULL};
 static const char *const v_success[] = {"passed", "failed", "unknown", NULL};
 static const char *const v_credit[] = {"credit", "no-credit", NULL};
 static const char *const v_entry[] = {"ab-initio", "resume", "", NULL};
 static const char *const v_exit[] = {"time-out", "suspend", "logout", "normal", "", NULL};
 static const char *const v_mode[] = {"browse", "normal", "review", NULL};
 static const char *const v_tla[] = {"exit,message", "continue,message", "exit,no message",
-				    "continue,no message", NULL};
-static const char *const v_itype[] = {"true-false", "choice", "fill-in", "long-fill-in",
-				      "likert", "matching", "performance", "sequencing",
-				      "numeric", "other", NULL};
+                                    "continue,no message", NULL};
+static const char *const v_itype[] = {"true-false", "choice",   "fill-in",     "long-fill-in",
+                                      "likert",     "matching", "performance", "sequencing",
+                                      "numeric",    "other",    NULL};
 static const char *const v_result[] = {"correct", "incorrect", "unanticipated", "neutral", NULL};
 static const char *const v_captioning[] = {"-1", "0", "1", NULL};
 
-static const char *const v12_status[] = {"passed", "completed", "failed", "incomplete", "browsed",
-					 "not attempted", NULL};
+static const char *const v12_status[] = {"passed",  "completed",     "failed", "incomplete",
+                                         "browsed", "not attempted", NULL};
 static const char *const v12_exit[] = {"time-out", "suspend", "logout", "", NULL};
-static const char *const v12_itype[] = {"true-false", "choice", "fill-in", "matching",
-					"performance", "sequencing", "likert", "numeric", NULL};
+static const char *const v12_itype[] = {"true-false", "choice",      "fill-in",
+                                        "matching",   "performance", "sequencing",
+                                        "likert",     "numeric",     NULL};
 static const char *const v12_result[] = {"correct", "wrong", "unanticipated", "neutral", NULL};
 
 /* Every vocabulary, so that a stored vocabulary value can be a small code. */
 static const char *const *const vocabularies[] = {
-	v_completion, v_success, v_credit, v_entry, v_exit, v_mode, v_tla, v_itype, v_result,
-	v_captioning, v12_status, v12_exit, v12_itype, v12_result,
+    v_completion, v_success, v_credit,     v_entry,    v_exit,   v_mode,    v_tla,
+    v_itype,      v_result,  v_captioning, v12_status, v12_exit, v12_itype, v12_result,
 };
 
 uint32_t somo__dm_vocab_code(const char *const *vocab, const char *s, size_t len)
@@ -62,157 +64,262 @@ const char *somo__dm_vocab_text(uint32_t code)
 
 /* Top-level slots of SCORM 2004. */
 enum {
-	S_COMPLETION_STATUS, S_COMPLETION_THRESHOLD, S_CREDIT, S_ENTRY, S_EXIT, S_LAUNCH_DATA,
-	S_LEARNER_ID, S_LEARNER_NAME, S_AUDIO_LEVEL, S_LANGUAGE, S_DELIVERY_SPEED,
-	S_AUDIO_CAPTIONING, S_LOCATION, S_MAX_TIME, S_MODE, S_PROGRESS, S_SPS, S_SCALED, S_RAW,
-	S_MIN, S_MAX, S_SESSION_TIME, S_SUCCESS_STATUS, S_SUSPEND_DATA, S_TLA, S_TOTAL_TIME,
-	S_NAV_REQUEST, S_COUNT_2004
+	S_COMPLETION_STATUS,
+	S_COMPLETION_THRESHOLD,
+	S_CREDIT,
+	S_ENTRY,
+	S_EXIT,
+	S_LAUNCH_DATA,
+	S_LEARNER_ID,
+	S_LEARNER_NAME,
+	S_AUDIO_LEVEL,
+	S_LANGUAGE,
+	S_DELIVERY_SPEED,
+	S_AUDIO_CAPTIONING,
+	S_LOCATION,
+	S_MAX_TIME,
+	S_MODE,
+	S_PROGRESS,
+	S_SPS,
+	S_SCALED,
+	S_RAW,
+	S_MIN,
+	S_MAX,
+	S_SESSION_TIME,
+	S_SUCCESS_STATUS,
+	S_SUSPEND_DATA,
+	S_TLA,
+	S_TOTAL_TIME,
+	S_NAV_REQUEST,
+	S_COUNT_2004
 };
 
 /* Top-level slots of SCORM 1.2. */
 enum {
-	S12_STUDENT_ID, S12_STUDENT_NAME, S12_LOCATION, S12_CREDIT, S12_STATUS, S12_ENTRY,
-	S12_RAW, S12_MIN, S12_MAX, S12_TOTAL_TIME, S12_MODE, S12_EXIT, S12_SESSION_TIME,
-	S12_SUSPEND_DATA, S12_LAUNCH_DATA, S12_COMMENTS, S12_COMMENTS_LMS, S12_MASTERY,
-	S12_MAX_TIME, S12_TLA, S12_AUDIO, S12_LANGUAGE, S12_SPEED, S12_TEXT, S_COUNT_12
+	S12_STUDENT_ID,
+	S12_STUDENT_NAME,
+	S12_LOCATION,
+	S12_CREDIT,
+	S12_STATUS,
+	S12_ENTRY,
+	S12_RAW,
+	S12_MIN,
+	S12_MAX,
+	S12_TOTAL_TIME,
+	S12_MODE,
+	S12_EXIT,
+	S12_SESSION_TIME,
+	S12_SUSPEND_DATA,
+	S12_LAUNCH_DATA,
+	S12_COMMENTS,
+	S12_COMMENTS_LMS,
+	S12_MASTERY,
+	S12_MAX_TIME,
+	S12_TLA,
+	S12_AUDIO,
+	S12_LANGUAGE,
+	S12_SPEED,
+	S12_TEXT,
+	S_COUNT_12
 };
 
-#define CH(name, text) {name, R, SOMO__K_CHILDREN, 0, 0, 0, 0, 0, 0, 0, NULL, text}
-#define CNT(name, coll) {name, R, SOMO__K_COUNT, 0, 0, coll, 0, 0, 0, 0, NULL, NULL}
+#define CH(name, text)                                                                             \
+	{                                                                                          \
+		name, R, SOMO__K_CHILDREN, 0, 0, 0, 0, 0, 0, 0, NULL, text                         \
+	}
+#define CNT(name, coll)                                                                            \
+	{                                                                                          \
+		name, R, SOMO__K_COUNT, 0, 0, coll, 0, 0, 0, 0, NULL, NULL                         \
+	}
 /* name, access, type, range, coll, field, dep, lms_only, spm, vocab, default */
-#define VAL(name, acc, type, range, coll, field, dep, lms, spm, vocab, dflt) \
-	{name, acc, SOMO__K_VALUE, type, range, coll, field, dep, lms, spm, vocab, dflt}
+#define VAL(name, acc, type, range, coll, field, dep, lms, spm, vocab, dflt)                       \
+	{                                                                                          \
+		name, acc, SOMO__K_VALUE, type, range, coll, field, dep, lms, spm, vocab, dflt     \
+	}
 
 static const somo__dm_element table_2004[] = {
-	{"cmi._version", R, SOMO__K_VERSION, 0, 0, 0, 0, 0, 0, 0, NULL, "1.0"},
-	CH("cmi.comments_from_learner._children", "comment,location,timestamp"),
-	CNT("cmi.comments_from_learner._count", SOMO__C_CFL),
-	VAL("cmi.comments_from_learner.n.comment", RW, SOMO__T_LSTR, 0, SOMO__C_CFL, 0, 0, 0, 4000, NULL, NULL),
-	VAL("cmi.comments_from_learner.n.location", RW, SOMO__T_CS, 0, SOMO__C_CFL, 1, 0, 0, 250, NULL, NULL),
-	VAL("cmi.comments_from_learner.n.timestamp", RW, SOMO__T_TIME, 0, SOMO__C_CFL, 2, 0, 0, 0, NULL, NULL),
-	CH("cmi.comments_from_lms._children", "comment,location,timestamp"),
-	CNT("cmi.comments_from_lms._count", SOMO__C_CFLMS),
-	VAL("cmi.comments_from_lms.n.comment", R, SOMO__T_LSTR, 0, SOMO__C_CFLMS, 0, 0, 0, 4000, NULL, NULL),
-	VAL("cmi.comments_from_lms.n.location", R, SOMO__T_CS, 0, SOMO__C_CFLMS, 1, 0, 0, 250, NULL, NULL),
-	VAL("cmi.comments_from_lms.n.timestamp", R, SOMO__T_TIME, 0, SOMO__C_CFLMS, 2, 0, 0, 0, NULL, NULL),
-	VAL("cmi.completion_status", RW, SOMO__T_VOCAB, 0, 0, S_COMPLETION_STATUS, 0, 0, 0, v_completion, "unknown"),
-	VAL("cmi.completion_threshold", R, SOMO__T_REAL, SOMO__R_0_1, 0, S_COMPLETION_THRESHOLD, 0, 0, 0, NULL, NULL),
-	VAL("cmi.credit", R, SOMO__T_VOCAB, 0, 0, S_CREDIT, 0, 0, 0, v_credit, "credit"),
-	VAL("cmi.entry", R, SOMO__T_VOCAB, 0, 0, S_ENTRY, 0, 0, 0, v_entry, "ab-initio"),
-	VAL("cmi.exit", W, SOMO__T_VOCAB, 0, 0, S_EXIT, 0, 0, 0, v_exit, NULL),
-	CH("cmi.interactions._children", "id,type,objectives,timestamp,correct_responses,weighting,learner_response,result,latency,description"),
-	CNT("cmi.interactions._count", SOMO__C_INT),
-	CH("cmi.interactions.n.correct_responses._children", "pattern"),
-	CNT("cmi.interactions.n.correct_responses._count", SOMO__C_INT_CR),
-	VAL("cmi.interactions.n.correct_responses.n.pattern", RW, SOMO__T_PATTERN, 0, SOMO__C_INT_CR, 0, SOMO__D_TYPE, 0, 0, NULL, NULL),
-	VAL("cmi.interactions.n.description", RW, SOMO__T_LSTR, 0, SOMO__C_INT, 7, SOMO__D_ID, 0, 250, NULL, NULL),
-	VAL("cmi.interactions.n.id", RW, SOMO__T_LID, 0, SOMO__C_INT, 0, 0, 0, 4000, NULL, NULL),
-	VAL("cmi.interactions.n.latency", RW, SOMO__T_DUR, 0, SOMO__C_INT, 6, SOMO__D_ID, 0, 0, NULL, NULL),
-	VAL("cmi.interactions.n.learner_response", RW, SOMO__T_RESPONSE, 0, SOMO__C_INT, 4, SOMO__D_TYPE, 0, 0, NULL, NULL),
-	CH("cmi.interactions.n.objectives._children", "id"),
-	CNT("cmi.interactions.n.objectives._count", SOMO__C_INT_OBJ),
-	VAL("cmi.interactions.n.objectives.n.id", RW, SOMO__T_LID, 0, SOMO__C_INT_OBJ, 0, 0, 0, 4000, NULL, NULL),
-	VAL("cmi.interactions.n.result", RW, SOMO__T_RESULT, 0, SOMO__C_INT, 5, SOMO__D_ID, 0, 0, v_result, NULL),
-	VAL("cmi.interactions.n.timestamp", RW, SOMO__T_TIME, 0, SOMO__C_INT, 2, SOMO__D_ID, 0, 0, NULL, NULL),
-	VAL("cmi.interactions.n.type", RW, SOMO__T_VOCAB, 0, SOMO__C_INT, 1, SOMO__D_ID, 0, 0, v_itype, NULL),
-	VAL("cmi.interactions.n.weighting", RW, SOMO__T_REAL, 0, SOMO__C_INT, 3, SOMO__D_ID, 0, 0, NULL, NULL),
-	VAL("cmi.launch_data", R, SOMO__T_CS, 0, 0, S_LAUNCH_DATA, 0, 0, 4000, NULL, NULL),
-	VAL("cmi.learner_id", R, SOMO__T_LID, 0, 0, S_LEARNER_ID, 0, 0, 4000, NULL, ""),
-	VAL("cmi.learner_name", R, SOMO__T_LSTR, 0, 0, S_LEARNER_NAME, 0, 0, 250, NULL, ""),
-	CH("cmi.learner_preference._children", "audio_level,language,delivery_speed,audio_captioning"),
-	VAL("cmi.learner_preference.audio_captioning", RW, SOMO__T_VOCAB, 0, 0, S_AUDIO_CAPTIONING, 0, 0, 0, v_captioning, "0"),
-	VAL("cmi.learner_preference.audio_level", RW, SOMO__T_REAL, SOMO__R_GE0, 0, S_AUDIO_LEVEL, 0, 0, 0, NULL, "1"),
-	VAL("cmi.learner_preference.delivery_speed", RW, SOMO__T_REAL, SOMO__R_GE0, 0, S_DELIVERY_SPEED, 0, 0, 0, NULL, "1"),
-	VAL("cmi.learner_preference.language", RW, SOMO__T_LANG, 0, 0, S_LANGUAGE, 0, 0, 250, NULL, ""),
-	VAL("cmi.location", RW, SOMO__T_CS, 0, 0, S_LOCATION, 0, 0, 1000, NULL, NULL),
-	VAL("cmi.max_time_allowed", R, SOMO__T_DUR, 0, 0, S_MAX_TIME, 0, 0, 0, NULL, NULL),
-	VAL("cmi.mode", R, SOMO__T_VOCAB, 0, 0, S_MODE, 0, 0, 0, v_mode, "normal"),
-	CH("cmi.objectives._children", "id,score,success_status,completion_status,progress_measure,description"),
-	CNT("cmi.objectives._count", SOMO__C_OBJ),
-	VAL("cmi.objectives.n.completion_status", RW, SOMO__T_VOCAB, 0, SOMO__C_OBJ, 6, SOMO__D_ID, 0, 0, v_completion, "unknown"),
-	VAL("cmi.objectives.n.description", RW, SOMO__T_LSTR, 0, SOMO__C_OBJ, 8, SOMO__D_ID, 0, 250, NULL, NULL),
-	VAL("cmi.objectives.n.id", RW, SOMO__T_LID, 0, SOMO__C_OBJ, 0, 0, 0, 4000, NULL, NULL),
-	VAL("cmi.objectives.n.progress_measure", RW, SOMO__T_REAL, SOMO__R_0_1, SOMO__C_OBJ, 7, SOMO__D_ID, 0, 0, NULL, NULL),
-	CH("cmi.objectives.n.score._children", "scaled,raw,min,max"),
-	VAL("cmi.objectives.n.score.max", RW, SOMO__T_REAL, 0, SOMO__C_OBJ, 4, SOMO__D_ID, 0, 0, NULL, NULL),
-	VAL("cmi.objectives.n.score.min", RW, SOMO__T_REAL, 0, SOMO__C_OBJ, 3, SOMO__D_ID, 0, 0, NULL, NULL),
-	VAL("cmi.objectives.n.score.raw", RW, SOMO__T_REAL, 0, SOMO__C_OBJ, 2, SOMO__D_ID, 0, 0, NULL, NULL),
-	VAL("cmi.objectives.n.score.scaled", RW, SOMO__T_REAL, SOMO__R_M1_1, SOMO__C_OBJ, 1, SOMO__D_ID, 0, 0, NULL, NULL),
-	VAL("cmi.objectives.n.success_status", RW, SOMO__T_VOCAB, 0, SOMO__C_OBJ, 5, SOMO__D_ID, 0, 0, v_success, "unknown"),
-	VAL("cmi.progress_measure", RW, SOMO__T_REAL, SOMO__R_0_1, 0, S_PROGRESS, 0, 0, 0, NULL, NULL),
-	VAL("cmi.scaled_passing_score", R, SOMO__T_REAL, SOMO__R_M1_1, 0, S_SPS, 0, 0, 0, NULL, NULL),
-	CH("cmi.score._children", "scaled,raw,min,max"),
-	VAL("cmi.score.max", RW, SOMO__T_REAL, 0, 0, S_MAX, 0, 0, 0, NULL, NULL),
-	VAL("cmi.score.min", RW, SOMO__T_REAL, 0, 0, S_MIN, 0, 0, 0, NULL, NULL),
-	VAL("cmi.score.raw", RW, SOMO__T_REAL, 0, 0, S_RAW, 0, 0, 0, NULL, NULL),
-	VAL("cmi.score.scaled", RW, SOMO__T_REAL, SOMO__R_M1_1, 0, S_SCALED, 0, 0, 0, NULL, NULL),
-	VAL("cmi.session_time", W, SOMO__T_DUR, 0, 0, S_SESSION_TIME, 0, 0, 0, NULL, NULL),
-	VAL("cmi.success_status", RW, SOMO__T_VOCAB, 0, 0, S_SUCCESS_STATUS, 0, 0, 0, v_success, "unknown"),
-	VAL("cmi.suspend_data", RW, SOMO__T_CS, 0, 0, S_SUSPEND_DATA, 0, 0, 64000, NULL, NULL),
-	VAL("cmi.time_limit_action", R, SOMO__T_VOCAB, 0, 0, S_TLA, 0, 0, 0, v_tla, "continue,no message"),
-	VAL("cmi.total_time", R, SOMO__T_DUR, 0, 0, S_TOTAL_TIME, 0, 0, 0, NULL, "PT0H0M0S"),
-	CH("adl.data._children", "id,store"),
-	CNT("adl.data._count", SOMO__C_DATA),
-	VAL("adl.data.n.id", R, SOMO__T_LID, 0, SOMO__C_DATA, 0, 0, 0, 4000, NULL, NULL),
-	VAL("adl.data.n.store", RW, SOMO__T_CS, 0, SOMO__C_DATA, 1, 0, 0, 64000, NULL, NULL),
-	VAL("adl.nav.request", RW, SOMO__T_NAVREQ, 0, 0, S_NAV_REQUEST, 0, 0, 0, NULL, "_none_"),
-	{"adl.nav.request_valid.choice", R, SOMO__K_NAV_VALID, 0, 0, 0, 2, 0, 0, 0, NULL, "choice"},
-	{"adl.nav.request_valid.continue", R, SOMO__K_NAV_VALID, 0, 0, 0, 0, 0, 0, 0, NULL, "continue"},
-	{"adl.nav.request_valid.jump", R, SOMO__K_NAV_VALID, 0, 0, 0, 3, 0, 0, 0, NULL, "jump"},
-	{"adl.nav.request_valid.previous", R, SOMO__K_NAV_VALID, 0, 0, 0, 1, 0, 0, 0, NULL, "previous"},
+    {"cmi._version", R, SOMO__K_VERSION, 0, 0, 0, 0, 0, 0, 0, NULL, "1.0"},
+    CH("cmi.comments_from_learner._children", "comment,location,timestamp"),
+    CNT("cmi.comments_from_learner._count", SOMO__C_CFL),
+    VAL("cmi.comments_from_learner.n.comment", RW, SOMO__T_LSTR, 0, SOMO__C_CFL, 0, 0, 0, 4000,
+        NULL, NULL),
+    VAL("cmi.comments_from_learner.n.location", RW, SOMO__T_CS, 0, SOMO__C_CFL, 1, 0, 0, 250, NULL,
+        NULL),
+    VAL("cmi.comments_from_learner.n.timestamp", RW, SOMO__T_TIME, 0, SOMO__C_CFL, 2, 0, 0, 0, NULL,
+        NULL),
+    CH("cmi.comments_from_lms._children", "comment,location,timestamp"),
+    CNT("cmi.comments_from_lms._count", SOMO__C_CFLMS),
+    VAL("cmi.comments_from_lms.n.comment", R, SOMO__T_LSTR, 0, SOMO__C_CFLMS, 0, 0, 0, 4000, NULL,
+        NULL),
+    VAL("cmi.comments_from_lms.n.location", R, SOMO__T_CS, 0, SOMO__C_CFLMS, 1, 0, 0, 250, NULL,
+        NULL),
+    VAL("cmi.comments_from_lms.n.timestamp", R, SOMO__T_TIME, 0, SOMO__C_CFLMS, 2, 0, 0, 0, NULL,
+        NULL),
+    VAL("cmi.completion_status", RW, SOMO__T_VOCAB, 0, 0, S_COMPLETION_STATUS, 0, 0, 0,
+        v_completion, "unknown"),
+    VAL("cmi.completion_threshold", R, SOMO__T_REAL, SOMO__R_0_1, 0, S_COMPLETION_THRESHOLD, 0, 0,
+        0, NULL, NULL),
+    VAL("cmi.credit", R, SOMO__T_VOCAB, 0, 0, S_CREDIT, 0, 0, 0, v_credit, "credit"),
+    VAL("cmi.entry", R, SOMO__T_VOCAB, 0, 0, S_ENTRY, 0, 0, 0, v_entry, "ab-initio"),
+    VAL("cmi.exit", W, SOMO__T_VOCAB, 0, 0, S_EXIT, 0, 0, 0, v_exit, NULL),
+    CH("cmi.interactions._children", "id,type,objectives,timestamp,correct_responses,weighting,"
+                                     "learner_response,result,latency,description"),
+    CNT("cmi.interactions._count", SOMO__C_INT),
+    CH("cmi.interactions.n.correct_responses._children", "pattern"),
+    CNT("cmi.interactions.n.correct_responses._count", SOMO__C_INT_CR),
+    VAL("cmi.interactions.n.correct_responses.n.pattern", RW, SOMO__T_PATTERN, 0, SOMO__C_INT_CR, 0,
+        SOMO__D_TYPE, 0, 0, NULL, NULL),
+    VAL("cmi.interactions.n.description", RW, SOMO__T_LSTR, 0, SOMO__C_INT, 7, SOMO__D_ID, 0, 250,
+        NULL, NULL),
+    VAL("cmi.interactions.n.id", RW, SOMO__T_LID, 0, SOMO__C_INT, 0, 0, 0, 4000, NULL, NULL),
+    VAL("cmi.interactions.n.latency", RW, SOMO__T_DUR, 0, SOMO__C_INT, 6, SOMO__D_ID, 0, 0, NULL,
+        NULL),
+    VAL("cmi.interactions.n.learner_response", RW, SOMO__T_RESPONSE, 0, SOMO__C_INT, 4,
+        SOMO__D_TYPE, 0, 0, NULL, NULL),
+    CH("cmi.interactions.n.objectives._children", "id"),
+    CNT("cmi.interactions.n.objectives._count", SOMO__C_INT_OBJ),
+    VAL("cmi.interactions.n.objectives.n.id", RW, SOMO__T_LID, 0, SOMO__C_INT_OBJ, 0, 0, 0, 4000,
+        NULL, NULL),
+    VAL("cmi.interactions.n.result", RW, SOMO__T_RESULT, 0, SOMO__C_INT, 5, SOMO__D_ID, 0, 0,
+        v_result, NULL),
+    VAL("cmi.interactions.n.timestamp", RW, SOMO__T_TIME, 0, SOMO__C_INT, 2, SOMO__D_ID, 0, 0, NULL,
+        NULL),
+    VAL("cmi.interactions.n.type", RW, SOMO__T_VOCAB, 0, SOMO__C_INT, 1, SOMO__D_ID, 0, 0, v_itype,
+        NULL),
+    VAL("cmi.interactions.n.weighting", RW, SOMO__T_REAL, 0, SOMO__C_INT, 3, SOMO__D_ID, 0, 0, NULL,
+        NULL),
+    VAL("cmi.launch_data", R, SOMO__T_CS, 0, 0, S_LAUNCH_DATA, 0, 0, 4000, NULL, NULL),
+    VAL("cmi.learner_id", R, SOMO__T_LID, 0, 0, S_LEARNER_ID, 0, 0, 4000, NULL, ""),
+    VAL("cmi.learner_name", R, SOMO__T_LSTR, 0, 0, S_LEARNER_NAME, 0, 0, 250, NULL, ""),
+    CH("cmi.learner_preference._children", "audio_level,language,delivery_speed,audio_captioning"),
+    VAL("cmi.learner_preference.audio_captioning", RW, SOMO__T_VOCAB, 0, 0, S_AUDIO_CAPTIONING, 0,
+        0, 0, v_captioning, "0"),
+    VAL("cmi.learner_preference.audio_level", RW, SOMO__T_REAL, SOMO__R_GE0, 0, S_AUDIO_LEVEL, 0, 0,
+        0, NULL, "1"),
+    VAL("cmi.learner_preference.delivery_speed", RW, SOMO__T_REAL, SOMO__R_GE0, 0, S_DELIVERY_SPEED,
+        0, 0, 0, NULL, "1"),
+    VAL("cmi.learner_preference.language", RW, SOMO__T_LANG, 0, 0, S_LANGUAGE, 0, 0, 250, NULL, ""),
+    VAL("cmi.location", RW, SOMO__T_CS, 0, 0, S_LOCATION, 0, 0, 1000, NULL, NULL),
+    VAL("cmi.max_time_allowed", R, SOMO__T_DUR, 0, 0, S_MAX_TIME, 0, 0, 0, NULL, NULL),
+    VAL("cmi.mode", R, SOMO__T_VOCAB, 0, 0, S_MODE, 0, 0, 0, v_mode, "normal"),
+    CH("cmi.objectives._children",
+       "id,score,success_status,completion_status,progress_measure,description"),
+    CNT("cmi.objectives._count", SOMO__C_OBJ),
+    VAL("cmi.objectives.n.completion_status", RW, SOMO__T_VOCAB, 0, SOMO__C_OBJ, 6, SOMO__D_ID, 0,
+        0, v_completion, "unknown"),
+    VAL("cmi.objectives.n.description", RW, SOMO__T_LSTR, 0, SOMO__C_OBJ, 8, SOMO__D_ID, 0, 250,
+        NULL, NULL),
+    VAL("cmi.objectives.n.id", RW, SOMO__T_LID, 0, SOMO__C_OBJ, 0, 0, 0, 4000, NULL, NULL),
+    VAL("cmi.objectives.n.progress_measure", RW, SOMO__T_REAL, SOMO__R_0_1, SOMO__C_OBJ, 7,
+        SOMO__D_ID, 0, 0, NULL, NULL),
+    CH("cmi.objectives.n.score._children", "scaled,raw,min,max"),
+    VAL("cmi.objectives.n.score.max", RW, SOMO__T_REAL, 0, SOMO__C_OBJ, 4, SOMO__D_ID, 0, 0, NULL,
+        NULL),
+    VAL("cmi.objectives.n.score.min", RW, SOMO__T_REAL, 0, SOMO__C_OBJ, 3, SOMO__D_ID, 0, 0, NULL,
+        NULL),
+    VAL("cmi.objectives.n.score.raw", RW, SOMO__T_REAL, 0, SOMO__C_OBJ, 2, SOMO__D_ID, 0, 0, NULL,
+        NULL),
+    VAL("cmi.objectives.n.score.scaled", RW, SOMO__T_REAL, SOMO__R_M1_1, SOMO__C_OBJ, 1, SOMO__D_ID,
+        0, 0, NULL, NULL),
+    VAL("cmi.objectives.n.success_status", RW, SOMO__T_VOCAB, 0, SOMO__C_OBJ, 5, SOMO__D_ID, 0, 0,
+        v_success, "unknown"),
+    VAL("cmi.progress_measure", RW, SOMO__T_REAL, SOMO__R_0_1, 0, S_PROGRESS, 0, 0, 0, NULL, NULL),
+    VAL("cmi.scaled_passing_score", R, SOMO__T_REAL, SOMO__R_M1_1, 0, S_SPS, 0, 0, 0, NULL, NULL),
+    CH("cmi.score._children", "scaled,raw,min,max"),
+    VAL("cmi.score.max", RW, SOMO__T_REAL, 0, 0, S_MAX, 0, 0, 0, NULL, NULL),
+    VAL("cmi.score.min", RW, SOMO__T_REAL, 0, 0, S_MIN, 0, 0, 0, NULL, NULL),
+    VAL("cmi.score.raw", RW, SOMO__T_REAL, 0, 0, S_RAW, 0, 0, 0, NULL, NULL),
+    VAL("cmi.score.scaled", RW, SOMO__T_REAL, SOMO__R_M1_1, 0, S_SCALED, 0, 0, 0, NULL, NULL),
+    VAL("cmi.session_time", W, SOMO__T_DUR, 0, 0, S_SESSION_TIME, 0, 0, 0, NULL, NULL),
+    VAL("cmi.success_status", RW, SOMO__T_VOCAB, 0, 0, S_SUCCESS_STATUS, 0, 0, 0, v_success,
+        "unknown"),
+    VAL("cmi.suspend_data", RW, SOMO__T_CS, 0, 0, S_SUSPEND_DATA, 0, 0, 64000, NULL, NULL),
+    VAL("cmi.time_limit_action", R, SOMO__T_VOCAB, 0, 0, S_TLA, 0, 0, 0, v_tla,
+        "continue,no message"),
+    VAL("cmi.total_time", R, SOMO__T_DUR, 0, 0, S_TOTAL_TIME, 0, 0, 0, NULL, "PT0H0M0S"),
+    CH("adl.data._children", "id,store"),
+    CNT("adl.data._count", SOMO__C_DATA),
+    VAL("adl.data.n.id", R, SOMO__T_LID, 0, SOMO__C_DATA, 0, 0, 0, 4000, NULL, NULL),
+    VAL("adl.data.n.store", RW, SOMO__T_CS, 0, SOMO__C_DATA, 1, 0, 0, 64000, NULL, NULL),
+    VAL("adl.nav.request", RW, SOMO__T_NAVREQ, 0, 0, S_NAV_REQUEST, 0, 0, 0, NULL, "_none_"),
+    {"adl.nav.request_valid.choice", R, SOMO__K_NAV_VALID, 0, 0, 0, 2, 0, 0, 0, NULL, "choice"},
+    {"adl.nav.request_valid.continue", R, SOMO__K_NAV_VALID, 0, 0, 0, 0, 0, 0, 0, NULL, "continue"},
+    {"adl.nav.request_valid.jump", R, SOMO__K_NAV_VALID, 0, 0, 0, 3, 0, 0, 0, NULL, "jump"},
+    {"adl.nav.request_valid.previous", R, SOMO__K_NAV_VALID, 0, 0, 0, 1, 0, 0, 0, NULL, "previous"},
 };
 
 static const somo__dm_element table_12[] = {
-	CH("cmi.core._children", "student_id,student_name,lesson_location,credit,lesson_status,entry,score,total_time,lesson_mode,exit,session_time"),
-	VAL("cmi.core.credit", R, SOMO__T_VOCAB, 0, 0, S12_CREDIT, 0, 0, 0, v_credit, "credit"),
-	VAL("cmi.core.entry", R, SOMO__T_VOCAB, 0, 0, S12_ENTRY, 0, 0, 0, v_entry, "ab-initio"),
-	VAL("cmi.core.exit", W, SOMO__T_VOCAB, 0, 0, S12_EXIT, 0, 0, 0, v12_exit, NULL),
-	VAL("cmi.core.lesson_location", RW, SOMO__T_12_STR, 0, 0, S12_LOCATION, 0, 0, 255, NULL, ""),
-	VAL("cmi.core.lesson_mode", R, SOMO__T_VOCAB, 0, 0, S12_MODE, 0, 0, 0, v_mode, "normal"),
-	VAL("cmi.core.lesson_status", RW, SOMO__T_VOCAB, 0, 0, S12_STATUS, 0, 0, 0, v12_status, "not attempted"),
-	CH("cmi.core.score._children", "raw,min,max"),
-	VAL("cmi.core.score.max", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, 0, S12_MAX, 0, 0, 0, NULL, ""),
-	VAL("cmi.core.score.min", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, 0, S12_MIN, 0, 0, 0, NULL, ""),
-	VAL("cmi.core.score.raw", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, 0, S12_RAW, 0, 0, 0, NULL, ""),
-	VAL("cmi.core.session_time", W, SOMO__T_12_SPAN, 0, 0, S12_SESSION_TIME, 0, 0, 0, NULL, NULL),
-	VAL("cmi.core.student_id", R, SOMO__T_12_ID, 0, 0, S12_STUDENT_ID, 0, 0, 255, NULL, ""),
-	VAL("cmi.core.student_name", R, SOMO__T_12_STR, 0, 0, S12_STUDENT_NAME, 0, 0, 255, NULL, ""),
-	VAL("cmi.core.total_time", R, SOMO__T_12_SPAN, 0, 0, S12_TOTAL_TIME, 0, 0, 0, NULL, "0000:00:00"),
-	VAL("cmi.comments", RW, SOMO__T_12_STR, 0, 0, S12_COMMENTS, 0, 0, 4096, NULL, ""),
-	VAL("cmi.comments_from_lms", R, SOMO__T_12_STR, 0, 0, S12_COMMENTS_LMS, 0, 0, 4096, NULL, ""),
-	CH("cmi.interactions._children", "id,objectives,time,type,correct_responses,weighting,student_response,result,latency"),
-	CNT("cmi.interactions._count", SOMO__C_INT),
-	CNT("cmi.interactions.n.correct_responses._count", SOMO__C_INT_CR),
-	VAL("cmi.interactions.n.correct_responses.n.pattern", W, SOMO__T_12_FEEDBACK, 0, SOMO__C_INT_CR, 0, 0, 0, 255, NULL, NULL),
-	VAL("cmi.interactions.n.id", W, SOMO__T_12_ID, 0, SOMO__C_INT, 0, 0, 0, 255, NULL, NULL),
-	VAL("cmi.interactions.n.latency", W, SOMO__T_12_SPAN, 0, SOMO__C_INT, 6, 0, 0, 0, NULL, NULL),
-	CNT("cmi.interactions.n.objectives._count", SOMO__C_INT_OBJ),
-	VAL("cmi.interactions.n.objectives.n.id", W, SOMO__T_12_ID, 0, SOMO__C_INT_OBJ, 0, 0, 0, 255, NULL, NULL),
-	VAL("cmi.interactions.n.result", W, SOMO__T_RESULT, 0, SOMO__C_INT, 5, 0, 0, 0, v12_result, NULL),
-	VAL("cmi.interactions.n.student_response", W, SOMO__T_12_FEEDBACK, 0, SOMO__C_INT, 4, 0, 0, 255, NULL, NULL),
-	VAL("cmi.interactions.n.time", W, SOMO__T_12_TIME, 0, SOMO__C_INT, 1, 0, 0, 0, NULL, NULL),
-	VAL("cmi.interactions.n.type", W, SOMO__T_VOCAB, 0, SOMO__C_INT, 2, 0, 0, 0, v12_itype, NULL),
-	VAL("cmi.interactions.n.weighting", W, SOMO__T_12_DEC, 0, SOMO__C_INT, 3, 0, 0, 0, NULL, NULL),
-	VAL("cmi.launch_data", R, SOMO__T_12_STR, 0, 0, S12_LAUNCH_DATA, 0, 0, 4096, NULL, ""),
-	VAL("cmi.suspend_data", RW, SOMO__T_12_STR, 0, 0, S12_SUSPEND_DATA, 0, 0, 4096, NULL, ""),
-	CH("cmi.objectives._children", "id,score,status"),
-	CNT("cmi.objectives._count", SOMO__C_OBJ),
-	VAL("cmi.objectives.n.id", RW, SOMO__T_12_ID, 0, SOMO__C_OBJ, 0, 0, 0, 255, NULL, ""),
-	CH("cmi.objectives.n.score._children", "raw,min,max"),
-	VAL("cmi.objectives.n.score.max", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, SOMO__C_OBJ, 3, 0, 0, 0, NULL, ""),
-	VAL("cmi.objectives.n.score.min", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, SOMO__C_OBJ, 2, 0, 0, 0, NULL, ""),
-	VAL("cmi.objectives.n.score.raw", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, SOMO__C_OBJ, 1, 0, 0, 0, NULL, ""),
-	VAL("cmi.objectives.n.status", RW, SOMO__T_VOCAB, 0, SOMO__C_OBJ, 4, 0, 0, 0, v12_status, "not attempted"),
-	CH("cmi.student_data._children", "mastery_score,max_time_allowed,time_limit_action"),
-	VAL("cmi.student_data.mastery_score", R, SOMO__T_12_BLANKDEC, SOMO__R_0_100, 0, S12_MASTERY, 0, 0, 0, NULL, ""),
-	VAL("cmi.student_data.max_time_allowed", R, SOMO__T_12_SPAN, 0, 0, S12_MAX_TIME, 0, 0, 0, NULL, ""),
-	VAL("cmi.student_data.time_limit_action", R, SOMO__T_VOCAB, 0, 0, S12_TLA, 0, 0, 0, v_tla, ""),
-	CH("cmi.student_preference._children", "audio,language,speed,text"),
-	VAL("cmi.student_preference.audio", RW, SOMO__T_12_SINT, SOMO__R_M1_100, 0, S12_AUDIO, 0, 0, 0, NULL, ""),
-	VAL("cmi.student_preference.language", RW, SOMO__T_12_STR, 0, 0, S12_LANGUAGE, 0, 0, 255, NULL, ""),
-	VAL("cmi.student_preference.speed", RW, SOMO__T_12_SINT, SOMO__R_M100_100, 0, S12_SPEED, 0, 0, 0, NULL, ""),
-	VAL("cmi.student_preference.text", RW, SOMO__T_12_SINT, SOMO__R_M1_1, 0, S12_TEXT, 0, 0, 0, NULL, ""),
-	{"cmi._version", R, SOMO__K_VERSION, 0, 0, 0, 0, 0, 0, 0, NULL, "3.4"},
+    CH("cmi.core._children", "student_id,student_name,lesson_location,credit,lesson_status,entry,"
+                             "score,total_time,lesson_mode,exit,session_time"),
+    VAL("cmi.core.credit", R, SOMO__T_VOCAB, 0, 0, S12_CREDIT, 0, 0, 0, v_credit, "credit"),
+    VAL("cmi.core.entry", R, SOMO__T_VOCAB, 0, 0, S12_ENTRY, 0, 0, 0, v_entry, "ab-initio"),
+    VAL("cmi.core.exit", W, SOMO__T_VOCAB, 0, 0, S12_EXIT, 0, 0, 0, v12_exit, NULL),
+    VAL("cmi.core.lesson_location", RW, SOMO__T_12_STR, 0, 0, S12_LOCATION, 0, 0, 255, NULL, ""),
+    VAL("cmi.core.lesson_mode", R, SOMO__T_VOCAB, 0, 0, S12_MODE, 0, 0, 0, v_mode, "normal"),
+    VAL("cmi.core.lesson_status", RW, SOMO__T_VOCAB, 0, 0, S12_STATUS, 0, 0, 0, v12_status,
+        "not attempted"),
+    CH("cmi.core.score._children", "raw,min,max"),
+    VAL("cmi.core.score.max", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, 0, S12_MAX, 0, 0, 0, NULL,
+        ""),
+    VAL("cmi.core.score.min", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, 0, S12_MIN, 0, 0, 0, NULL,
+        ""),
+    VAL("cmi.core.score.raw", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, 0, S12_RAW, 0, 0, 0, NULL,
+        ""),
+    VAL("cmi.core.session_time", W, SOMO__T_12_SPAN, 0, 0, S12_SESSION_TIME, 0, 0, 0, NULL, NULL),
+    VAL("cmi.core.student_id", R, SOMO__T_12_ID, 0, 0, S12_STUDENT_ID, 0, 0, 255, NULL, ""),
+    VAL("cmi.core.student_name", R, SOMO__T_12_STR, 0, 0, S12_STUDENT_NAME, 0, 0, 255, NULL, ""),
+    VAL("cmi.core.total_time", R, SOMO__T_12_SPAN, 0, 0, S12_TOTAL_TIME, 0, 0, 0, NULL,
+        "0000:00:00"),
+    VAL("cmi.comments", RW, SOMO__T_12_STR, 0, 0, S12_COMMENTS, 0, 0, 4096, NULL, ""),
+    VAL("cmi.comments_from_lms", R, SOMO__T_12_STR, 0, 0, S12_COMMENTS_LMS, 0, 0, 4096, NULL, ""),
+    CH("cmi.interactions._children",
+       "id,objectives,time,type,correct_responses,weighting,student_response,result,latency"),
+    CNT("cmi.interactions._count", SOMO__C_INT),
+    CNT("cmi.interactions.n.correct_responses._count", SOMO__C_INT_CR),
+    VAL("cmi.interactions.n.correct_responses.n.pattern", W, SOMO__T_12_FEEDBACK, 0, SOMO__C_INT_CR,
+        0, 0, 0, 255, NULL, NULL),
+    VAL("cmi.interactions.n.id", W, SOMO__T_12_ID, 0, SOMO__C_INT, 0, 0, 0, 255, NULL, NULL),
+    VAL("cmi.interactions.n.latency", W, SOMO__T_12_SPAN, 0, SOMO__C_INT, 6, 0, 0, 0, NULL, NULL),
+    CNT("cmi.interactions.n.objectives._count", SOMO__C_INT_OBJ),
+    VAL("cmi.interactions.n.objectives.n.id", W, SOMO__T_12_ID, 0, SOMO__C_INT_OBJ, 0, 0, 0, 255,
+        NULL, NULL),
+    VAL("cmi.interactions.n.result", W, SOMO__T_RESULT, 0, SOMO__C_INT, 5, 0, 0, 0, v12_result,
+        NULL),
+    VAL("cmi.interactions.n.student_response", W, SOMO__T_12_FEEDBACK, 0, SOMO__C_INT, 4, 0, 0, 255,
+        NULL, NULL),
+    VAL("cmi.interactions.n.time", W, SOMO__T_12_TIME, 0, SOMO__C_INT, 1, 0, 0, 0, NULL, NULL),
+    VAL("cmi.interactions.n.type", W, SOMO__T_VOCAB, 0, SOMO__C_INT, 2, 0, 0, 0, v12_itype, NULL),
+    VAL("cmi.interactions.n.weighting", W, SOMO__T_12_DEC, 0, SOMO__C_INT, 3, 0, 0, 0, NULL, NULL),
+    VAL("cmi.launch_data", R, SOMO__T_12_STR, 0, 0, S12_LAUNCH_DATA, 0, 0, 4096, NULL, ""),
+    VAL("cmi.suspend_data", RW, SOMO__T_12_STR, 0, 0, S12_SUSPEND_DATA, 0, 0, 4096, NULL, ""),
+    CH("cmi.objectives._children", "id,score,status"),
+    CNT("cmi.objectives._count", SOMO__C_OBJ),
+    VAL("cmi.objectives.n.id", RW, SOMO__T_12_ID, 0, SOMO__C_OBJ, 0, 0, 0, 255, NULL, ""),
+    CH("cmi.objectives.n.score._children", "raw,min,max"),
+    VAL("cmi.objectives.n.score.max", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, SOMO__C_OBJ, 3, 0, 0,
+        0, NULL, ""),
+    VAL("cmi.objectives.n.score.min", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, SOMO__C_OBJ, 2, 0, 0,
+        0, NULL, ""),
+    VAL("cmi.objectives.n.score.raw", RW, SOMO__T_12_BLANKDEC, SOMO__R_0_100, SOMO__C_OBJ, 1, 0, 0,
+        0, NULL, ""),
+    VAL("cmi.objectives.n.status", RW, SOMO__T_VOCAB, 0, SOMO__C_OBJ, 4, 0, 0, 0, v12_status,
+        "not attempted"),
+    CH("cmi.student_data._children", "mastery_score,max_time_allowed,time_limit_action"),
+    VAL("cmi.student_data.mastery_score", R, SOMO__T_12_BLANKDEC, SOMO__R_0_100, 0, S12_MASTERY, 0,
+        0, 0, NULL, ""),
+    VAL("cmi.student_data.max_time_allowed", R, SOMO__T_12_SPAN, 0, 0, S12_MAX_TIME, 0, 0, 0, NULL,
+        ""),
+    VAL("cmi.student_data.time_limit_action", R, SOMO__T_VOCAB, 0, 0, S12_TLA, 0, 0, 0, v_tla, ""),
+    CH("cmi.student_preference._children", "audio,language,speed,text"),
+    VAL("cmi.student_preference.audio", RW, SOMO__T_12_SINT, SOMO__R_M1_100, 0, S12_AUDIO, 0, 0, 0,
+        NULL, ""),
+    VAL("cmi.student_preference.language", RW, SOMO__T_12_STR, 0, 0, S12_LANGUAGE, 0, 0, 255, NULL,
+        ""),
+    VAL("cmi.student_preference.speed", RW, SOMO__T_12_SINT, SOMO__R_M100_100, 0, S12_SPEED, 0, 0,
+        0, NULL, ""),
+    VAL("cmi.student_preference.text", RW, SOMO__T_12_SINT, SOMO__R_M1_1, 0, S12_TEXT, 0, 0, 0,
+        NULL, ""),
+    {"cmi._version", R, SOMO__K_VERSION, 0, 0, 0, 0, 0, 0, 0, NULL, "3.4"},
 };
 
 /*
@@ -232,7 +339,7 @@ static hash_entry hash_2004[HASH_SIZE], hash_12[HASH_SIZE];
 static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
 
 #define FNV_OFFSET 2166136261u
-#define FNV_PRIME 16777619u
+#define FNV_PRIME  16777619u
 
 static uint32_t fnv(const char *s, size_t n)
 {
@@ -265,7 +372,8 @@ static void build_hashes(void)
 	fill(hash_12, table_12, SOMO__ARRAY_SIZE(table_12));
 }
 
-static const somo__dm_element *find_h(somo_scorm_version v, const char *name, size_t len, uint32_t h)
+static const somo__dm_element *find_h(somo_scorm_version v, const char *name, size_t len,
+                                      uint32_t h)
 {
 	const hash_entry *t;
 	uint32_t j = h & (HASH_SIZE - 1);

@@ -162,7 +162,8 @@ static bool valid_2004(somo__itype t, bool pattern, const char *s, size_t len)
 
 	switch (t) {
 	case SOMO__IT_TRUE_FALSE:
-		return (len == 4 && memcmp(s, "true", 4) == 0) || (len == 5 && memcmp(s, "false", 5) == 0);
+		return (len == 4 && memcmp(s, "true", 4) == 0) ||
+		       (len == 5 && memcmp(s, "false", 5) == 0);
 	case SOMO__IT_CHOICE:
 	case SOMO__IT_SEQUENCING:
 		if (len == 0)
@@ -226,7 +227,7 @@ static bool valid_2004(somo__itype t, bool pattern, const char *s, size_t len)
 }
 
 somo__dm_valid somo__dm_response_valid(somo_scorm_version v, somo__itype t, bool pattern,
-				       const char *s, size_t len, bool lenient, const char **reason)
+                                       const char *s, size_t len, bool lenient, const char **reason)
 {
 	if (v == SOMO_SCORM_12) {
 		/* CMIFeedback: at most 255 characters; the format by type is advisory in 1.2. */
@@ -241,8 +242,11 @@ somo__dm_valid somo__dm_response_valid(somo_scorm_version v, somo__itype t, bool
 	if (valid_2004(t, pattern, s, len))
 		return SOMO__V_OK;
 	if (lenient && somo__utf8_length(s, len) <= 4000) {
-		*reason = pattern ? "a correct response pattern outside the grammar of its interaction type accepted"
-				  : "a learner response outside the grammar of its interaction type accepted";
+		*reason =
+		    pattern
+		        ? "a correct response pattern outside the grammar of its interaction type "
+		          "accepted"
+		        : "a learner response outside the grammar of its interaction type accepted";
 		return SOMO__V_LENIENT;
 	}
 	return SOMO__V_TYPE;

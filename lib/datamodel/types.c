@@ -81,7 +81,7 @@ bool somo__dm_uri(const char *s, size_t len)
 		if (c <= 0x20 || c == 0x7f || strchr("<>\"{}|\\^`[]", c))
 			return false;
 		if (c == '%' && (i + 2 >= len || !strchr("0123456789abcdefABCDEF", s[i + 1]) ||
-				 !strchr("0123456789abcdefABCDEF", s[i + 2])))
+		                 !strchr("0123456789abcdefABCDEF", s[i + 2])))
 			return false;
 		if (colon == len && (c == '/' || c == '?' || c == '#'))
 			colon = len + 1; /* no scheme */
@@ -95,8 +95,8 @@ bool somo__dm_uri(const char *s, size_t len)
 			return false;
 		for (i = 1; i < colon; i++) {
 			char c = s[i];
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			      c == '+' || c == '-' || c == '.'))
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))
 				return false;
 		}
 	}
@@ -152,8 +152,9 @@ static bool vocab_has(const char *const *v, const char *s, size_t len)
 
 static somo__dm_valid check_navreq(const char *s, size_t len)
 {
-	static const char *const plain[] = {"continue", "previous", "exit", "exitAll", "abandon",
-					    "abandonAll", "suspendAll", "_none_", NULL};
+	static const char *const plain[] = {"continue",   "previous", "exit",
+	                                    "exitAll",    "abandon",  "abandonAll",
+	                                    "suspendAll", "_none_",   NULL};
 
 	if (vocab_has(plain, s, len))
 		return SOMO__V_OK;
@@ -207,8 +208,8 @@ static bool sint12(const char *s, size_t len, long *out)
 }
 
 somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *el,
-				 somo__itype itype, const char *value, size_t len, bool lenient,
-				 const char **reason)
+                                 somo__itype itype, const char *value, size_t len, bool lenient,
+                                 const char **reason)
 {
 	double d;
 	char buf[96];
@@ -255,12 +256,15 @@ somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *e
 			return SOMO__V_TYPE;
 		memcpy(buf, value, len);
 		buf[len] = '\0';
-		if (somo__duration_parse(buf, el->type == SOMO__T_DUR ? SOMO__DUR_SCORM2004 : SOMO__DUR_SCORM12,
-					 NULL) == 0)
+		if (somo__duration_parse(
+		        buf, el->type == SOMO__T_DUR ? SOMO__DUR_SCORM2004 : SOMO__DUR_SCORM12,
+		        NULL) == 0)
 			return SOMO__V_OK;
 		/* more than two fraction digits of seconds, or weeks */
-		if (lenient && el->type == SOMO__T_DUR && somo__duration_parse(buf, SOMO__DUR_XAPI, NULL) == 0) {
-			*reason = "an ISO 8601 duration beyond SCORM's timeinterval(second,10,2) accepted";
+		if (lenient && el->type == SOMO__T_DUR &&
+		    somo__duration_parse(buf, SOMO__DUR_XAPI, NULL) == 0) {
+			*reason = "an ISO 8601 duration beyond SCORM's timeinterval(second,10,2) "
+			          "accepted";
 			return SOMO__V_LENIENT;
 		}
 		return SOMO__V_TYPE;
@@ -283,7 +287,8 @@ somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *e
 			return SOMO__V_OK;
 		if (somo__dm_real(value, len, &d))
 			return SOMO__V_OK;
-		if (lenient && v == SOMO_SCORM_12 && len == 9 && memcmp(value, "incorrect", 9) == 0) {
+		if (lenient && v == SOMO_SCORM_12 && len == 9 &&
+		    memcmp(value, "incorrect", 9) == 0) {
 			*reason = "SCORM 2004's 'incorrect' accepted for SCORM 1.2's 'wrong'";
 			return SOMO__V_LENIENT;
 		}
@@ -315,8 +320,8 @@ somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *e
 	case SOMO__T_PATTERN:
 	case SOMO__T_RESPONSE:
 	case SOMO__T_12_FEEDBACK:
-		return somo__dm_response_valid(v, itype, el->type == SOMO__T_PATTERN, value, len, lenient,
-					       reason);
+		return somo__dm_response_valid(v, itype, el->type == SOMO__T_PATTERN, value, len,
+		                               lenient, reason);
 	default:
 		return SOMO__V_TYPE;
 	}
@@ -324,9 +329,9 @@ somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *e
 
 somo__itype somo__itype_parse(const char *s, size_t len)
 {
-	static const char *const names[] = {"true-false", "choice", "fill-in", "long-fill-in",
-					    "likert", "matching", "performance", "sequencing",
-					    "numeric", "other"};
+	static const char *const names[] = {"true-false", "choice",   "fill-in",     "long-fill-in",
+	                                    "likert",     "matching", "performance", "sequencing",
+	                                    "numeric",    "other"};
 	size_t i;
 
 	for (i = 0; i < SOMO__ARRAY_SIZE(names); i++)

@@ -11,50 +11,75 @@
 #include "util/time.h"
 
 /* Bounds on what content can make a runtime hold. */
-#define VALUE_MAX_STRICT 64000u      /* bytes of one value (the largest SPM) */
-#define VALUE_MAX_LENIENT (1u << 20) /* bytes of one value, lenient mode */
-#define ARENA_MAX (64u << 20)        /* bytes of values per runtime */
-#define COLL_MAX 4096u               /* records of a collection */
-#define SUB_MAX 256u                 /* interaction objectives / correct responses */
+#define VALUE_MAX_STRICT  64000u      /* bytes of one value (the largest SPM) */
+#define VALUE_MAX_LENIENT (1u << 20)  /* bytes of one value, lenient mode */
+#define ARENA_MAX         (64u << 20) /* bytes of values per runtime */
+#define COLL_MAX          4096u       /* records of a collection */
+#define SUB_MAX           256u        /* interaction objectives / correct responses */
 
 /* Why the last call failed, for GetDiagnostic. */
 enum {
-	R_NONE = 0, R_ARG, R_STATE_BEFORE, R_STATE_AFTER, R_ALREADY, R_EMPTY_NAME, R_UNDEFINED,
-	R_NOCHILDREN, R_NOCOUNT, R_VERSION, R_KEYWORD, R_READONLY, R_WRITEONLY, R_INDEX_GET,
-	R_INDEX_SET, R_NOT_INIT, R_TYPE, R_RANGE, R_SPM, R_DEP_ID, R_DEP_TYPE, R_NOT_UNIQUE,
-	R_ID_CHANGE, R_MAX, R_COMMIT, R_LIMIT, R_NOMEM, R_DEP_INTERACTION, R_TERMINATE
+	R_NONE = 0,
+	R_ARG,
+	R_STATE_BEFORE,
+	R_STATE_AFTER,
+	R_ALREADY,
+	R_EMPTY_NAME,
+	R_UNDEFINED,
+	R_NOCHILDREN,
+	R_NOCOUNT,
+	R_VERSION,
+	R_KEYWORD,
+	R_READONLY,
+	R_WRITEONLY,
+	R_INDEX_GET,
+	R_INDEX_SET,
+	R_NOT_INIT,
+	R_TYPE,
+	R_RANGE,
+	R_SPM,
+	R_DEP_ID,
+	R_DEP_TYPE,
+	R_NOT_UNIQUE,
+	R_ID_CHANGE,
+	R_MAX,
+	R_COMMIT,
+	R_LIMIT,
+	R_NOMEM,
+	R_DEP_INTERACTION,
+	R_TERMINATE
 };
 
 static const char *const reason_text[] = {
-	[R_NONE] = "",
-	[R_ARG] = "the parameter must be the empty string",
-	[R_STATE_BEFORE] = "the API has not been initialized",
-	[R_STATE_AFTER] = "the API has already been terminated",
-	[R_ALREADY] = "the API is already initialized",
-	[R_EMPTY_NAME] = "no data model element was named",
-	[R_UNDEFINED] = "is not an element of this data model",
-	[R_NOCHILDREN] = "does not have children (_children)",
-	[R_NOCOUNT] = "is not a collection (_count)",
-	[R_VERSION] = "_version exists only as cmi._version",
-	[R_KEYWORD] = "is a keyword and cannot be set",
-	[R_READONLY] = "is read only",
-	[R_WRITEONLY] = "is write only",
-	[R_INDEX_GET] = "the index is beyond the collection's _count",
-	[R_INDEX_SET] = "a new record's index must equal the collection's _count",
-	[R_NOT_INIT] = "has no value yet",
-	[R_TYPE] = "the value does not have the element's type",
-	[R_RANGE] = "the value is outside the element's range",
-	[R_SPM] = "the value is longer than the element's storage limit",
-	[R_DEP_ID] = "the record's id must be set first",
-	[R_DEP_TYPE] = "the interaction's type must be set first",
-	[R_NOT_UNIQUE] = "the value must be unique in its collection",
-	[R_ID_CHANGE] = "an objective's id cannot change once set",
-	[R_MAX] = "the collection holds no more records for this interaction type",
-	[R_COMMIT] = "the LMS could not store the data",
-	[R_LIMIT] = "the runtime's storage limit was reached",
-	[R_NOMEM] = "out of memory",
-	[R_DEP_INTERACTION] = "the interaction's id must be set first",
-	[R_TERMINATE] = "the LMS could not store the data at termination",
+    [R_NONE] = "",
+    [R_ARG] = "the parameter must be the empty string",
+    [R_STATE_BEFORE] = "the API has not been initialized",
+    [R_STATE_AFTER] = "the API has already been terminated",
+    [R_ALREADY] = "the API is already initialized",
+    [R_EMPTY_NAME] = "no data model element was named",
+    [R_UNDEFINED] = "is not an element of this data model",
+    [R_NOCHILDREN] = "does not have children (_children)",
+    [R_NOCOUNT] = "is not a collection (_count)",
+    [R_VERSION] = "_version exists only as cmi._version",
+    [R_KEYWORD] = "is a keyword and cannot be set",
+    [R_READONLY] = "is read only",
+    [R_WRITEONLY] = "is write only",
+    [R_INDEX_GET] = "the index is beyond the collection's _count",
+    [R_INDEX_SET] = "a new record's index must equal the collection's _count",
+    [R_NOT_INIT] = "has no value yet",
+    [R_TYPE] = "the value does not have the element's type",
+    [R_RANGE] = "the value is outside the element's range",
+    [R_SPM] = "the value is longer than the element's storage limit",
+    [R_DEP_ID] = "the record's id must be set first",
+    [R_DEP_TYPE] = "the interaction's type must be set first",
+    [R_NOT_UNIQUE] = "the value must be unique in its collection",
+    [R_ID_CHANGE] = "an objective's id cannot change once set",
+    [R_MAX] = "the collection holds no more records for this interaction type",
+    [R_COMMIT] = "the LMS could not store the data",
+    [R_LIMIT] = "the runtime's storage limit was reached",
+    [R_NOMEM] = "out of memory",
+    [R_DEP_INTERACTION] = "the interaction's id must be set first",
+    [R_TERMINATE] = "the LMS could not store the data at termination",
 };
 
 static bool v12(const somo_rt *rt)
@@ -158,7 +183,8 @@ static void each_slot(somo_rt *rt, slot_fn fn, void *ctx)
 	for (k = SOMO__C_OBJ; k < SOMO__C_MAX; k++) {
 		if (k == SOMO__C_INT_OBJ || k == SOMO__C_INT_CR)
 			continue;
-		each_coll_slot(rt, &rt->c[k], somo__dm_record_slots(rt->version, (somo__dm_coll)k), fn, ctx);
+		each_coll_slot(rt, &rt->c[k], somo__dm_record_slots(rt->version, (somo__dm_coll)k),
+		               fn, ctx);
 	}
 	for (i = 0; i < rt->nisub; i++) {
 		each_coll_slot(rt, &rt->isub[i].obj, 1, fn, ctx);
@@ -262,7 +288,8 @@ out:
 	return rc;
 }
 
-int somo__rt_store_el(somo_rt *rt, somo__slot *s, const somo__dm_element *el, const char *v, size_t len)
+int somo__rt_store_el(somo_rt *rt, somo__slot *s, const somo__dm_element *el, const char *v,
+                      size_t len)
 {
 	uint32_t code = el->vocab ? somo__dm_vocab_code(el->vocab, v, len) : 0;
 
@@ -374,7 +401,8 @@ somo__slot *somo__rt_slot(somo_rt *rt, const somo__dm_element *el, const uint32_
 	i = (el->coll == SOMO__C_INT_OBJ || el->coll == SOMO__C_INT_CR) ? index[1] : index[0];
 	if (i >= c->count)
 		return NULL;
-	return &c->v[(size_t)i * somo__dm_record_slots(rt->version, (somo__dm_coll)el->coll) + el->field];
+	return &c->v[(size_t)i * somo__dm_record_slots(rt->version, (somo__dm_coll)el->coll) +
+	             el->field];
 }
 
 /* ---- life cycle ------------------------------------------------------- */
@@ -391,9 +419,10 @@ int somo_rt_new(somo_rt **out, somo_scorm_version version, const somo_rt_opts *o
 		return somo__error(SOMO_EINVAL, "unknown SCORM version %d", (int)version);
 	if (opts && opts->version != SOMO_RT_OPTS_VERSION)
 		return somo__error(SOMO_EINVAL, "somo_rt_opts version %u is not %u", opts->version,
-				   SOMO_RT_OPTS_VERSION);
+		                   SOMO_RT_OPTS_VERSION);
 	if (opts && opts->data_map_len && (version != SOMO_SCORM_2004 || !opts->data_map))
-		return somo__error(SOMO_EINVAL, "adl.data stores need a SCORM 2004 runtime and a map");
+		return somo__error(SOMO_EINVAL,
+		                   "adl.data stores need a SCORM 2004 runtime and a map");
 	if ((rt = somo__calloc(1, sizeof(*rt))) == NULL)
 		return somo__error_oom();
 	rt->version = (uint8_t)version;
@@ -412,7 +441,8 @@ int somo_rt_new(somo_rt **out, somo_scorm_version version, const somo_rt_opts *o
 			rt->cb = *opts->callbacks;
 		if (opts->data_map_len > COLL_MAX) {
 			somo_rt_free(rt);
-			return somo__error(SOMO_ELIMIT, "too many adl.data stores (%zu)", opts->data_map_len);
+			return somo__error(SOMO_ELIMIT, "too many adl.data stores (%zu)",
+			                   opts->data_map_len);
 		}
 		if (opts->data_map_len &&
 		    (rt->data_access = somo__calloc(opts->data_map_len, 1)) == NULL)
@@ -422,13 +452,15 @@ int somo_rt_new(somo_rt **out, somo_scorm_version version, const somo_rt_opts *o
 			somo__coll *c = &rt->c[SOMO__C_DATA];
 			if (!somo__dm_uri(id, strlen(id))) {
 				somo_rt_free(rt);
-				return somo__error(SOMO_EINVAL, "adl.data id '%s' is not an identifier", id);
+				return somo__error(SOMO_EINVAL,
+				                   "adl.data id '%s' is not an identifier", id);
 			}
 			if (somo__rt_push(rt, c, 2, false) < 0 ||
 			    somo__rt_store(rt, &c->v[i * 2], id, strlen(id)) < 0)
 				goto oom;
-			rt->data_access[i] = (uint8_t)((opts->data_map[i].read_shared_data ? 1 : 0) |
-						       (opts->data_map[i].write_shared_data ? 2 : 0));
+			rt->data_access[i] =
+			    (uint8_t)((opts->data_map[i].read_shared_data ? 1 : 0) |
+			              (opts->data_map[i].write_shared_data ? 2 : 0));
 		}
 	}
 	*out = rt;
@@ -479,7 +511,8 @@ size_t somo_rt_memory(const somo_rt *rt)
 	for (k = SOMO__C_OBJ; k < SOMO__C_MAX; k++)
 		n += (size_t)rt->c[k].cap * somo__dm_record_slots(rt->version, (somo__dm_coll)k) *
 		     sizeof(somo__slot);
-	n += (size_t)rt->isub_cap * sizeof(somo__isub) + (size_t)rt->c[SOMO__C_INT].cap * sizeof(uint32_t);
+	n += (size_t)rt->isub_cap * sizeof(somo__isub) +
+	     (size_t)rt->c[SOMO__C_INT].cap * sizeof(uint32_t);
 	for (i = 0; i < rt->nisub; i++)
 		n += ((size_t)rt->isub[i].obj.cap + rt->isub[i].cr.cap) * sizeof(somo__slot);
 	if (rt->data_access)
@@ -577,7 +610,8 @@ static void accumulate_time(somo_rt *rt)
 	if ((p = somo__rt_str(rt, rt->top[tt], NULL)) != NULL)
 		somo__duration_parse(p, d, &a);
 	if (somo__duration_parse(somo__rt_str(rt, rt->top[st], NULL), d, &b) != 0 &&
-	    (is12 || somo__duration_parse(somo__rt_str(rt, rt->top[st], NULL), SOMO__DUR_XAPI, &b) != 0))
+	    (is12 ||
+	     somo__duration_parse(somo__rt_str(rt, rt->top[st], NULL), SOMO__DUR_XAPI, &b) != 0))
 		return; /* (a lenient runtime may hold an ISO 8601 duration beyond SCORM's) */
 	if (a > INT64_MAX - b)
 		a = INT64_MAX;
@@ -603,8 +637,9 @@ static void finish_12(somo_rt *rt)
 		if (!status || strcmp(status, "not attempted") == 0)
 			set = "browsed";
 	} else if ((!cr || strcmp(cr, "credit") == 0) &&
-		   slot_real(rt, rt->top[find_top(rt, "cmi.student_data.mastery_score")], &mastery) &&
-		   slot_real(rt, rt->top[find_top(rt, "cmi.core.score.raw")], &raw)) {
+	           slot_real(rt, rt->top[find_top(rt, "cmi.student_data.mastery_score")],
+	                     &mastery) &&
+	           slot_real(rt, rt->top[find_top(rt, "cmi.core.score.raw")], &raw)) {
 		set = raw >= mastery ? "passed" : "failed";
 	} else if (!status || strcmp(status, "not attempted") == 0) {
 		set = "completed";
@@ -674,7 +709,8 @@ const char *somo_rt_diagnostic(somo_rt *rt, int code)
 		return text;
 	somo__free(rt->diag);
 	if (rt->diag_el)
-		rt->diag = somo__sprintf("%s: %s: %s", text, rt->diag_el->name, reason_text[rt->diag_reason]);
+		rt->diag = somo__sprintf("%s: %s: %s", text, rt->diag_el->name,
+		                         reason_text[rt->diag_reason]);
 	else
 		rt->diag = somo__sprintf("%s: %s", text, reason_text[rt->diag_reason]);
 	return rt->diag ? rt->diag : text;
@@ -705,7 +741,8 @@ static const char *nav_valid(somo_rt *rt, const somo__dm_ref *ref)
 		memcpy(target, ref->target, ref->target_len);
 		target[ref->target_len] = '\0';
 	}
-	ans = rt->cb.nav_request_valid(rt, ref->el->text, ref->target ? target : NULL, rt->cb.payload);
+	ans = rt->cb.nav_request_valid(rt, ref->el->text, ref->target ? target : NULL,
+	                               rt->cb.payload);
 	if (ans && (!strcmp(ans, "true") || !strcmp(ans, "false")))
 		return ans;
 	return "unknown";
@@ -722,8 +759,12 @@ const char *somo_rt_get_value(somo_rt *rt, const char *name)
 
 	name = empty(name);
 	if (rt->state != SOMO__RT_RUNNING)
-		return fail_get(rt, is12 ? 301 : rt->state == SOMO__RT_NOT_INIT ? 122 : 123,
-				rt->state == SOMO__RT_NOT_INIT ? R_STATE_BEFORE : R_STATE_AFTER, NULL);
+		return fail_get(rt,
+		                is12                             ? 301
+		                : rt->state == SOMO__RT_NOT_INIT ? 122
+		                                                 : 123,
+		                rt->state == SOMO__RT_NOT_INIT ? R_STATE_BEFORE : R_STATE_AFTER,
+		                NULL);
 	if (!*name)
 		return fail_get(rt, is12 ? 201 : 301, R_EMPTY_NAME, NULL);
 	st = somo__dm_parse((somo_scorm_version)rt->version, name, &ref);
@@ -745,7 +786,8 @@ const char *somo_rt_get_value(somo_rt *rt, const char *name)
 	case SOMO__K_VERSION:
 		if (ref.depth) {
 			const somo__coll *pc = strncmp(el->name, "cmi.objectives", 14) == 0
-						       ? &rt->c[SOMO__C_OBJ] : &rt->c[SOMO__C_INT];
+			                           ? &rt->c[SOMO__C_OBJ]
+			                           : &rt->c[SOMO__C_INT];
 			if (ref.index[0] >= pc->count)
 				return fail_get(rt, is12 ? 201 : 301, R_INDEX_GET, el);
 		}
@@ -823,7 +865,8 @@ const char *somo_rt_lms_value(somo_rt *rt, const char *name)
 
 	if (!name || somo__dm_parse((somo_scorm_version)rt->version, name, &ref) != SOMO__P_OK)
 		return NULL;
-	if (ref.el->kind == SOMO__K_VALUE && (!(ref.el->access & SOMO__DM_R) || ref.el->coll == SOMO__C_DATA)) {
+	if (ref.el->kind == SOMO__K_VALUE &&
+	    (!(ref.el->access & SOMO__DM_R) || ref.el->coll == SOMO__C_DATA)) {
 		/* write-only values and shared stores: straight from the slot */
 		s = somo__rt_slot(rt, ref.el, ref.index);
 		return s && *s ? somo__rt_str(rt, *s, NULL) : NULL;
@@ -850,7 +893,7 @@ static bool slot_eq(const somo_rt *rt, somo__slot s, const char *v, size_t len)
 
 /* Uniqueness rules (RTE book 4.2.17.1, 4.2.9): 0 or the reason. */
 static int unique_check(somo_rt *rt, const somo__dm_element *el, const uint32_t *index,
-			const char *v, size_t len, somo__slot *s)
+                        const char *v, size_t len, somo__slot *s)
 {
 	somo__coll *c;
 	uint32_t i, self;
@@ -904,7 +947,7 @@ static void report_lenient(somo_rt *rt, const char *name, const char *value, con
  * access rules. Returns 0 or the failing (code, reason) through *code.
  */
 static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const char *value,
-		   bool admin, int *reason)
+                   bool admin, int *reason)
 {
 	const somo__dm_element *el = ref->el;
 	bool is12 = v12(rt);
@@ -994,9 +1037,10 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 		}
 	}
 	vr = somo__dm_validate((somo_scorm_version)rt->version, el,
-			       el->coll == SOMO__C_INT_CR || el->coll == SOMO__C_INT ? itype_of(rt, ref->index[0])
-										 : SOMO__IT_NONE,
-			       value, len, rt->lenient, &why);
+	                       el->coll == SOMO__C_INT_CR || el->coll == SOMO__C_INT
+	                           ? itype_of(rt, ref->index[0])
+	                           : SOMO__IT_NONE,
+	                       value, len, rt->lenient, &why);
 	switch (vr) {
 	case SOMO__V_OK:
 		break;
@@ -1011,12 +1055,14 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 		 * are kept up to the runtime's ceiling, a larger one when lenient.
 		 * SCORM 1.2's CMIString255 / CMIString4096 are types: longer is 405
 		 * unless lenient. */
-		if (len > (rt->lenient ? VALUE_MAX_LENIENT : VALUE_MAX_STRICT) || (is12 && !rt->lenient)) {
+		if (len > (rt->lenient ? VALUE_MAX_LENIENT : VALUE_MAX_STRICT) ||
+		    (is12 && !rt->lenient)) {
 			*reason = R_SPM;
 			return is12 ? 405 : 407;
 		}
 		if (is12)
-			report_lenient(rt, name, value, "a value longer than its SCORM 1.2 CMIString type stored");
+			report_lenient(rt, name, value,
+			               "a value longer than its SCORM 1.2 CMIString type stored");
 		break;
 	case SOMO__V_LENIENT:
 		report_lenient(rt, name, value, why);
@@ -1028,8 +1074,11 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 	}
 	if (create) {
 		if (!c) {
-			/* SCORM 1.2: the first field of a new interaction through its sub-collection */
-			if (somo__rt_push(rt, &rt->c[SOMO__C_INT], somo__dm_record_slots(rt->version, SOMO__C_INT), true) < 0)
+			/* SCORM 1.2: the first field of a new interaction through its
+			 * sub-collection */
+			if (somo__rt_push(rt, &rt->c[SOMO__C_INT],
+			                  somo__dm_record_slots(rt->version, SOMO__C_INT),
+			                  true) < 0)
 				goto oom;
 			if ((c = coll_of(rt, (somo__dm_coll)el->coll, ref->index, true)) == NULL)
 				goto oom;
@@ -1065,16 +1114,23 @@ const char *somo_rt_set_value(somo_rt *rt, const char *name, const char *value)
 	name = empty(name);
 	value = empty(value);
 	if (rt->state != SOMO__RT_RUNNING)
-		return fail(rt, is12 ? 301 : rt->state == SOMO__RT_NOT_INIT ? 132 : 133,
-			    rt->state == SOMO__RT_NOT_INIT ? R_STATE_BEFORE : R_STATE_AFTER, NULL);
+		return fail(rt,
+		            is12                             ? 301
+		            : rt->state == SOMO__RT_NOT_INIT ? 132
+		                                             : 133,
+		            rt->state == SOMO__RT_NOT_INIT ? R_STATE_BEFORE : R_STATE_AFTER, NULL);
 	if (!*name)
 		return fail(rt, is12 ? 201 : 351, R_EMPTY_NAME, NULL);
 	st = somo__dm_parse((somo_scorm_version)rt->version, name, &ref);
 	if (st == SOMO__P_UNDEFINED)
 		return fail(rt, 401, R_UNDEFINED, NULL);
 	if (st != SOMO__P_OK)
-		return fail(rt, is12 ? (st == SOMO__P_NOCHILDREN ? 202 : st == SOMO__P_NOCOUNT ? 203 : 402) : 404,
-			    R_KEYWORD, NULL);
+		return fail(rt,
+		            is12 ? (st == SOMO__P_NOCHILDREN ? 202
+		                    : st == SOMO__P_NOCOUNT  ? 203
+		                                             : 402)
+		                 : 404,
+		            R_KEYWORD, NULL);
 	if ((code = set_ref(rt, name, &ref, value, false, &reason)) != 0)
 		return fail(rt, code, reason, ref.el);
 	ok(rt);
@@ -1090,7 +1146,8 @@ int somo_rt_set_lms_value(somo_rt *rt, const char *name, const char *value)
 		return somo__error(SOMO_EINVAL, "element and value are required");
 	if (somo__dm_parse((somo_scorm_version)rt->version, name, &ref) != SOMO__P_OK ||
 	    ref.el->kind != SOMO__K_VALUE)
-		return somo__error(SOMO_ENOTFOUND, "'%s' is not an element of the data model", name);
+		return somo__error(SOMO_ENOTFOUND, "'%s' is not an element of the data model",
+		                   name);
 	if ((code = set_ref(rt, name, &ref, value, true, &reason)) != 0) {
 		if (reason == R_NOMEM)
 			return somo__error_oom();
@@ -1118,7 +1175,8 @@ void somo__rt_clear_learner_data(somo_rt *rt)
 	/* top-level values the content writes; the learner's preferences are the
 	 * learner's, not the attempt's, and stay */
 	for (i = 0; i < n; i++)
-		if (t[i].kind == SOMO__K_VALUE && t[i].coll == SOMO__C_NONE && (t[i].access & SOMO__DM_W) &&
+		if (t[i].kind == SOMO__K_VALUE && t[i].coll == SOMO__C_NONE &&
+		    (t[i].access & SOMO__DM_W) &&
 		    strncmp(t[i].name, "cmi.learner_preference.", 23) != 0)
 			drop_slot(rt, &rt->top[t[i].field]);
 	for (i = 0; i < rt->nisub; i++) {
@@ -1164,7 +1222,8 @@ int somo_rt_next_session(somo_rt *rt)
 	drop_slot(rt, &rt->top[ex]);
 	drop_slot(rt, &rt->top[st]);
 	if ((rc = somo__rt_store(rt, &rt->top[entry], new_entry, strlen(new_entry))) < 0)
-		return rc == SOMO_ENOMEM ? somo__error_oom() : somo__error(rc, "runtime storage limit");
+		return rc == SOMO_ENOMEM ? somo__error_oom()
+		                         : somo__error(rc, "runtime storage limit");
 	rt->state = SOMO__RT_NOT_INIT;
 	ok(rt);
 	return 0;

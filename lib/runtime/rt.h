@@ -19,7 +19,7 @@ typedef uint32_t somo__slot;
 #define SOMO__SLOT_VOCAB 0x80000000u
 
 typedef struct {
-	somo__slot *v;  /* count * width slots */
+	somo__slot *v; /* count * width slots */
 	uint32_t count;
 	uint32_t cap;
 } somo__coll;
@@ -32,7 +32,7 @@ typedef struct {
 enum { SOMO__RT_NOT_INIT = 0, SOMO__RT_RUNNING = 1, SOMO__RT_TERMINATED = 2 };
 
 struct somo_rt {
-	uint8_t version;     /* somo_scorm_version */
+	uint8_t version; /* somo_scorm_version */
 	uint8_t lenient;
 	uint8_t state;       /* SOMO__RT_* */
 	uint8_t diag_reason; /* rt.c's reason for the last error */
@@ -48,18 +48,19 @@ struct somo_rt {
 	somo__coll c[SOMO__C_MAX]; /* OBJ, INT, CFL, CFLMS, DATA */
 	somo__isub *isub;          /* sub-collections of the interactions that have any */
 	uint32_t nisub, isub_cap;
-	uint32_t *isub_of;         /* per interaction (c[SOMO__C_INT].cap): 1 + index in isub, 0 none */
-	uint8_t *data_access;      /* per adl.data record: 1 read, 2 write */
+	uint32_t *isub_of;    /* per interaction (c[SOMO__C_INT].cap): 1 + index in isub, 0 none */
+	uint8_t *data_access; /* per adl.data record: 1 read, 2 write */
 
-	char scratch[12];  /* a _count in decimal */
-	char *diag;                /* GetDiagnostic text, allocated on demand */
+	char scratch[12]; /* a _count in decimal */
+	char *diag;       /* GetDiagnostic text, allocated on demand */
 };
 
 /* Arena access. */
 const char *somo__rt_str(const somo_rt *rt, somo__slot s, size_t *len);
 int somo__rt_store(somo_rt *rt, somo__slot *s, const char *v, size_t len);
 /* Store a value of el: vocabulary values as codes, others in the arena. */
-int somo__rt_store_el(somo_rt *rt, somo__slot *s, const somo__dm_element *el, const char *v, size_t len);
+int somo__rt_store_el(somo_rt *rt, somo__slot *s, const somo__dm_element *el, const char *v,
+                      size_t len);
 /* An interaction's objectives (cr false) or correct responses: NULL when the
  * interaction does not exist; an empty read-only collection when it has none
  * and create is false. */

@@ -16,15 +16,15 @@
 #include "runtime/rt.h"
 #include "util/text.h"
 
-#define FORMAT "somo-rt/1"
+#define FORMAT          "somo-rt/1"
 #define STATE_VALUE_MAX (1u << 22)
 
 static const char *const coll_prefix[SOMO__C_MAX] = {
-	[SOMO__C_OBJ] = "cmi.objectives",
-	[SOMO__C_INT] = "cmi.interactions",
-	[SOMO__C_CFL] = "cmi.comments_from_learner",
-	[SOMO__C_CFLMS] = "cmi.comments_from_lms",
-	[SOMO__C_DATA] = "adl.data",
+    [SOMO__C_OBJ] = "cmi.objectives",
+    [SOMO__C_INT] = "cmi.interactions",
+    [SOMO__C_CFL] = "cmi.comments_from_learner",
+    [SOMO__C_CFLMS] = "cmi.comments_from_lms",
+    [SOMO__C_DATA] = "adl.data",
 };
 
 static const char *const state_names[] = {"not-initialized", "running", "terminated"};
@@ -72,7 +72,8 @@ int somo_rt_to_json(const somo_rt *rt, char **out)
 	if (!root || !values || !colls)
 		goto oom;
 	json_object_set_new(root, "format", json_string(FORMAT));
-	json_object_set_new(root, "version", json_string(rt->version == SOMO_SCORM_12 ? "1.2" : "2004"));
+	json_object_set_new(root, "version",
+	                    json_string(rt->version == SOMO_SCORM_12 ? "1.2" : "2004"));
 	json_object_set_new(root, "state", json_string(state_names[rt->state]));
 	for (i = 0; i < n; i++)
 		if (t[i].kind == SOMO__K_VALUE && t[i].coll == SOMO__C_NONE)
@@ -93,16 +94,21 @@ int somo_rt_to_json(const somo_rt *rt, char **out)
 					put_str(rec, f, rt, c->v[r * w + t[i].field]);
 			}
 			if (rec && k == SOMO__C_INT) {
-				const somo__coll *so = somo__rt_sub((somo_rt *)rt, (uint32_t)r, false, false);
-				const somo__coll *sc = somo__rt_sub((somo_rt *)rt, (uint32_t)r, true, false);
+				const somo__coll *so =
+				    somo__rt_sub((somo_rt *)rt, (uint32_t)r, false, false);
+				const somo__coll *sc =
+				    somo__rt_sub((somo_rt *)rt, (uint32_t)r, true, false);
 				if (so->count)
 					json_object_set_new(rec, "objectives", sub_array(rt, so));
 				if (sc->count)
-					json_object_set_new(rec, "correct_responses", sub_array(rt, sc));
+					json_object_set_new(rec, "correct_responses",
+					                    sub_array(rt, sc));
 			}
 			if (rec && k == SOMO__C_DATA && rt->data_access) {
-				json_object_set_new(rec, "read", json_boolean(rt->data_access[r] & 1));
-				json_object_set_new(rec, "write", json_boolean(rt->data_access[r] & 2));
+				json_object_set_new(rec, "read",
+				                    json_boolean(rt->data_access[r] & 1));
+				json_object_set_new(rec, "write",
+				                    json_boolean(rt->data_access[r] & 2));
 			}
 			if (!rec || json_array_append_new(arr, rec) < 0) {
 				json_decref(arr);
@@ -132,7 +138,7 @@ oom:
 
 /* Store one restored value, checked against the element's type. */
 static int restore_value(somo_rt *rt, const somo__dm_element *el, somo__slot *s, json_t *jv,
-			 const char *where, somo__itype it)
+                         const char *where, somo__itype it)
 {
 	const char *v, *why = NULL;
 	size_t len;
@@ -147,27 +153,31 @@ static int restore_value(somo_rt *rt, const somo__dm_element *el, somo__slot *s,
 		return somo__error(SOMO_EINVALID, "state: %s is too long or holds NUL", where);
 	/* a response was checked against the interaction's type when set; the
 	 * type may have changed since, so only its length is checked here */
-	if (el->type == SOMO__T_PATTERN || el->type == SOMO__T_RESPONSE || el->type == SOMO__T_12_FEEDBACK)
+	if (el->type == SOMO__T_PATTERN || el->type == SOMO__T_RESPONSE ||
+	    el->type == SOMO__T_12_FEEDBACK)
 		vr = somo__utf8_valid(v, len) ? SOMO__V_OK : SOMO__V_TYPE;
 	else
 		vr = somo__dm_validate((somo_scorm_version)rt->version, el, it, v, len, true, &why);
 	if (vr == SOMO__V_TYPE || vr == SOMO__V_RANGE)
-		return somo__error(SOMO_EINVALID, "state: %s: '%.60s' is not a valid value", where, v);
+		return somo__error(SOMO_EINVALID, "state: %s: '%.60s' is not a valid value", where,
+		                   v);
 	if ((rc = somo__rt_store_el(rt, s, el, v, len)) < 0)
-		return rc == SOMO_ENOMEM ? somo__error_oom() : somo__error(rc, "state: %s: too large", where);
+		return rc == SOMO_ENOMEM ? somo__error_oom()
+		                         : somo__error(rc, "state: %s: too large", where);
 	return 0;
 }
 
 static somo__itype rec_itype(const somo_rt *rt, size_t r)
 {
 	size_t w = somo__dm_record_slots(rt->version, SOMO__C_INT), len;
-	const char *p = somo__rt_str(rt, rt->c[SOMO__C_INT].v[r * w + (rt->version == SOMO_SCORM_12 ? 2 : 1)], &len);
+	const char *p = somo__rt_str(
+	    rt, rt->c[SOMO__C_INT].v[r * w + (rt->version == SOMO_SCORM_12 ? 2 : 1)], &len);
 
 	return p ? somo__itype_parse(p, len) : SOMO__IT_NONE;
 }
 
-static int restore_sub(somo_rt *rt, somo__coll *c, json_t *arr, const char *elname, const char *where,
-		       somo__itype it)
+static int restore_sub(somo_rt *rt, somo__coll *c, json_t *arr, const char *elname,
+                       const char *where, somo__itype it)
 {
 	const somo__dm_element *el = somo__dm_find((somo_scorm_version)rt->version, elname);
 	size_t i;
@@ -177,8 +187,9 @@ static int restore_sub(somo_rt *rt, somo__coll *c, json_t *arr, const char *elna
 	if (!arr)
 		return 0;
 	if (!json_is_array(arr) || json_array_size(arr) > 256)
-		return somo__error(SOMO_EINVALID, "state: %s is not an array of at most 256 values", where);
-	json_array_foreach(arr, i, jv) {
+		return somo__error(SOMO_EINVALID, "state: %s is not an array of at most 256 values",
+		                   where);
+	json_array_foreach (arr, i, jv) {
 		if ((rc = somo__rt_push(rt, c, 1, false)) < 0)
 			return somo__error_oom();
 		if ((rc = restore_value(rt, el, &c->v[i], jv, where, it)) < 0)
@@ -197,22 +208,26 @@ static int restore(somo_rt *rt, json_t *root, const somo_rt *orig)
 
 	if (!json_is_object(root) || !json_is_string(json_object_get(root, "format")) ||
 	    strcmp(json_string_value(json_object_get(root, "format")), FORMAT) != 0)
-		return somo__error(SOMO_EINVALID, "state: not a Somo runtime state (format %s)", FORMAT);
+		return somo__error(SOMO_EINVALID, "state: not a Somo runtime state (format %s)",
+		                   FORMAT);
 	st = json_string_value(json_object_get(root, "version"));
 	if (!st || strcmp(st, rt->version == SOMO_SCORM_12 ? "1.2" : "2004") != 0)
-		return somo__error(SOMO_EINVALID, "state: version '%s' is not the runtime's", st ? st : "");
+		return somo__error(SOMO_EINVALID, "state: version '%s' is not the runtime's",
+		                   st ? st : "");
 	st = json_string_value(json_object_get(root, "state"));
-	for (rt->state = 0; st && rt->state < 3 && strcmp(st, state_names[rt->state]) != 0; rt->state++)
+	for (rt->state = 0; st && rt->state < 3 && strcmp(st, state_names[rt->state]) != 0;
+	     rt->state++)
 		;
 	if (!st || rt->state >= 3)
 		return somo__error(SOMO_EINVALID, "state: unknown state '%s'", st ? st : "");
 	values = json_object_get(root, "values");
 	if (values && !json_is_object(values))
 		return somo__error(SOMO_EINVALID, "state: values is not an object");
-	json_object_foreach(values, key, jv) {
+	json_object_foreach (values, key, jv) {
 		const somo__dm_element *el = somo__dm_find((somo_scorm_version)rt->version, key);
 		if (!el || el->kind != SOMO__K_VALUE || el->coll != SOMO__C_NONE)
-			return somo__error(SOMO_EINVALID, "state: '%s' is not a top-level element", key);
+			return somo__error(SOMO_EINVALID, "state: '%s' is not a top-level element",
+			                   key);
 		if ((rc = restore_value(rt, el, &rt->top[el->field], jv, key, SOMO__IT_NONE)) < 0)
 			return rc;
 	}
@@ -225,12 +240,14 @@ static int restore(somo_rt *rt, json_t *root, const somo_rt *orig)
 		if (!coll_prefix[k] || (arr = json_object_get(colls, coll_prefix[k])) == NULL)
 			continue;
 		if (!json_is_array(arr) || json_array_size(arr) > 4096)
-			return somo__error(SOMO_EINVALID, "state: %s is not an array of records", coll_prefix[k]);
-		json_array_foreach(arr, r, rec) {
+			return somo__error(SOMO_EINVALID, "state: %s is not an array of records",
+			                   coll_prefix[k]);
+		json_array_foreach (arr, r, rec) {
 			somo__coll *c = &rt->c[k];
 			size_t at = r;
 			if (!json_is_object(rec))
-				return somo__error(SOMO_EINVALID, "state: %s.%zu is not an object", coll_prefix[k], r);
+				return somo__error(SOMO_EINVALID, "state: %s.%zu is not an object",
+				                   coll_prefix[k], r);
 			if (k == SOMO__C_DATA && orig->c[SOMO__C_DATA].count) {
 				/* the host's map decides which stores exist: match by id */
 				const char *id = json_string_value(json_object_get(rec, "id"));
@@ -240,24 +257,31 @@ static int restore(somo_rt *rt, json_t *root, const somo_rt *orig)
 				if (!id || at == c->count)
 					continue;
 				if ((jv = json_object_get(rec, "store")) != NULL &&
-				    (rc = restore_value(rt, somo__dm_find((somo_scorm_version)rt->version, "adl.data.n.store"),
-							&c->v[at * w + 1], jv, "adl.data store",
-							SOMO__IT_NONE)) < 0)
+				    (rc = restore_value(
+				         rt,
+				         somo__dm_find((somo_scorm_version)rt->version,
+				                       "adl.data.n.store"),
+				         &c->v[at * w + 1], jv, "adl.data store", SOMO__IT_NONE)) <
+				        0)
 					return rc;
 				continue;
 			}
 			if ((rc = somo__rt_push(rt, c, w, k == SOMO__C_INT)) < 0)
 				return somo__error_oom();
-			/* two passes: an interaction's type before the response that depends on it */
+			/* two passes: an interaction's type before the response that depends on it
+			 */
 			for (i = 0; i < 2 * n; i++) {
 				const somo__dm_element *el = &t[i % n];
 				const char *f = field_name(el, k);
-				bool late = el->type == SOMO__T_RESPONSE || el->type == SOMO__T_PATTERN ||
-					    el->type == SOMO__T_12_FEEDBACK;
-				if (late != (i >= n) || !f || (jv = json_object_get(rec, f)) == NULL)
+				bool late = el->type == SOMO__T_RESPONSE ||
+				            el->type == SOMO__T_PATTERN ||
+				            el->type == SOMO__T_12_FEEDBACK;
+				if (late != (i >= n) || !f ||
+				    (jv = json_object_get(rec, f)) == NULL)
 					continue;
-				if ((rc = restore_value(rt, el, &c->v[at * w + el->field], jv, el->name,
-							k == SOMO__C_INT ? rec_itype(rt, at) : SOMO__IT_NONE)) < 0)
+				if ((rc = restore_value(
+				         rt, el, &c->v[at * w + el->field], jv, el->name,
+				         k == SOMO__C_INT ? rec_itype(rt, at) : SOMO__IT_NONE)) < 0)
 					return rc;
 			}
 			if (k == SOMO__C_INT) {
@@ -267,10 +291,12 @@ static int restore(somo_rt *rt, json_t *root, const somo_rt *orig)
 				if (!so || !sc)
 					return somo__error_oom();
 				if ((rc = restore_sub(rt, so, json_object_get(rec, "objectives"),
-						      "cmi.interactions.n.objectives.n.id", "interaction objectives", it)) < 0 ||
-				    (rc = restore_sub(rt, sc, json_object_get(rec, "correct_responses"),
-						      "cmi.interactions.n.correct_responses.n.pattern",
-						      "correct responses", it)) < 0)
+				                      "cmi.interactions.n.objectives.n.id",
+				                      "interaction objectives", it)) < 0 ||
+				    (rc = restore_sub(
+				         rt, sc, json_object_get(rec, "correct_responses"),
+				         "cmi.interactions.n.correct_responses.n.pattern",
+				         "correct responses", it)) < 0)
 					return rc;
 			}
 			if (k == SOMO__C_DATA) {
@@ -278,8 +304,10 @@ static int restore(somo_rt *rt, json_t *root, const somo_rt *orig)
 				if (!p)
 					return somo__error_oom();
 				rt->data_access = p;
-				p[at] = (uint8_t)((json_is_true(json_object_get(rec, "read")) ? 1 : 0) |
-						  (json_is_true(json_object_get(rec, "write")) ? 2 : 0));
+				p[at] =
+				    (uint8_t)((json_is_true(json_object_get(rec, "read")) ? 1 : 0) |
+				              (json_is_true(json_object_get(rec, "write")) ? 2
+				                                                           : 0));
 			}
 		}
 	}

@@ -46,8 +46,8 @@ static int check(const char *what, const char *v)
 		somo__itype it = somo__itype_parse(t, strlen(t));
 		if (it == SOMO__IT_NONE)
 			return -1;
-		return somo__dm_response_valid(SOMO_SCORM_2004, it, what[0] == 'p', v, len, false, &why) ==
-		       SOMO__V_OK;
+		return somo__dm_response_valid(SOMO_SCORM_2004, it, what[0] == 'p', v, len, false,
+		                               &why) == SOMO__V_OK;
 	}
 	return -1;
 }
@@ -83,11 +83,12 @@ int main(int argc, char **argv)
 		got = check(what, v);
 		checks++;
 		if (got < 0 || (strcmp(exp, "ok") && strcmp(exp, "bad"))) {
-			fprintf(stderr, "%s:%d: unknown check '%s' or expectation '%s'\n", path, ln, what, exp);
+			fprintf(stderr, "%s:%d: unknown check '%s' or expectation '%s'\n", path, ln,
+			        what, exp);
 			failures++;
 		} else if (got != !strcmp(exp, "ok")) {
 			fprintf(stderr, "%s:%d: %s '%s' is %s, expected %s\n", path, ln, what, v,
-				got ? "ok" : "bad", exp);
+			        got ? "ok" : "bad", exp);
 			failures++;
 		}
 	}

@@ -174,7 +174,9 @@ static void run_file(const char *path, const char *name)
 			memset(&h, 0, sizeof(h));
 			strcpy(h.nav_answer, "unknown");
 			lenient = strstr(p, "lenient") != NULL;
-			rt = make_rt(&h, strncmp(p + 5, "1.2", 3) == 0 ? SOMO_SCORM_12 : SOMO_SCORM_2004, lenient);
+			rt = make_rt(
+			    &h, strncmp(p + 5, "1.2", 3) == 0 ? SOMO_SCORM_12 : SOMO_SCORM_2004,
+			    lenient);
 			continue;
 		}
 		if (!rt) {
@@ -201,14 +203,16 @@ static void run_file(const char *path, const char *name)
 			int must_fail = p[4] == '-';
 			char *el = p + (must_fail ? 11 : 5), *sp = strchr(el, ' ');
 			json_t *v;
-			if (!sp || (v = json_loads(sp + 1, JSON_DECODE_ANY, NULL)) == NULL || !json_is_string(v)) {
+			if (!sp || (v = json_loads(sp + 1, JSON_DECODE_ANY, NULL)) == NULL ||
+			    !json_is_string(v)) {
 				fail(name, ln, "bad @lms %s%s", p, "");
 				continue;
 			}
 			*sp = '\0';
 			checks++;
 			if ((somo_rt_set_lms_value(rt, el, json_string_value(v)) < 0) != must_fail)
-				fail(name, ln, "LMS value of %s %s", el, must_fail ? "accepted" : "refused");
+				fail(name, ln, "LMS value of %s %s", el,
+				     must_fail ? "accepted" : "refused");
 			json_decref(v);
 			continue;
 		}
@@ -268,7 +272,8 @@ static void run_file(const char *path, const char *name)
 			} else {
 				sprintf(got_err, "%d", somo_rt_last_error(rt));
 				if (strcmp(ret, json_string_value(exp)) != 0)
-					fail(name, ln, "ret \"%s\", expected \"%s\"", ret, json_string_value(exp));
+					fail(name, ln, "ret \"%s\", expected \"%s\"", ret,
+					     json_string_value(exp));
 				else if (strcmp(got_err, sp + 1) != 0)
 					fail(name, ln, "err %s, expected %s", got_err, sp + 1);
 			}

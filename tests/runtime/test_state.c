@@ -22,115 +22,115 @@ typedef struct {
 
 /* LMS-supplied values of SCORM 2004. */
 static const pair lms_2004[] = {
-	{"cmi.completion_threshold", "0.75"},
-	{"cmi.credit", "no-credit"},
-	{"cmi.entry", "resume"},
-	{"cmi.launch_data", "chapter=2"},
-	{"cmi.learner_id", "urn:learner:42"},
-	{"cmi.learner_name", "{lang=fr}Dupont, Marie"},
-	{"cmi.max_time_allowed", "PT2H"},
-	{"cmi.mode", "review"},
-	{"cmi.scaled_passing_score", "0.6"},
-	{"cmi.time_limit_action", "exit,message"},
-	{"cmi.total_time", "PT10M"},
-	{"cmi.comments_from_lms.0.comment", "{lang=en}Welcome"},
-	{"cmi.comments_from_lms.0.location", "intro"},
-	{"cmi.comments_from_lms.0.timestamp", "2026-12-04T10:00:00.0Z"},
+    {"cmi.completion_threshold", "0.75"},
+    {"cmi.credit", "no-credit"},
+    {"cmi.entry", "resume"},
+    {"cmi.launch_data", "chapter=2"},
+    {"cmi.learner_id", "urn:learner:42"},
+    {"cmi.learner_name", "{lang=fr}Dupont, Marie"},
+    {"cmi.max_time_allowed", "PT2H"},
+    {"cmi.mode", "review"},
+    {"cmi.scaled_passing_score", "0.6"},
+    {"cmi.time_limit_action", "exit,message"},
+    {"cmi.total_time", "PT10M"},
+    {"cmi.comments_from_lms.0.comment", "{lang=en}Welcome"},
+    {"cmi.comments_from_lms.0.location", "intro"},
+    {"cmi.comments_from_lms.0.timestamp", "2026-12-04T10:00:00.0Z"},
 };
 
 /* What content sets in SCORM 2004: every writable element. */
 static const pair content_2004[] = {
-	{"cmi.completion_status", "incomplete"},
-	{"cmi.exit", "suspend"},
-	{"cmi.learner_preference.audio_level", "0.8"},
-	{"cmi.learner_preference.language", "fr-CA"},
-	{"cmi.learner_preference.delivery_speed", "1.5"},
-	{"cmi.learner_preference.audio_captioning", "1"},
-	{"cmi.location", "page-7"},
-	{"cmi.progress_measure", "0.5"},
-	{"cmi.score.scaled", "0.7"},
-	{"cmi.score.raw", "70"},
-	{"cmi.score.min", "0"},
-	{"cmi.score.max", "100"},
-	{"cmi.session_time", "PT5M"},
-	{"cmi.success_status", "passed"},
-	{"cmi.suspend_data", "{\"a\":[1,2]}\n\u00e9"},
-	{"adl.nav.request", "{target=intro}choice"},
-	{"cmi.comments_from_learner.0.comment", "{lang=en}Too long"},
-	{"cmi.comments_from_learner.0.location", "page-2"},
-	{"cmi.comments_from_learner.0.timestamp", "2026-12-04T10:05:00.5+01:00"},
-	{"cmi.objectives.0.id", "urn:obj:1"},
-	{"cmi.objectives.0.score.scaled", "-0.25"},
-	{"cmi.objectives.0.score.raw", "3"},
-	{"cmi.objectives.0.score.min", "1"},
-	{"cmi.objectives.0.score.max", "9"},
-	{"cmi.objectives.0.success_status", "failed"},
-	{"cmi.objectives.0.completion_status", "completed"},
-	{"cmi.objectives.0.progress_measure", "1"},
-	{"cmi.objectives.0.description", "{lang=de}Ziel"},
-	{"cmi.objectives.1.id", "obj-2"},
-	{"cmi.interactions.0.id", "q1"},
-	{"cmi.interactions.0.type", "choice"},
-	{"cmi.interactions.0.objectives.0.id", "urn:obj:1"},
-	{"cmi.interactions.0.objectives.1.id", "obj-2"},
-	{"cmi.interactions.0.timestamp", "2026-12-04T10:06:00"},
-	{"cmi.interactions.0.correct_responses.0.pattern", "a[,]b"},
-	{"cmi.interactions.0.correct_responses.1.pattern", "c"},
-	{"cmi.interactions.0.weighting", "2"},
-	{"cmi.interactions.0.learner_response", "b[,]a"},
-	{"cmi.interactions.0.result", "correct"},
-	{"cmi.interactions.0.latency", "PT12S"},
-	{"cmi.interactions.0.description", "Pick two"},
-	{"cmi.interactions.1.id", "q2"},
-	{"cmi.interactions.1.type", "fill-in"},
-	{"cmi.interactions.1.correct_responses.0.pattern", "{case_matters=true}{lang=en}Paris[,]Lyon"},
-	{"cmi.interactions.1.learner_response", "paris"},
-	{"cmi.interactions.1.result", "0.5"},
-	{"adl.data.0.store", "shared value"},
+    {"cmi.completion_status", "incomplete"},
+    {"cmi.exit", "suspend"},
+    {"cmi.learner_preference.audio_level", "0.8"},
+    {"cmi.learner_preference.language", "fr-CA"},
+    {"cmi.learner_preference.delivery_speed", "1.5"},
+    {"cmi.learner_preference.audio_captioning", "1"},
+    {"cmi.location", "page-7"},
+    {"cmi.progress_measure", "0.5"},
+    {"cmi.score.scaled", "0.7"},
+    {"cmi.score.raw", "70"},
+    {"cmi.score.min", "0"},
+    {"cmi.score.max", "100"},
+    {"cmi.session_time", "PT5M"},
+    {"cmi.success_status", "passed"},
+    {"cmi.suspend_data", "{\"a\":[1,2]}\n\u00e9"},
+    {"adl.nav.request", "{target=intro}choice"},
+    {"cmi.comments_from_learner.0.comment", "{lang=en}Too long"},
+    {"cmi.comments_from_learner.0.location", "page-2"},
+    {"cmi.comments_from_learner.0.timestamp", "2026-12-04T10:05:00.5+01:00"},
+    {"cmi.objectives.0.id", "urn:obj:1"},
+    {"cmi.objectives.0.score.scaled", "-0.25"},
+    {"cmi.objectives.0.score.raw", "3"},
+    {"cmi.objectives.0.score.min", "1"},
+    {"cmi.objectives.0.score.max", "9"},
+    {"cmi.objectives.0.success_status", "failed"},
+    {"cmi.objectives.0.completion_status", "completed"},
+    {"cmi.objectives.0.progress_measure", "1"},
+    {"cmi.objectives.0.description", "{lang=de}Ziel"},
+    {"cmi.objectives.1.id", "obj-2"},
+    {"cmi.interactions.0.id", "q1"},
+    {"cmi.interactions.0.type", "choice"},
+    {"cmi.interactions.0.objectives.0.id", "urn:obj:1"},
+    {"cmi.interactions.0.objectives.1.id", "obj-2"},
+    {"cmi.interactions.0.timestamp", "2026-12-04T10:06:00"},
+    {"cmi.interactions.0.correct_responses.0.pattern", "a[,]b"},
+    {"cmi.interactions.0.correct_responses.1.pattern", "c"},
+    {"cmi.interactions.0.weighting", "2"},
+    {"cmi.interactions.0.learner_response", "b[,]a"},
+    {"cmi.interactions.0.result", "correct"},
+    {"cmi.interactions.0.latency", "PT12S"},
+    {"cmi.interactions.0.description", "Pick two"},
+    {"cmi.interactions.1.id", "q2"},
+    {"cmi.interactions.1.type", "fill-in"},
+    {"cmi.interactions.1.correct_responses.0.pattern", "{case_matters=true}{lang=en}Paris[,]Lyon"},
+    {"cmi.interactions.1.learner_response", "paris"},
+    {"cmi.interactions.1.result", "0.5"},
+    {"adl.data.0.store", "shared value"},
 };
 
 static const pair lms_12[] = {
-	{"cmi.core.student_id", "s-1"},
-	{"cmi.core.student_name", "Doe, John"},
-	{"cmi.core.credit", "credit"},
-	{"cmi.core.entry", "resume"},
-	{"cmi.core.lesson_mode", "normal"},
-	{"cmi.core.total_time", "0001:00:00"},
-	{"cmi.launch_data", "x=1"},
-	{"cmi.comments_from_lms", "see page 3"},
-	{"cmi.student_data.mastery_score", "80"},
-	{"cmi.student_data.max_time_allowed", "0002:00:00"},
-	{"cmi.student_data.time_limit_action", "continue,message"},
+    {"cmi.core.student_id", "s-1"},
+    {"cmi.core.student_name", "Doe, John"},
+    {"cmi.core.credit", "credit"},
+    {"cmi.core.entry", "resume"},
+    {"cmi.core.lesson_mode", "normal"},
+    {"cmi.core.total_time", "0001:00:00"},
+    {"cmi.launch_data", "x=1"},
+    {"cmi.comments_from_lms", "see page 3"},
+    {"cmi.student_data.mastery_score", "80"},
+    {"cmi.student_data.max_time_allowed", "0002:00:00"},
+    {"cmi.student_data.time_limit_action", "continue,message"},
 };
 
 static const pair content_12[] = {
-	{"cmi.core.lesson_location", "p4"},
-	{"cmi.core.lesson_status", "incomplete"},
-	{"cmi.core.score.raw", "55.5"},
-	{"cmi.core.score.min", "0"},
-	{"cmi.core.score.max", "100"},
-	{"cmi.core.exit", "suspend"},
-	{"cmi.core.session_time", "0000:10:00"},
-	{"cmi.suspend_data", "state"},
-	{"cmi.comments", "hard"},
-	{"cmi.student_preference.audio", "50"},
-	{"cmi.student_preference.language", "english"},
-	{"cmi.student_preference.speed", "-20"},
-	{"cmi.student_preference.text", "1"},
-	{"cmi.objectives.0.id", "o1"},
-	{"cmi.objectives.0.score.raw", "4"},
-	{"cmi.objectives.0.score.min", "0"},
-	{"cmi.objectives.0.score.max", "10"},
-	{"cmi.objectives.0.status", "failed"},
-	{"cmi.interactions.0.id", "i1"},
-	{"cmi.interactions.0.objectives.0.id", "o1"},
-	{"cmi.interactions.0.time", "10:11:12"},
-	{"cmi.interactions.0.type", "choice"},
-	{"cmi.interactions.0.correct_responses.0.pattern", "a"},
-	{"cmi.interactions.0.weighting", "1"},
-	{"cmi.interactions.0.student_response", "b"},
-	{"cmi.interactions.0.result", "wrong"},
-	{"cmi.interactions.0.latency", "0000:00:05"},
+    {"cmi.core.lesson_location", "p4"},
+    {"cmi.core.lesson_status", "incomplete"},
+    {"cmi.core.score.raw", "55.5"},
+    {"cmi.core.score.min", "0"},
+    {"cmi.core.score.max", "100"},
+    {"cmi.core.exit", "suspend"},
+    {"cmi.core.session_time", "0000:10:00"},
+    {"cmi.suspend_data", "state"},
+    {"cmi.comments", "hard"},
+    {"cmi.student_preference.audio", "50"},
+    {"cmi.student_preference.language", "english"},
+    {"cmi.student_preference.speed", "-20"},
+    {"cmi.student_preference.text", "1"},
+    {"cmi.objectives.0.id", "o1"},
+    {"cmi.objectives.0.score.raw", "4"},
+    {"cmi.objectives.0.score.min", "0"},
+    {"cmi.objectives.0.score.max", "10"},
+    {"cmi.objectives.0.status", "failed"},
+    {"cmi.interactions.0.id", "i1"},
+    {"cmi.interactions.0.objectives.0.id", "o1"},
+    {"cmi.interactions.0.time", "10:11:12"},
+    {"cmi.interactions.0.type", "choice"},
+    {"cmi.interactions.0.correct_responses.0.pattern", "a"},
+    {"cmi.interactions.0.weighting", "1"},
+    {"cmi.interactions.0.student_response", "b"},
+    {"cmi.interactions.0.result", "wrong"},
+    {"cmi.interactions.0.latency", "0000:00:05"},
 };
 
 static somo_rt *filled(somo_scorm_version v)
@@ -139,8 +139,10 @@ static somo_rt *filled(somo_scorm_version v)
 	somo_rt_opts o = SOMO_RT_OPTS_INIT;
 	const pair *lms = v == SOMO_SCORM_12 ? lms_12 : lms_2004;
 	const pair *content = v == SOMO_SCORM_12 ? content_12 : content_2004;
-	size_t nl = v == SOMO_SCORM_12 ? sizeof(lms_12) / sizeof(pair) : sizeof(lms_2004) / sizeof(pair);
-	size_t nc = v == SOMO_SCORM_12 ? sizeof(content_12) / sizeof(pair) : sizeof(content_2004) / sizeof(pair);
+	size_t nl =
+	    v == SOMO_SCORM_12 ? sizeof(lms_12) / sizeof(pair) : sizeof(lms_2004) / sizeof(pair);
+	size_t nc = v == SOMO_SCORM_12 ? sizeof(content_12) / sizeof(pair)
+	                               : sizeof(content_2004) / sizeof(pair);
 	somo_rt *rt = NULL;
 	size_t i;
 
@@ -156,7 +158,8 @@ static somo_rt *filled(somo_scorm_version v)
 	for (i = 0; i < nc; i++) {
 		const char *r = somo_rt_set_value(rt, content[i].name, content[i].value);
 		if (strcmp(r, "true") != 0)
-			fail_msg("%s = %s: error %d", content[i].name, content[i].value, somo_rt_last_error(rt));
+			fail_msg("%s = %s: error %d", content[i].name, content[i].value,
+			         somo_rt_last_error(rt));
 	}
 	return rt;
 }
@@ -166,9 +169,11 @@ static void round_trip(somo_scorm_version v)
 	somo_rt *a = filled(v), *b = NULL;
 	char *ja = NULL, *jb = NULL;
 	const pair *content = v == SOMO_SCORM_12 ? content_12 : content_2004;
-	size_t nc = v == SOMO_SCORM_12 ? sizeof(content_12) / sizeof(pair) : sizeof(content_2004) / sizeof(pair);
+	size_t nc = v == SOMO_SCORM_12 ? sizeof(content_12) / sizeof(pair)
+	                               : sizeof(content_2004) / sizeof(pair);
 	const pair *lms = v == SOMO_SCORM_12 ? lms_12 : lms_2004;
-	size_t nl = v == SOMO_SCORM_12 ? sizeof(lms_12) / sizeof(pair) : sizeof(lms_2004) / sizeof(pair);
+	size_t nl =
+	    v == SOMO_SCORM_12 ? sizeof(lms_12) / sizeof(pair) : sizeof(lms_2004) / sizeof(pair);
 	size_t i;
 
 	assert_int_equal(somo_rt_to_json(a, &ja), 0);
@@ -209,15 +214,21 @@ static void restore_refuses_bad_states(void **state)
 	somo_rt *rt = NULL;
 	char *before = NULL, *after = NULL;
 	static const char *const bad[] = {
-		"not json",
-		"[]",
-		"{\"format\":\"other\"}",
-		"{\"format\":\"somo-rt/1\",\"version\":\"1.2\",\"state\":\"running\"}",
-		"{\"format\":\"somo-rt/1\",\"version\":\"2004\",\"state\":\"flying\"}",
-		"{\"format\":\"somo-rt/1\",\"version\":\"2004\",\"state\":\"running\",\"values\":{\"cmi.bogus\":\"1\"}}",
-		"{\"format\":\"somo-rt/1\",\"version\":\"2004\",\"state\":\"running\",\"values\":{\"cmi.score.scaled\":\"7\"}}",
-		"{\"format\":\"somo-rt/1\",\"version\":\"2004\",\"state\":\"running\",\"values\":{\"cmi.location\":5}}",
-		"{\"format\":\"somo-rt/1\",\"version\":\"2004\",\"state\":\"running\",\"collections\":{\"cmi.interactions\":[{\"type\":\"choice\",\"result\":\"maybe\"}]}}",
+	    "not json",
+	    "[]",
+	    "{\"format\":\"other\"}",
+	    "{\"format\":\"somo-rt/1\",\"version\":\"1.2\",\"state\":\"running\"}",
+	    "{\"format\":\"somo-rt/1\",\"version\":\"2004\",\"state\":\"flying\"}",
+	    "{\"format\":\"somo-rt/"
+	    "1\",\"version\":\"2004\",\"state\":\"running\",\"values\":{\"cmi.bogus\":\"1\"}}",
+	    "{\"format\":\"somo-rt/"
+	    "1\",\"version\":\"2004\",\"state\":\"running\",\"values\":{\"cmi.score.scaled\":\"7\"}"
+	    "}",
+	    "{\"format\":\"somo-rt/"
+	    "1\",\"version\":\"2004\",\"state\":\"running\",\"values\":{\"cmi.location\":5}}",
+	    "{\"format\":\"somo-rt/"
+	    "1\",\"version\":\"2004\",\"state\":\"running\",\"collections\":{\"cmi.interactions\":["
+	    "{\"type\":\"choice\",\"result\":\"maybe\"}]}}",
 	};
 	size_t i;
 	(void)state;
@@ -294,9 +305,11 @@ static void api_null_and_options(void **state)
 	assert_int_equal(somo_rt_last_error(rt), 0);
 	assert_int_equal(somo_rt_set_lms_value(rt, "cmi.nothing", "x"), SOMO_ENOTFOUND);
 	assert_int_equal(somo_rt_set_lms_value(rt, "cmi.scaled_passing_score", "3"), SOMO_EINVALID);
-	assert_string_equal(somo_dm_error_string(SOMO_SCORM_2004, 408), "Data Model Dependency Not Established");
+	assert_string_equal(somo_dm_error_string(SOMO_SCORM_2004, 408),
+	                    "Data Model Dependency Not Established");
 	assert_string_equal(somo_dm_error_string(SOMO_SCORM_12, 408), "");
-	assert_string_equal(somo_dm_error_string(SOMO_SCORM_12, 202), "Element cannot have children");
+	assert_string_equal(somo_dm_error_string(SOMO_SCORM_12, 202),
+	                    "Element cannot have children");
 	assert_int_equal(somo_rt_parse_code("007"), -1);
 	assert_int_equal(somo_rt_parse_code("0"), 0);
 	assert_int_equal(somo_rt_parse_code("1000"), -1);
@@ -358,13 +371,13 @@ static void memory_per_runtime(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(round_trip_2004),
-		cmocka_unit_test(round_trip_12),
-		cmocka_unit_test(restore_refuses_bad_states),
-		cmocka_unit_test(next_session_rules),
-		cmocka_unit_test(api_null_and_options),
-		cmocka_unit_test(lms_view),
-		cmocka_unit_test(memory_per_runtime),
+	    cmocka_unit_test(round_trip_2004),
+	    cmocka_unit_test(round_trip_12),
+	    cmocka_unit_test(restore_refuses_bad_states),
+	    cmocka_unit_test(next_session_rules),
+	    cmocka_unit_test(api_null_and_options),
+	    cmocka_unit_test(lms_view),
+	    cmocka_unit_test(memory_per_runtime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
