@@ -13,7 +13,9 @@
 #include "somo/xapi.h"
 #include "somo/manifest.h"
 #include "somo/sequencing.h"
+#include "somo/session.h"
 #include "somo/cmi5.h"
 #include "somo/tincan.h"
+#include "somo/store.h"
 
 #endif
