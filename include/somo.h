@@ -17,5 +17,6 @@
 #include "somo/cmi5.h"
 #include "somo/tincan.h"
 #include "somo/store.h"
+#include "somo/player.h"
 
 #endif
