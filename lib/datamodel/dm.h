@@ -176,6 +176,9 @@ somo__dm_valid somo__dm_response_valid(somo_scorm_version v, somo__itype t, bool
                                        const char *s, size_t len, bool lenient,
                                        const char **reason);
 
+/* The element's type in words, for GetDiagnostic. */
+void somo__dm_describe(somo_scorm_version v, const somo__dm_element *el, char *buf, size_t size);
+
 /* Parse a real as SCORM writes them (decimal, optional sign and fraction). */
 bool somo__dm_real(const char *s, size_t len, double *out);
 

@@ -6,6 +6,7 @@
  * CMISInteger, CMITime, CMITimespan, CMIFeedback).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -338,4 +339,105 @@ somo__itype somo__itype_parse(const char *s, size_t len)
 		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
 			return (somo__itype)(i + 1);
 	return SOMO__IT_NONE;
+}
+
+static const char *range_text(somo__dm_range r)
+{
+	switch (r) {
+	case SOMO__R_0_1:
+		return ", from 0 to 1";
+	case SOMO__R_M1_1:
+		return ", from -1 to 1";
+	case SOMO__R_GE0:
+		return ", 0 or more";
+	case SOMO__R_0_100:
+		return ", from 0 to 100";
+	case SOMO__R_M1_100:
+		return ", from -1 to 100";
+	case SOMO__R_M100_100:
+		return ", from -100 to 100";
+	default:
+		return "";
+	}
+}
+
+void somo__dm_describe(somo_scorm_version v, const somo__dm_element *el, char *buf, size_t size)
+{
+	const char *t;
+	size_t n;
+
+	switch ((somo__dm_type)el->type) {
+	case SOMO__T_CS:
+		t = "characterstring";
+		break;
+	case SOMO__T_LSTR:
+		t = "localized_string_type: an optional {lang=ISO 639 code} then text";
+		break;
+	case SOMO__T_LID:
+		t = "long_identifier_type: a URI without spaces";
+		break;
+	case SOMO__T_REAL:
+		t = "real(10,7): a decimal number";
+		break;
+	case SOMO__T_TIME:
+		t = "time(second,10,0): YYYY[-MM[-DD[Thh[:mm[:ss[.s[TZD]]]]]]], 1970 to 2038";
+		break;
+	case SOMO__T_DUR:
+		t = "timeinterval(second,10,2): P[yY][mM][dD][T[hH][nM][s[.s]S]]";
+		break;
+	case SOMO__T_LANG:
+		t = "language_type: an ISO 639 code with optional subtags, or empty";
+		break;
+	case SOMO__T_PATTERN:
+	case SOMO__T_RESPONSE:
+		t = "the response grammar of the interaction's type (RTE book 4.2.9)";
+		break;
+	case SOMO__T_NAVREQ:
+		t = "a navigation request: continue, previous, exit, exitAll, abandon, abandonAll, "
+		    "suspendAll, _none_, {target=ID}choice or {target=ID}jump";
+		break;
+	case SOMO__T_12_STR:
+		t = el->spm > 255 ? "CMIString4096" : "CMIString255";
+		break;
+	case SOMO__T_12_ID:
+		t = "CMIIdentifier: at most 255 characters without spaces";
+		break;
+	case SOMO__T_12_DEC:
+		t = "CMIDecimal: a decimal number";
+		break;
+	case SOMO__T_12_BLANKDEC:
+		t = "CMIDecimal or CMIBlank";
+		break;
+	case SOMO__T_12_SINT:
+		t = "CMISInteger: a whole number";
+		break;
+	case SOMO__T_12_TIME:
+		t = "CMITime: HH:MM:SS[.SS]";
+		break;
+	case SOMO__T_12_SPAN:
+		t = "CMITimespan: HHHH:MM:SS[.SS]";
+		break;
+	case SOMO__T_12_FEEDBACK:
+		t = "CMIFeedback: at most 255 characters";
+		break;
+	case SOMO__T_VOCAB:
+	case SOMO__T_RESULT: {
+		const char *const *w;
+		n = (size_t)snprintf(buf, size, "one of");
+		for (w = el->vocab; *w && n < size; w++)
+			n += (size_t)snprintf(buf + n, size - n, "%s \"%s\"",
+			                      w == el->vocab ? "" : ",", *w);
+		if (el->type == SOMO__T_RESULT && n < size)
+			snprintf(buf + n, size - n, " or a decimal number");
+		return;
+	}
+	default:
+		t = "a value";
+		break;
+	}
+	(void)v;
+	n = (size_t)snprintf(buf, size, "%s%s", t, range_text((somo__dm_range)el->range));
+	if (el->spm && n < size && el->type != SOMO__T_12_STR && el->type != SOMO__T_12_ID &&
+	    el->type != SOMO__T_12_FEEDBACK)
+		snprintf(buf + n, size - n, " (%u characters kept at least)", (unsigned)el->spm);
 }

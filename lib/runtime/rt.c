@@ -699,20 +699,52 @@ int somo_rt_parse_code(const char *s)
 	return v;
 }
 
+/* The element last named, with its indices: cmi.interactions.3.id. */
+static void element_name(const somo_rt *rt, char *buf, size_t size)
+{
+	const char *p = rt->diag_el->name;
+	size_t n = 0;
+	int k = 0;
+
+	while (*p && n + 12 < size) {
+		if (p[0] == 'n' && p[-1] == '.' && (p[1] == '.' || !p[1]) &&
+		    k < SOMO__DM_MAX_DEPTH) {
+			n += (size_t)snprintf(buf + n, size - n, "%u",
+			                      (unsigned)rt->diag_index[k++]);
+			p++;
+		} else {
+			buf[n++] = *p++;
+		}
+	}
+	buf[n] = '\0';
+}
+
 const char *somo_rt_diagnostic(somo_rt *rt, int code)
 {
 	const char *text = somo_rt_error_string(rt, code);
+	char name[200], type[400];
 
 	if (!*text && code != 0)
 		return "";
 	if (code != rt->last_error || rt->diag_reason == R_NONE)
 		return text;
 	somo__free(rt->diag);
-	if (rt->diag_el)
-		rt->diag = somo__sprintf("%s: %s: %s", text, rt->diag_el->name,
-		                         reason_text[rt->diag_reason]);
-	else
+	if (!rt->diag_el) {
 		rt->diag = somo__sprintf("%s: %s", text, reason_text[rt->diag_reason]);
+		return rt->diag ? rt->diag : text;
+	}
+	element_name(rt, name, sizeof(name));
+	if (rt->diag_reason == R_TYPE || rt->diag_reason == R_RANGE || rt->diag_reason == R_SPM) {
+		somo__dm_describe((somo_scorm_version)rt->version, rt->diag_el, type, sizeof(type));
+		rt->diag = somo__sprintf("%s: %s: %s; it takes %s", text, name,
+		                         reason_text[rt->diag_reason], type);
+	} else {
+		rt->diag = somo__sprintf("%s: %s: %s", text, name, reason_text[rt->diag_reason]);
+	}
+	/* GetDiagnostic's text has an SPM of 255 characters (RTE book 3.1.7.6);
+	 * the texts are ASCII, so cutting by bytes is safe */
+	if (rt->diag && strlen(rt->diag) > 254)
+		memcpy(rt->diag + 251, "...", 4);
 	return rt->diag ? rt->diag : text;
 }
 
@@ -768,6 +800,7 @@ const char *somo_rt_get_value(somo_rt *rt, const char *name)
 	if (!*name)
 		return fail_get(rt, is12 ? 201 : 301, R_EMPTY_NAME, NULL);
 	st = somo__dm_parse((somo_scorm_version)rt->version, name, &ref);
+	memcpy(rt->diag_index, ref.index, sizeof(rt->diag_index));
 	switch (st) {
 	case SOMO__P_OK:
 		break;
@@ -1122,6 +1155,7 @@ const char *somo_rt_set_value(somo_rt *rt, const char *name, const char *value)
 	if (!*name)
 		return fail(rt, is12 ? 201 : 351, R_EMPTY_NAME, NULL);
 	st = somo__dm_parse((somo_scorm_version)rt->version, name, &ref);
+	memcpy(rt->diag_index, ref.index, sizeof(rt->diag_index));
 	if (st == SOMO__P_UNDEFINED)
 		return fail(rt, 401, R_UNDEFINED, NULL);
 	if (st != SOMO__P_OK)

@@ -39,6 +39,7 @@ struct somo_rt {
 	uint16_t last_error;
 	uint16_t ntop;
 	const somo__dm_element *diag_el;
+	uint32_t diag_index[SOMO__DM_MAX_DEPTH]; /* the indices of the element last named */
 	somo_rt_callbacks cb;
 
 	char *arena;
