@@ -16,6 +16,7 @@ int somo_cmd_xapi(int argc, char **argv);
 int somo_cmd_rte(int argc, char **argv);
 int somo_cmd_inspect(int argc, char **argv);
 int somo_cmd_validate(int argc, char **argv);
+int somo_cmd_play(int argc, char **argv);
 int somo_cmd_session(int argc, char **argv);
 int somo_cmd_learners(int argc, char **argv);
 int somo_cmd_attempts(int argc, char **argv);

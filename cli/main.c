@@ -12,6 +12,7 @@ const somo_cli_command somo_cli_commands[] = {
 	{"validate", somo_cmd_validate, "somo validate PACKAGE [--strict]"},
 	{"xapi", somo_cmd_xapi, "somo xapi validate [--xapi 1.0.3|2.0] FILE|-"},
 	{"rte", somo_cmd_rte, "somo rte [--scorm 1.2|2004] [--init FILE.json] [--state FILE] [--shared FILE] [--lenient]"},
+	{"play", somo_cmd_play, "somo play PACKAGE [--learner ID --name NAME] [--port N] [--db FILE] [--lrs URL --lrs-user U --lrs-password-file F] [--open]"},
 	{"session", somo_cmd_session, "somo session PACKAGE [--learner ID] [--name NAME] [--db FILE] [--seed N] [--lenient]"},
 	{"learners", somo_cmd_learners, "somo learners [--db FILE] [--json]"},
 	{"attempts", somo_cmd_attempts, "somo attempts PACKAGE [--db FILE] [--json]"},

@@ -14,6 +14,7 @@
  * its launch URL, the table of contents, which navigation requests are
  * valid, which controls the item hides (hideLMSUI), the course's status.
  */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r, sigaction types, ssize_t */
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,21 +156,20 @@ static int run_call(somo_player *p, const char *name, json_t *args, const char *
 	return 0;
 }
 
-static json_t *call_json(somo_player *p, json_t *req, bool *terminated)
+static json_t *call_json(somo_player *p, json_t *req, bool *terminated, somo_session_nav *nav)
 {
 	const char *name = json_string_value(json_object_get(req, "call"));
 	json_t *args = json_object_get(req, "args");
 	const char *ret = NULL;
 	int err = 0, rc;
 	char buf[16];
-	somo_session_nav nav;
 	json_t *o;
 
 	if (!args)
 		args = json_array();
 	else
 		json_incref(args);
-	rc = name ? run_call(p, name, args, &ret, &err, &nav, terminated) : -1;
+	rc = name ? run_call(p, name, args, &ret, &err, nav, terminated) : -1;
 	json_decref(args);
 	if (rc < 0)
 		return NULL;
@@ -344,19 +344,26 @@ static json_t *nav_json(const somo_session_nav *nav)
 static void route_api(somo_player *p, json_t *req, somo__reply *r)
 {
 	bool terminated = false;
+	somo_session_nav nav;
 	json_t *o;
 
 	if (p->kind != SOMO__PLAY_SCORM) {
 		set_error(r, MHD_HTTP_CONFLICT, "this package has no SCORM API");
 		return;
 	}
-	o = call_json(p, req, &terminated);
+	memset(&nav, 0, sizeof(nav));
+	o = call_json(p, req, &terminated, &nav);
 	if (!o) {
 		set_error(r, MHD_HTTP_BAD_REQUEST, "not an API call");
 		return;
 	}
-	if (terminated)
-		json_object_set_new(o, "state", state_json(p));
+	if (terminated) {
+		json_t *st = state_json(p);
+
+		if (st)
+			json_object_set_new(st, "nav", nav_json(&nav));
+		json_object_set_new(o, "state", st);
+	}
 	set_json(r, o);
 	json_decref(o);
 }
@@ -373,7 +380,8 @@ static void route_beacon(somo_player *p, json_t *req, somo__reply *r)
 	json_array_foreach(list, i, c)
 	{
 		bool terminated = false;
-		json_t *o = json_is_object(c) ? call_json(p, c, &terminated) : NULL;
+		somo_session_nav nav;
+		json_t *o = json_is_object(c) ? call_json(p, c, &terminated, &nav) : NULL;
 
 		json_decref(o);
 	}

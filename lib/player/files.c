@@ -3,9 +3,12 @@
  * (Range requests for media, validators for caching, never a listing), and
  * the launcher's own files compiled into the library.
  */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r, sigaction types, ssize_t */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 

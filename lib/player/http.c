@@ -4,9 +4,12 @@
  * per-launch token on everything that changes state), how much they may send,
  * and which handler answers which path.
  */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r, sigaction types, ssize_t */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
