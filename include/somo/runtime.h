@@ -121,6 +121,16 @@ SOMO_API const char *somo_rt_commit(somo_rt *rt, const char *param);
  */
 SOMO_API const char *somo_rt_lms_value(somo_rt *rt, const char *element);
 
+/** Where a runtime is in its session. Append only. */
+typedef enum {
+	SOMO_RT_NOT_INITIALIZED = 0, /**< before Initialize (or after somo_rt_next_session) */
+	SOMO_RT_RUNNING = 1,         /**< between Initialize and Terminate */
+	SOMO_RT_TERMINATED = 2       /**< after Terminate */
+} somo_rt_session_state;
+
+/** The runtime's session state. */
+SOMO_API somo_rt_session_state somo_rt_state(const somo_rt *rt);
+
 /** GetLastError as a number: 0 when the last API call succeeded. */
 SOMO_API int somo_rt_last_error(const somo_rt *rt);
 

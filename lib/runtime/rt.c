@@ -674,6 +674,11 @@ const char *somo_rt_terminate(somo_rt *rt, const char *param)
 	return "true";
 }
 
+somo_rt_session_state somo_rt_state(const somo_rt *rt)
+{
+	return (somo_rt_session_state)rt->state;
+}
+
 int somo_rt_last_error(const somo_rt *rt)
 {
 	return rt->last_error;

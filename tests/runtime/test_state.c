@@ -327,7 +327,9 @@ static void lms_view(void **state)
 	assert_string_equal(somo_rt_lms_value(rt, "cmi.exit"), "suspend");
 	assert_int_equal(somo_rt_last_error(rt), 405);
 	assert_string_equal(somo_rt_lms_value(rt, "cmi.session_time"), "PT5M");
+	assert_int_equal(somo_rt_state(rt), SOMO_RT_RUNNING);
 	assert_string_equal(somo_rt_terminate(rt, ""), "true");
+	assert_int_equal(somo_rt_state(rt), SOMO_RT_TERMINATED);
 	assert_string_equal(somo_rt_lms_value(rt, "adl.nav.request"), "{target=intro}choice");
 	assert_string_equal(somo_rt_lms_value(rt, "cmi.total_time"), "PT15M");
 	/* evaluated against the threshold and passing score */
