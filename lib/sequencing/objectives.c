@@ -334,8 +334,18 @@ void somo__seq_obj_effective(const somo_seq *seq, const somo__seq_act *a, const 
 /* Satisfaction: 1 satisfied, 0 not satisfied, -1 unknown. */
 int somo__seq_obj_status(const somo_seq *seq, const somo__seq_act *a, const somo__seq_obj *o)
 {
-	const somo__seq_gobj *g = read_global(seq, o->def, OBJ_STATUS);
-	uint16_t f = g ? g->v.flags : o->v.flags;
+	const somo__seq_gobj *g;
+	uint16_t f;
+	double m;
+
+	/* satisfied by measure: the measure (read through the maps) decides */
+	if (o->def->satisfied_by_measure && somo__seq_obj_measure(seq, a, o, &m)) {
+		if ((a->flags & ACT_ACTIVE) && !a->ss->rollup_considerations.measure_satisfaction_if_active)
+			return -1;
+		return m >= o->def->min_normalized_measure ? 1 : 0;
+	}
+	g = read_global(seq, o->def, OBJ_STATUS);
+	f = g ? g->v.flags : o->v.flags;
 	if (!(f & OBJ_STATUS))
 		return -1;
 	return (f & OBJ_SATISFIED) ? 1 : 0;
@@ -356,8 +366,14 @@ bool somo__seq_obj_measure(const somo_seq *seq, const somo__seq_act *a, const so
  * the primary objective's completion map). */
 int somo__seq_completion(const somo_seq *seq, const somo__seq_act *a)
 {
-	const somo__seq_gobj *g =
-		a->nobjs ? read_global(seq, a->objs[0].def, OBJ_COMPL_KNOWN) : NULL;
+	const somo__seq_gobj *g;
+	double amt;
+
+	/* completed by measure: the progress measure (read through the maps) decides */
+	if (a->item && a->item->completion_threshold.written &&
+	    a->item->completion_threshold.completed_by_measure && somo__seq_amount(seq, a, &amt))
+		return amt >= a->item->completion_threshold.min_progress_measure ? 1 : 0;
+	g = a->nobjs ? read_global(seq, a->objs[0].def, OBJ_COMPL_KNOWN) : NULL;
 	if (g)
 		return (g->v.flags & OBJ_COMPLETED) ? 1 : 0;
 	if (!(a->flags & ACT_ATT_PROGRESS))
