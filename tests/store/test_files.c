@@ -177,10 +177,10 @@ static void test_new_file(void **state)
 static void test_not_sqlite(void **state)
 {
 	(void)state;
-	spit(path,
-	     "<html>this is not a database, it is a web page of some length</html>\n"
-	     "..........................................................................",
-	     150);
+	char page[150];
+	memset(page, '.', sizeof(page));
+	memcpy(page, "<html>not a database</html>", 27);
+	spit(path, page, sizeof(page));
 	refused(SOMO_ECORRUPT, "not a SQLite database");
 	spit(path, "SQLite", 6);
 	refused(SOMO_ECORRUPT, "not a SQLite database");
