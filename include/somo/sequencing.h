@@ -303,10 +303,12 @@ typedef enum { SOMO_SEQ_FALSE = 0, SOMO_SEQ_TRUE = 1, SOMO_SEQ_UNKNOWN_VALUE = 2
 /**
  * Would req (with target for choice and jump) be honoured now, judged from
  * the current state without changing it: the Navigation Request Process
- * (NB.2.1), then the sequencing and delivery request processes as far as
- * they can be run without side effects. For continue and previous the
- * termination the request implies is not simulated (as ADL's reference
- * does). Never allocates.
+ * (NB.2.1), then (for start, resumeAll, previous, choice and jump) the
+ * sequencing and delivery request processes as far as they run without
+ * side effects. The termination a request implies for a running activity
+ * is not simulated, and continue is judged by NB.2.1 alone (it is offered
+ * whenever the current activity's cluster flows), as ADL's reference
+ * implementation does. Never allocates.
  */
 SOMO_API bool somo_seq_request_valid(const somo_seq *seq, somo_nav_request req,
 				     const char *target);

@@ -397,6 +397,7 @@ bool somo__seq_amount(const somo_seq *seq, const somo__seq_act *a, double *amt)
 static void write_globals(somo_seq *seq, const somo_ss_objective *def, uint16_t mask,
 			  const somo__seq_vals *v)
 {
+	seq->globals_dirty = true;
 	static const uint16_t fields[] = {OBJ_STATUS, OBJ_MEASURE, OBJ_RAW, OBJ_MIN,
 					  OBJ_MAX,    OBJ_COMPL_KNOWN, OBJ_PROGRESS};
 	size_t i, k;

@@ -123,7 +123,7 @@ void somo__seq_end_attempt(somo_seq *seq, somo__seq_act *a)
 				a->flags |= ACT_SUSPENDED;
 	}
 	a->flags &= (uint16_t)~ACT_ACTIVE;
-	somo__seq_overall_rollup(seq, a);
+	somo__seq_rollup(seq, a);
 	/* the next attempt gets its own selection and order (SR.1, SR.2 with
 	 * timing onEachNewAttempt) */
 	if (!somo__seq_is_leaf(a))
@@ -353,7 +353,7 @@ static const char *termination(somo_seq *seq, int term, int *seqreq)
 	case TERM_SUSPEND_ALL: {
 		somo__seq_act *susp;
 		if ((cur->flags & (ACT_ACTIVE | ACT_SUSPENDED)) || cur->flags & ACT_REPORT_SUSPEND) {
-			somo__seq_overall_rollup(seq, cur);
+			somo__seq_rollup(seq, cur);
 			susp = cur;
 		} else if (cur->parent) {
 			susp = cur->parent;
@@ -753,10 +753,19 @@ void somo__seq_sequencing(somo_seq *seq, int seqreq, somo__seq_act *target, bool
 			out->exception = "SB.2.5-1";
 			return;
 		}
-		if (somo__seq_is_leaf(root))
+		if (somo__seq_is_leaf(root)) {
 			out->deliver = root;
-		else
+		} else {
 			flow(seq, root, DIR_FWD, true, dry, out);
+			/* a package of one activity starts with it even where flow
+			 * is not enabled (the common single-SCO package, which
+			 * ADL's reference LMS launches too) */
+			if (!out->deliver && seq->nleaves == 1 && root->navail == 1 &&
+			    somo__seq_is_leaf(root->avail[0])) {
+				memset(out, 0, sizeof(*out));
+				out->deliver = root->avail[0];
+			}
+		}
 		return;
 	case SEQ_RESUME_ALL: /* SB.2.6 Resume All Sequencing Request Process */
 		if (cur)

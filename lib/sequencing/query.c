@@ -125,7 +125,7 @@ SOMO_API int somo_seq_report(somo_seq *seq, const somo_seq_report_data *r)
 	}
 	if (a->nobjs)
 		somo__seq_obj_write(seq, a, &a->objs[0], mask, &v);
-	somo__seq_overall_rollup(seq, a);
+	somo__seq_rollup(seq, a);
 	return 0;
 }
 
@@ -151,15 +151,19 @@ SOMO_API bool somo_seq_request_valid(const somo_seq *cseq, somo_nav_request req,
 	if (!somo__seq_nav_check(seq, req, tgt, &term, &seqreq, &exc))
 		return false;
 	switch (req) {
+	case SOMO_NAV_CONTINUE:
+		/* continue is offered whenever the current activity's cluster
+		 * flows (what it then finds is not looked ahead, as in ADL's
+		 * reference): the Navigation Request Process decides */
+		return true;
 	case SOMO_NAV_START:
 	case SOMO_NAV_RESUME_ALL:
-	case SOMO_NAV_CONTINUE:
 	case SOMO_NAV_PREVIOUS:
 	case SOMO_NAV_CHOICE:
 	case SOMO_NAV_JUMP:
 		somo__seq_sequencing(seq, seqreq, tgt, true, &so);
 		if (so.end_session)
-			return req == SOMO_NAV_CONTINUE;
+			return false;
 		if (so.exception || !so.deliver)
 			return false;
 		return somo__seq_delivery_check(seq, so.deliver) == NULL;

@@ -103,6 +103,13 @@ struct somo_seq {
 	somo__seq_act *suspended;
 	somo_seq_globals *globals;
 	bool own_globals;
+	/* activities whose objectives read global objectives (rolled up when
+	 * globals change), and whether a global was written since the last
+	 * rollup */
+	somo__seq_act **readers;
+	uint32_t nreaders;
+	bool globals_dirty;
+	uint32_t nleaves;
 	uint64_t rng;
 	bool ended;
 	uint32_t max_acts;
@@ -154,6 +161,7 @@ bool somo__seq_check_activity(const somo_seq *seq, const somo__seq_act *a);
 
 /* rollup.c */
 void somo__seq_overall_rollup(somo_seq *seq, somo__seq_act *a);
+void somo__seq_rollup(somo_seq *seq, somo__seq_act *a);
 
 /* process.c */
 void somo__seq_end_attempt(somo_seq *seq, somo__seq_act *a);

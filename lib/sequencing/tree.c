@@ -300,6 +300,23 @@ void somo__seq_select_randomize(somo_seq *seq, somo__seq_act *a, bool new_attemp
 	}
 }
 
+/* Does one of the activity's objectives read a global objective? */
+static bool reads_globals(const somo__seq_act *a)
+{
+	uint32_t k;
+	size_t m;
+
+	for (k = 0; k < a->nobjs; k++)
+		for (m = 0; m < a->objs[k].def->map_count; m++) {
+			const somo_ss_map_info *mi = a->objs[k].def->maps[m];
+			if ((mi->has_imsss && (mi->read_satisfied_status || mi->read_normalized_measure)) ||
+			    (mi->has_adlseq && (mi->read_completion_status || mi->read_progress_measure ||
+						mi->read_raw_score)))
+				return true;
+		}
+	return false;
+}
+
 SOMO_API int somo_seq_new(somo_seq **out, const somo_manifest *man, const char *org_id,
 			  const somo_seq_opts *opts)
 {
@@ -376,6 +393,23 @@ SOMO_API int somo_seq_new(somo_seq **out, const somo_manifest *man, const char *
 		if (!dup) /* the first of duplicate identifiers wins */
 			seq->hash[h] = i + 1;
 	}
+	/* activities with read maps, and the leaves */
+	for (i = 0; i < n; i++) {
+		if (!seq->acts[i].nchildren)
+			seq->nleaves++;
+		if (reads_globals(&seq->acts[i]))
+			seq->nreaders++;
+	}
+	seq->readers = somo__calloc(seq->nreaders ? seq->nreaders : 1, sizeof(*seq->readers));
+	if (!seq->readers) {
+		somo_seq_free(seq);
+		return somo__error_oom();
+	}
+	seq->nreaders = 0;
+	for (i = 0; i < n; i++) {
+		if (reads_globals(&seq->acts[i]))
+			seq->readers[seq->nreaders++] = &seq->acts[i];
+	}
 	for (i = 0; i < n; i++)
 		somo__seq_select_randomize(seq, &seq->acts[i], false);
 	somo__seq_reorder(seq);
@@ -394,5 +428,6 @@ SOMO_API void somo_seq_free(somo_seq *seq)
 	somo__free(seq->byorder);
 	somo__free(seq->objstore);
 	somo__free(seq->hash);
+	somo__free(seq->readers);
 	somo__free(seq);
 }
