@@ -8,10 +8,11 @@
 #include <string.h>
 
 #include "runtime/rt.h"
+#include "util/text.h"
 #include "util/time.h"
 
 /* Bounds on what content can make a runtime hold. */
-#define VALUE_MAX_STRICT  64000u      /* bytes of one value (the largest SPM) */
+#define VALUE_MAX_STRICT  64000u      /* characters of one value (the largest SPM) */
 #define VALUE_MAX_LENIENT (1u << 20)  /* bytes of one value, lenient mode */
 #define ARENA_MAX         (64u << 20) /* bytes of values per runtime */
 #define COLL_MAX          4096u       /* records of a collection */
@@ -1093,10 +1094,9 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 		 * are kept up to the runtime's ceiling, a larger one when lenient.
 		 * SCORM 1.2's CMIString255 / CMIString4096 are types: longer is 405
 		 * unless lenient. */
-		if (len > (rt->lenient ? VALUE_MAX_LENIENT : VALUE_MAX_STRICT) ||
-		    (is12 && !rt->lenient)) {
+		if (is12 && !rt->lenient) {
 			*reason = R_SPM;
-			return is12 ? 405 : 407;
+			return 405;
 		}
 		if (is12)
 			report_lenient(rt, name, value,
@@ -1105,6 +1105,12 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 	case SOMO__V_LENIENT:
 		report_lenient(rt, name, value, why);
 		break;
+	}
+	/* every value, whatever its type, within the runtime's ceiling (characters) */
+	if (len > (rt->lenient ? VALUE_MAX_LENIENT : VALUE_MAX_STRICT) &&
+	    somo__utf8_length(value, len) > (rt->lenient ? VALUE_MAX_LENIENT : VALUE_MAX_STRICT)) {
+		*reason = R_LIMIT;
+		return is12 ? 405 : 407;
 	}
 	if ((r = unique_check(rt, el, ref->index, value, len, s)) != 0) {
 		*reason = r;

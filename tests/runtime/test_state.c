@@ -344,6 +344,38 @@ static void lms_view(void **state)
 	somo_rt_free(rt);
 }
 
+/* Values beyond the smallest permitted maximum are kept up to the runtime's
+ * ceiling: 64000 characters when strict, a megabyte when lenient. */
+static void storage_ceiling(void **state)
+{
+	somo_rt *strict = NULL, *lenient = NULL;
+	somo_rt_opts o = SOMO_RT_OPTS_INIT;
+	size_t n = 64000 * 2 + 2; /* 64001 two-byte characters */
+	char *big = malloc(n + 1);
+	size_t i;
+	(void)state;
+
+	assert_non_null(big);
+	for (i = 0; i < n; i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	big[n] = '\0';
+	o.lenient = 1;
+	assert_int_equal(somo_rt_new(&strict, SOMO_SCORM_2004, NULL), 0);
+	assert_int_equal(somo_rt_new(&lenient, SOMO_SCORM_2004, &o), 0);
+	somo_rt_initialize(strict, "");
+	somo_rt_initialize(lenient, "");
+	assert_string_equal(somo_rt_set_value(strict, "cmi.suspend_data", big), "false");
+	assert_int_equal(somo_rt_last_error(strict), 407);
+	assert_string_equal(somo_rt_set_value(lenient, "cmi.suspend_data", big), "true");
+	big[n - 2] = '\0'; /* 64000 characters, 128000 bytes */
+	assert_string_equal(somo_rt_set_value(strict, "cmi.suspend_data", big), "true");
+	assert_string_equal(somo_rt_set_value(strict, "cmi.location", big), "true");
+	assert_int_equal(strlen(somo_rt_get_value(strict, "cmi.location")), n - 2);
+	free(big);
+	somo_rt_free(strict);
+	somo_rt_free(lenient);
+}
+
 /* Bytes per live runtime holding 50 interactions (the benchmark's shape). */
 static void memory_per_runtime(void **state)
 {
@@ -379,6 +411,7 @@ int main(void)
 	    cmocka_unit_test(next_session_rules),
 	    cmocka_unit_test(api_null_and_options),
 	    cmocka_unit_test(lms_view),
+	    cmocka_unit_test(storage_ceiling),
 	    cmocka_unit_test(memory_per_runtime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
