@@ -253,7 +253,11 @@ SOMO_API int somo_seq_objective_at(const somo_seq *seq, size_t i, somo_seq_objec
 /**
  * What a delivered activity's content reported (in SCORM terms, the SCO's
  * run-time values at Commit or Terminate). A zero field (KEEP, has_* false)
- * leaves the tracking value alone; UNKNOWN clears it.
+ * leaves the tracking value alone; UNKNOWN clears it. A completion or
+ * success status the content wrote counts as set by the content even when
+ * it is UNKNOWN (in SCORM: a cmi.completion_status that evaluates to
+ * "unknown" against the completion threshold), so the end of the attempt
+ * does not put a default in its place.
  */
 typedef struct {
 	unsigned version;          /**< SOMO_SEQ_REPORT_VERSION */

@@ -102,10 +102,13 @@ void somo__seq_end_attempt(somo_seq *seq, somo__seq_act *a)
 			if (a->flags & ACT_REPORT_SUSPEND)
 				a->flags |= ACT_SUSPENDED;
 			if (!(a->flags & ACT_SUSPENDED)) {
+				/* what the content reported, even a value that
+				 * evaluated to unknown, is not replaced */
 				if (!a->ss->delivery.completion_set_by_content &&
-				    !(a->flags & ACT_ATT_PROGRESS))
+				    !(a->flags & (ACT_ATT_PROGRESS | ACT_COMPL_BY_CONTENT)))
 					somo__seq_set_completion(seq, a, 1);
 				if (!a->ss->delivery.objective_set_by_content && a->nobjs &&
+				    !(a->flags & ACT_SUCC_BY_CONTENT) &&
 				    !(a->objs[0].v.flags & OBJ_STATUS)) {
 					somo__seq_vals v;
 					memset(&v, 0, sizeof(v));
@@ -892,7 +895,8 @@ static void begin_attempt(somo__seq_act *a)
 	a->attempt_count++;
 	a->flags |= ACT_PROGRESS;
 	a->flags &= (uint16_t)~(ACT_ATT_PROGRESS | ACT_ATT_COMPLETED | ACT_ATT_AMOUNT |
-				ACT_DIRTY_OBJ | ACT_DIRTY_PRO | ACT_RESUMED);
+				ACT_DIRTY_OBJ | ACT_DIRTY_PRO | ACT_RESUMED | ACT_COMPL_BY_CONTENT |
+				ACT_SUCC_BY_CONTENT);
 	a->amount = 0;
 	a->att_abs = a->att_exp = 0;
 	for (i = 0; i < a->nobjs; i++)

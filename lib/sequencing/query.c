@@ -108,6 +108,10 @@ SOMO_API int somo_seq_report(somo_seq *seq, const somo_seq_report_data *r)
 		a->att_abs += centis;
 		a->act_abs += centis;
 	}
+	if (r->completion != SOMO_SEQ_KEEP)
+		a->flags |= ACT_COMPL_BY_CONTENT;
+	if (r->success != SOMO_SEQ_KEEP)
+		a->flags |= ACT_SUCC_BY_CONTENT;
 	if (r->suspend)
 		a->flags |= ACT_REPORT_SUSPEND;
 	else

@@ -49,7 +49,9 @@ enum {
 	ACT_DIRTY_PRO = 1 << 8,       /* progress info likewise */
 	ACT_REPORT_SUSPEND = 1 << 9,  /* the content asked for suspension at its end */
 	ACT_RESUMED = 1 << 10,        /* the current attempt was resumed when delivered */
-	ACT_SELECTED = 1 << 11        /* selection with timing "once" already made */
+	ACT_SELECTED = 1 << 11,       /* selection with timing "once" already made */
+	ACT_COMPL_BY_CONTENT = 1 << 12, /* the content reported a completion status this attempt */
+	ACT_SUCC_BY_CONTENT = 1 << 13   /* the content reported a success status this attempt */
 };
 
 typedef struct somo__seq_act somo__seq_act;

@@ -14,7 +14,8 @@
 #define STATE_FORMAT "somo-sequencing-1"
 #define ACT_SAVED_FLAGS                                                                   \
 	(ACT_ACTIVE | ACT_SUSPENDED | ACT_PROGRESS | ACT_ATT_PROGRESS | ACT_ATT_COMPLETED | \
-	 ACT_ATT_AMOUNT | ACT_DIRTY_OBJ | ACT_DIRTY_PRO | ACT_REPORT_SUSPEND | ACT_RESUMED)
+	 ACT_ATT_AMOUNT | ACT_DIRTY_OBJ | ACT_DIRTY_PRO | ACT_REPORT_SUSPEND | ACT_RESUMED |     \
+	 ACT_COMPL_BY_CONTENT | ACT_SUCC_BY_CONTENT)
 #define OBJ_ALL_FLAGS 0x1ff
 
 static json_t *vals_json(const somo__seq_vals *v)

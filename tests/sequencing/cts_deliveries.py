@@ -87,11 +87,16 @@ class Visit:
         comp = v.get("cmi.completion_status")
         succ = v.get("cmi.success_status")
         # what the run-time's GetValue would answer (RTE 4.2.4.2, 4.2.22)
-        if self.state.get("threshold") is not None and prog is not None:
-            comp = "completed" if prog >= self.state["threshold"] else "incomplete"
+        if self.state.get("threshold") is not None:
+            if prog is not None:
+                comp = "completed" if prog >= self.state["threshold"] else "incomplete"
+            elif comp is not None:
+                comp = "unknown"
         if self.state.get("passing") is not None:
-            succ = ("unknown" if scaled is None else
-                    "passed" if scaled >= self.state["passing"] else "failed")
+            if scaled is not None:
+                succ = "passed" if scaled >= self.state["passing"] else "failed"
+            elif succ is not None:
+                succ = "unknown"
         if comp == "not attempted":
             comp = "incomplete"
         if comp:
