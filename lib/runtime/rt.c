@@ -12,8 +12,8 @@
 #include "util/time.h"
 
 /* Bounds on what content can make a runtime hold. */
-#define VALUE_MAX_STRICT  64000u      /* characters of one value (the largest SPM) */
-#define VALUE_MAX_LENIENT (1u << 20)  /* bytes of one value, lenient mode */
+#define VALUE_MAX_STRICT  (1u << 20)  /* characters of one value (ADL's suite stores 126497) */
+#define VALUE_MAX_LENIENT (4u << 20)  /* characters of one value, lenient mode */
 #define ARENA_MAX         (64u << 20) /* bytes of values per runtime */
 #define COLL_MAX          4096u       /* records of a collection */
 #define SUB_MAX           256u        /* interaction objectives / correct responses */
@@ -237,7 +237,7 @@ int somo__rt_store(somo_rt *rt, somo__slot *s, const char *v, size_t len)
 	char *copy = NULL;
 	int rc = 0;
 
-	if (len > VALUE_MAX_LENIENT * 4)
+	if (len > (size_t)VALUE_MAX_LENIENT * 4)
 		return SOMO_ELIMIT;
 	if (*s & SOMO__SLOT_VOCAB)
 		*s = 0;

@@ -345,12 +345,12 @@ static void lms_view(void **state)
 }
 
 /* Values beyond the smallest permitted maximum are kept up to the runtime's
- * ceiling: 64000 characters when strict, a megabyte when lenient. */
+ * ceiling: 1 Mi characters when strict, 4 Mi when lenient. */
 static void storage_ceiling(void **state)
 {
 	somo_rt *strict = NULL, *lenient = NULL;
 	somo_rt_opts o = SOMO_RT_OPTS_INIT;
-	size_t n = 64000 * 2 + 2; /* 64001 two-byte characters */
+	size_t n = (1u << 20) * 2 + 2; /* 1 Mi + 1 two-byte characters */
 	char *big = malloc(n + 1);
 	size_t i;
 	(void)state;
@@ -367,7 +367,7 @@ static void storage_ceiling(void **state)
 	assert_string_equal(somo_rt_set_value(strict, "cmi.suspend_data", big), "false");
 	assert_int_equal(somo_rt_last_error(strict), 407);
 	assert_string_equal(somo_rt_set_value(lenient, "cmi.suspend_data", big), "true");
-	big[n - 2] = '\0'; /* 64000 characters, 128000 bytes */
+	big[n - 2] = '\0'; /* 1 Mi characters, 2 MiB */
 	assert_string_equal(somo_rt_set_value(strict, "cmi.suspend_data", big), "true");
 	assert_string_equal(somo_rt_set_value(strict, "cmi.location", big), "true");
 	assert_int_equal(strlen(somo_rt_get_value(strict, "cmi.location")), n - 2);
