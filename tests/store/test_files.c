@@ -311,6 +311,35 @@ static void test_read_only(void **state)
 	somo_store_close(st);
 }
 
+/* A file that cannot be written even by root (chattr +i, where the file
+ * system and privileges allow it): opened for reading, every write refused. */
+static void test_immutable(void **state)
+{
+	somo_store *st = NULL;
+	somo_store_learner *l = NULL, nl = {"k-002", "Grace"};
+	char cmd[200];
+
+	(void)state;
+	make_store(2);
+	snprintf(cmd, sizeof(cmd), "chattr +i '%s' 2>/dev/null", path);
+	if (system(cmd) != 0) {
+		printf("chattr +i is not available here: immutable file case not run\n");
+		return;
+	}
+	int rc = somo_store_open_sqlite(&st, path, NULL);
+	if (rc == 0) {
+		assert_int_equal(somo_store_learner_get(st, "k-001", &l), 0);
+		somo_free(l);
+		rc = somo_store_learner_put(st, &nl);
+		somo_store_close(st);
+	}
+	snprintf(cmd, sizeof(cmd), "chattr -i '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(rc, SOMO_EIO);
+	assert_non_null(strstr(somo_error_last()->message, path));
+	assert_non_null(strstr(somo_error_last()->message, "read-only"));
+}
+
 static void test_empty_and_folder(void **state)
 {
 	somo_store *st = NULL;
@@ -381,7 +410,7 @@ int main(void)
 	    T(test_new_file),  T(test_not_sqlite),     T(test_foreign),
 	    T(test_newer),     T(test_corrupt_header), T(test_corrupt_pages),
 	    T(test_truncated), T(test_read_only),      T(test_empty_and_folder),
-	    T(test_migration), T(test_damaged_schema),
+	    T(test_migration), T(test_damaged_schema), T(test_immutable),
 	};
 	return cmocka_run_group_tests_name("store-files", tests, NULL, NULL);
 }
