@@ -8,6 +8,44 @@
 
 #include "sequencing/seq_internal.h"
 
+/*
+ * An objective id as xs:anyURI compares: %20 escapes are spaces and runs
+ * of whitespace collapse to one, leading and trailing ones dropped (ADL's
+ * conformance packages OB-02a/b reference "  %20obj%20%201%20  " for the
+ * objective "obj%201"). Writes at most size bytes; false when it does not fit.
+ */
+static bool id_normal(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+	bool space = false;
+
+	while (*s) {
+		char c = *s;
+		if (c == '%' && s[1] == '2' && s[2] == '0') {
+			c = ' ';
+			s += 3;
+		} else {
+			s++;
+		}
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			space = n > 0;
+			continue;
+		}
+		if (space) {
+			if (n + 1 >= size)
+				return false;
+			out[n++] = ' ';
+			space = false;
+		}
+		if (n + 1 >= size)
+			return false;
+		out[n++] = c;
+	}
+	out[n] = 0;
+	return true;
+}
+
+
 static uint32_t hash_id(const char *s)
 {
 	uint32_t h = 2166136261u;
@@ -19,9 +57,12 @@ static uint32_t hash_id(const char *s)
 somo__seq_gobj *somo__seq_global_find(const somo_seq_globals *g, const char *id)
 {
 	size_t mask, i;
+	char norm[256];
 
 	if (!g || !g->hcap || !id)
 		return NULL;
+	if (id_normal(id, norm, sizeof(norm)))
+		id = norm;
 	mask = g->hcap - 1;
 	for (i = hash_id(id) & mask; g->hash[i]; i = (i + 1) & mask)
 		if (strcmp(g->items[g->hash[i] - 1].id, id) == 0)
@@ -52,10 +93,14 @@ static int rehash(somo_seq_globals *g, size_t hcap)
 somo__seq_gobj *somo__seq_global_get(somo_seq_globals *g, const char *id)
 {
 	somo__seq_gobj *o = somo__seq_global_find(g, id);
+	char norm[256];
 	size_t j;
 
 	if (o)
 		return o;
+	/* global objectives are keyed by their normalised id */
+	if (id_normal(id, norm, sizeof(norm)))
+		id = norm;
 	if (g->count == g->cap) {
 		size_t ncap = g->cap ? g->cap * 2 : 8;
 		somo__seq_gobj *n = somo__realloc(g->items, ncap * sizeof(*n));
@@ -486,11 +531,19 @@ bool somo__seq_obj_from_global(const somo_seq *seq, const somo__seq_obj *o, uint
 
 somo__seq_obj *somo__seq_obj_by_id(somo__seq_act *a, const char *id)
 {
+	char want[256], have[256];
 	uint32_t i;
+
 	if (!id)
 		return a->nobjs ? &a->objs[0] : NULL;
 	for (i = 0; i < a->nobjs; i++)
 		if (a->objs[i].def->id && strcmp(a->objs[i].def->id, id) == 0)
+			return &a->objs[i];
+	if (!id_normal(id, want, sizeof(want)))
+		return NULL;
+	for (i = 0; i < a->nobjs; i++)
+		if (a->objs[i].def->id && id_normal(a->objs[i].def->id, have, sizeof(have)) &&
+		    strcmp(have, want) == 0)
 			return &a->objs[i];
 	return NULL;
 }
