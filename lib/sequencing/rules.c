@@ -50,6 +50,21 @@ static int condition(const somo_seq *seq, const somo__seq_act *a, const somo_ss_
 		break;
 	default: break;
 	}
+	/* an untracked activity has no tracking status to test */
+	if (!a->ss->delivery.tracked) {
+		switch (c->condition) {
+		case SOMO_SS_COND_OBJECTIVE_STATUS_KNOWN:
+		case SOMO_SS_COND_OBJECTIVE_MEASURE_KNOWN:
+		case SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN: v = 0; break;
+		case SOMO_SS_COND_SATISFIED:
+		case SOMO_SS_COND_OBJECTIVE_MEASURE_GREATER_THAN:
+		case SOMO_SS_COND_OBJECTIVE_MEASURE_LESS_THAN:
+		case SOMO_SS_COND_COMPLETED: v = -1; break;
+		default: goto tracked;
+		}
+		return c->op == SOMO_SS_OP_NOT ? tri_not(v) : v;
+	}
+tracked:
 	switch (c->condition) {
 	case SOMO_SS_COND_SATISFIED: v = somo__seq_obj_status(seq, a, o); break;
 	case SOMO_SS_COND_OBJECTIVE_STATUS_KNOWN: v = somo__seq_obj_status(seq, a, o) >= 0; break;
