@@ -171,8 +171,10 @@ SOMO_API char *somo_session_launch_url(const somo_session *s);
 /**
  * The SCORM API of the delivered SCO, with the semantics of somo_rt_*
  * (somo/runtime.h): the strings the standard's API returns, borrowed until
- * the next call. SCORM 1.2's LMSxxx calls are the same functions. With no
- * activity delivered every call fails ("false" or "") with error 101.
+ * the next call. SCORM 1.2's LMSxxx calls are the same functions. Before
+ * any activity was delivered every call fails ("false" or "") with error
+ * 101; once the delivered SCO has ended, calls reach its finished run-time
+ * (SCORM's errors after termination) until another activity is delivered.
  *
  * Commit (and Terminate's implicit commit) store the run-time state before
  * returning "true"; when the store fails they return "false" with 391.
