@@ -261,6 +261,11 @@ somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *e
 		        buf, el->type == SOMO__T_DUR ? SOMO__DUR_SCORM2004 : SOMO__DUR_SCORM12,
 		        NULL) == 0)
 			return SOMO__V_OK;
+		if (lenient && el->type == SOMO__T_12_SPAN &&
+		    somo__duration_parse(buf, SOMO__DUR_XAPI, NULL) == 0) {
+			*reason = "an ISO 8601 duration accepted for SCORM 1.2's CMITimespan";
+			return SOMO__V_LENIENT;
+		}
 		/* more than two fraction digits of seconds, or weeks */
 		if (lenient && el->type == SOMO__T_DUR &&
 		    somo__duration_parse(buf, SOMO__DUR_XAPI, NULL) == 0) {
@@ -274,10 +279,24 @@ somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *e
 			return SOMO__V_TYPE;
 		memcpy(buf, value, len);
 		buf[len] = '\0';
-		return somo__scorm12_time_valid(buf) ? SOMO__V_OK : SOMO__V_TYPE;
+		if (somo__scorm12_time_valid(buf))
+			return SOMO__V_OK;
+		if (lenient && (somo__time_parse(buf, SOMO__TIME_SCORM2004, NULL) == 0 ||
+		                somo__time_parse(buf, SOMO__TIME_XAPI, NULL) == 0)) {
+			*reason = "an ISO 8601 date and time accepted for SCORM 1.2's CMITime";
+			return SOMO__V_LENIENT;
+		}
+		return SOMO__V_TYPE;
 	case SOMO__T_VOCAB:
 		if (vocab_has(el->vocab, value, len))
 			return SOMO__V_OK;
+		/* SCORM 2004's interaction types written into a SCORM 1.2 interaction */
+		if (lenient && v == SOMO_SCORM_12 && el->coll == SOMO__C_INT &&
+		    ((len == 12 && memcmp(value, "long-fill-in", 12) == 0) ||
+		     (len == 5 && memcmp(value, "other", 5) == 0))) {
+			*reason = "a SCORM 2004 interaction type accepted in SCORM 1.2";
+			return SOMO__V_LENIENT;
+		}
 		return SOMO__V_TYPE;
 	case SOMO__T_LANG:
 		if (len == 0)
@@ -311,7 +330,14 @@ somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *e
 			return SOMO__V_OK;
 		if (!somo__dm_real(value, len, &d))
 			return SOMO__V_TYPE;
-		return in_range(el->range, d) ? SOMO__V_OK : SOMO__V_RANGE;
+		if (in_range(el->range, d))
+			return SOMO__V_OK;
+		/* tools write raw points (150 of 200) where SCORM 1.2 wants 0..100 */
+		if (lenient && (el->access & SOMO__DM_W) && isfinite(d)) {
+			*reason = "a score outside SCORM 1.2's 0..100 accepted";
+			return SOMO__V_LENIENT;
+		}
+		return SOMO__V_RANGE;
 	case SOMO__T_12_SINT: {
 		long iv;
 		if (!sint12(value, len, &iv))

@@ -611,8 +611,7 @@ static void accumulate_time(somo_rt *rt)
 	if ((p = somo__rt_str(rt, rt->top[tt], NULL)) != NULL)
 		somo__duration_parse(p, d, &a);
 	if (somo__duration_parse(somo__rt_str(rt, rt->top[st], NULL), d, &b) != 0 &&
-	    (is12 ||
-	     somo__duration_parse(somo__rt_str(rt, rt->top[st], NULL), SOMO__DUR_XAPI, &b) != 0))
+	    somo__duration_parse(somo__rt_str(rt, rt->top[st], NULL), SOMO__DUR_XAPI, &b) != 0)
 		return; /* (a lenient runtime may hold an ISO 8601 duration beyond SCORM's) */
 	if (a > INT64_MAX - b)
 		a = INT64_MAX;
