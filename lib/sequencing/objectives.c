@@ -416,8 +416,11 @@ int somo__seq_completion(const somo_seq *seq, const somo__seq_act *a)
 
 	/* completed by measure: the progress measure (read through the maps) decides */
 	if (a->item && a->item->completion_threshold.written &&
-	    a->item->completion_threshold.completed_by_measure && somo__seq_amount(seq, a, &amt))
+	    a->item->completion_threshold.completed_by_measure) {
+		if (!somo__seq_amount(seq, a, &amt))
+			return -1;
 		return amt >= a->item->completion_threshold.min_progress_measure ? 1 : 0;
+	}
 	g = a->nobjs ? read_global(seq, a->objs[0].def, OBJ_COMPL_KNOWN) : NULL;
 	if (g)
 		return (g->v.flags & OBJ_COMPLETED) ? 1 : 0;
