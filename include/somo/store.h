@@ -150,7 +150,8 @@ typedef enum {
 	SOMO_STORE_COMPLETION_INCOMPLETE = 2
 } somo_store_completion;
 
-/** A global (shared) objective. has_* false means unknown. */
+/** A global (shared) objective. has_* false means unknown (the value then
+ * reads back as 0); -0 reads back as 0. */
 typedef struct {
 	const char *learner_id;   /**< an existing learner */
 	const char *scope;        /**< the package id, or "" when objectivesGlobalToSystem */

@@ -708,7 +708,14 @@ SOMO_API int somo_store_objective_put(somo_store *st, const somo_store_objective
 		TRY(check_number("max score", r.max));
 	if (r.has_progress)
 		TRY(check_number("progress measure", r.progress));
-	/* Unknown values are stored as nothing: one representation on every backend. */
+	/* One representation on every backend: unknown values are stored as
+	 * nothing, and -0 as 0 (SQLite keeps whole reals as integers). */
+	r.measure += 0.0;
+	r.raw += 0.0;
+	r.min += 0.0;
+	r.max += 0.0;
+	r.progress += 0.0;
+
 	if (!r.has_measure)
 		r.measure = 0;
 	if (!r.has_raw)
