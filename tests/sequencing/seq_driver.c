@@ -10,6 +10,8 @@
  *   ["state"]                        -> {"current":..,"hide":N,"threshold":..,"passing":..,
  *                                        "valid":{..},"toc":[{"id","title","visible","choosable"}]}
  *   ["relaunch"]                     -> save the state, make a new handle, restore it
+ *   ["globals"]                      -> {"globals":[...],"global_to_system":bool}
+ *   ["setglobals", [...]]            -> replace the global objectives
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +184,17 @@ int main(void)
 			bool v = name && nav_of(name, &r) == 0 &&
 				 somo_seq_request_valid(g_seq, r, json_string_value(json_array_get(req, 2)));
 			reply(json_pack("{s:b}", "valid", v));
+		} else if (!strcmp(cmd, "globals")) {
+			char *g = somo_seq_globals_to_json(somo_seq_globals_of(g_seq));
+			json_t *gj = g ? json_loads(g, 0, NULL) : NULL;
+			somo_free(g);
+			reply(json_pack("{s:o,s:b}", "globals", gj ? gj : json_array(), "global_to_system",
+					somo_manifest_default_org(g_man)->objectives_global_to_system));
+		} else if (!strcmp(cmd, "setglobals")) {
+			char *g = json_dumps(json_array_get(req, 1), JSON_COMPACT);
+			int rc = g ? somo_seq_globals_from_json(somo_seq_globals_of(g_seq), g) : -1;
+			free(g);
+			reply(json_pack("{s:b}", "ok", rc == 0));
 		} else if (!strcmp(cmd, "relaunch")) {
 			char *s = somo_seq_state_to_json(g_seq);
 			somo_seq_free(g_seq);
