@@ -287,7 +287,7 @@ static bool rollup_rule_check(const somo_seq *seq, const somo__seq_act *a, somo_
 /*
  * RB.1.2b Objective Rollup Using Rules Process, and RB.1.2c Objective Rollup
  * Using Default Process when the activity defines no satisfaction rules.
- * When no rule fires the status becomes unknown.
+ * When no rule fires the status is left as it is.
  */
 static void objective_rollup_rules(somo_seq *seq, somo__seq_act *a)
 {
@@ -298,7 +298,8 @@ static void objective_rollup_rules(somo_seq *seq, somo__seq_act *a)
 		st = 0;
 	if (rollup_rule_check(seq, a, SOMO_SS_ROLLUP_SATISFIED, defaults))
 		st = 1;
-	set_status(seq, a, st);
+	if (st >= 0)
+		set_status(seq, a, st);
 }
 
 /* RB.1.3a Activity Progress Rollup Using Measure Process. */
@@ -313,7 +314,8 @@ static void progress_rollup_measure(somo_seq *seq, somo__seq_act *a)
 }
 
 /* RB.1.3b Activity Progress Rollup Using Rules Process (with the default
- * rules when the activity defines no completion rules). */
+ * rules when the activity defines no completion rules); when no rule fires
+ * the status is left as it is. */
 static void progress_rollup_rules(somo_seq *seq, somo__seq_act *a)
 {
 	bool defaults = !has_rules(a, SOMO_SS_ROLLUP_COMPLETED, SOMO_SS_ROLLUP_INCOMPLETE);
@@ -323,7 +325,8 @@ static void progress_rollup_rules(somo_seq *seq, somo__seq_act *a)
 		st = 0;
 	if (rollup_rule_check(seq, a, SOMO_SS_ROLLUP_COMPLETED, defaults))
 		st = 1;
-	somo__seq_set_completion(seq, a, st);
+	if (st >= 0)
+		somo__seq_set_completion(seq, a, st);
 }
 
 static bool completed_by_measure(const somo__seq_act *a)
