@@ -363,6 +363,10 @@ static void route_api(somo_player *p, json_t *req, somo__reply *r)
 		if (st)
 			json_object_set_new(st, "nav", nav_json(&nav));
 		json_object_set_new(o, "state", st);
+	} else if (strstr(json_string_value(json_object_get(req, "call")), "Commit") &&
+		   !strcmp(json_string_value(json_object_get(o, "ret")), "true")) {
+		/* what was committed may change the statuses and the valid requests */
+		json_object_set_new(o, "state", state_json(p));
 	}
 	set_json(r, o);
 	json_decref(o);

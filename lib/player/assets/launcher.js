@@ -87,6 +87,9 @@
 			}
 			return optimistic(name);
 		}
+		if (base === 'Commit' && reply.state) {
+			redraw(reply.state);
+		}
 		if (base === 'Initialize' && reply.ret === 'true') {
 			terminated = false;
 			lastLocalError = null;
@@ -238,6 +241,14 @@
 			loadedLaunch = url;
 			el('sco').src = url;
 		}
+	}
+
+	/* New statuses and valid requests, the content left as it is. */
+	function redraw(s) {
+		state = s;
+		drawToc(s);
+		drawControls(s);
+		drawStatus(s);
 	}
 
 	function show(s, fromTerminate) {

@@ -1,0 +1,110 @@
+/*
+ * Rustici's golf sequencing examples (SCORM 2004 3rd edition, from the
+ * corpus) clicked through in headless Chromium with the launcher's own
+ * controls: Continue, the table of contents (a choice back to a visited
+ * SCO), the assessment answered right. At every step the table of contents
+ * (hidden, disabled, selectable) and the buttons (enabled, disabled,
+ * hidden) are what the session's sequencing says, and the forced order
+ * holds: what lies ahead cannot be chosen.
+ */
+'use strict';
+
+const path = require('path');
+const h = require('./harness');
+
+const ORDER = [['playing_item', 'playing'], ['etuqiette_item', 'etiquette'],
+	['handicapping_item', 'handicapping'], ['havingfun_item', 'havingfun'],
+	['assessment_item', 'assessment']];
+
+function entry(s, id) {
+	return s.toc.find(e => e.id === id);
+}
+
+async function finishPages(sco) {
+	for (let i = 0; i < 10 && !(await sco.isDisabled('#butNext')); i++) {
+		await sco.click('#butNext');
+	}
+}
+
+function answerRight() {
+	/* eslint-disable no-undef */
+	test.Questions.forEach(q => {
+		const id = 'question_' + q.Id;
+		if (q.Type === 'choice') {
+			document.getElementById(id + '_' + q.Answers.indexOf(q.CorrectAnswer)).checked = true;
+		} else if (q.Type === 'true-false') {
+			document.getElementById(id + '_' + (q.CorrectAnswer ? 'True' : 'False')).checked = true;
+		} else {
+			document.getElementById(id + '_Text').value = String(q.CorrectAnswer);
+		}
+	});
+	SubmitAnswers();
+}
+
+async function run(folder) {
+	const pkg = h.corpus('scorm/packages-scorm2004/' + folder);
+	const pw = h.playwright();
+	const dir = h.tmpdir('seq');
+	const browser = await h.browser(pw);
+	const player = await h.play(pkg, ['--db', path.join(dir, 'somo.db'), '--learner', 'seq-1']);
+	const page = await browser.newPage();
+	page.on('dialog', d => d.accept());
+	page.on('pageerror', e => console.log('page error: ' + e));
+	await page.goto(player.url);
+
+	let sco = await h.scoFrame(page, 'content=playing');
+	let s = await h.checkView(page, 'start');
+	h.equal(s.current, 'playing_item', 'start delivers the first SCO');
+	ORDER.slice(1).forEach(([id]) => {
+		h.check(!entry(s, id).choosable, id + ' cannot be chosen before the SCO before it is satisfied');
+	});
+
+	for (let i = 0; i < ORDER.length; i++) {
+		const [id, name] = ORDER[i];
+		if (i > 0) {
+			await page.click('#nav-continue');
+			sco = await h.scoFrame(page, 'content=' + name);
+			s = await h.checkView(page, 'continue to ' + name);
+			h.equal(s.current, id, 'Continue delivers ' + id);
+			h.check(entry(s, ORDER[i - 1][0]).choosable, 'the SCO before (' + ORDER[i - 1][0] + ') can be chosen again');
+			ORDER.slice(i + 1).forEach(([later]) => {
+				h.check(!entry(s, later).choosable, later + ' still cannot be chosen');
+			});
+		}
+		if (i === 1) {
+			/* back to the first SCO through the table of contents, then on again */
+			await page.click('#toc-list li[data-id="playing_item"] button');
+			await h.scoFrame(page, 'content=playing');
+			s = await h.checkView(page, 'choice back to playing');
+			h.equal(s.current, 'playing_item', 'a choice in the table of contents delivers playing');
+			await page.click('#nav-continue');
+			sco = await h.scoFrame(page, 'content=' + name);
+			s = await h.checkView(page, 'continue to ' + name + ' again');
+			h.equal(s.current, id, 'Continue delivers ' + id + ' again');
+		}
+		if (name === 'assessment') {
+			const quiz = await h.scoFrame(page, 'assessmenttemplate.html');
+			await quiz.evaluate(answerRight);
+			await quiz.waitForFunction(() => /Score: 100/.test(document.body.innerHTML));
+		} else {
+			await finishPages(sco);
+		}
+		s = await h.checkView(page, name + ' finished and committed');
+	}
+
+	/* past the last SCO the course ends, rolled up */
+	await page.click('#nav-continue');
+	await page.waitForSelector('#message:not([hidden])');
+	s = await h.checkView(page, 'the course has ended');
+	h.equal(s.current, null, 'continue past the assessment ends the session');
+	h.equal([s.course.completion, s.course.success], ['completed', 'passed'],
+		'the course is completed and passed');
+	if (/PostTest/.test(folder)) {
+		h.equal(s.course.measure, 1, 'the course\'s score is the post test\'s (100 of 100)');
+	}
+	await page.close();
+	h.equal(await player.stop(), 0, 'somo play stops cleanly');
+	await browser.close();
+}
+
+module.exports = run;
