@@ -57,7 +57,7 @@ typedef enum {
 	SOMO_NAV_ABANDON,
 	SOMO_NAV_ABANDON_ALL,
 	SOMO_NAV_SUSPEND_ALL,
-	SOMO_NAV_NONE /**< "_none_": the content ended without asking for anything */
+	SOMO_NAV_NONE /**< "_none_": nothing to do (see somo_seq_navigate()) */
 } somo_nav_request;
 
 /** "start", "resumeAll", "continue", ..., "_none_". Static; "" for an unknown value. */
@@ -148,9 +148,11 @@ typedef struct {
  * When a delivered activity is still running (not reported ended), the
  * request ends it first as the book says (an exit, abandon ... termination).
  *
- * SOMO_NAV_NONE stands for "the content ended without a request": the
- * current activity's attempt is ended (exit termination, with its exit and
- * post condition rules, which may themselves deliver); nothing else.
+ * SOMO_NAV_NONE stands for "the content ended without a request": nothing
+ * is processed (the result is accepted, nothing delivered); the running
+ * activity's attempt ends with the next navigation request, as ADL's
+ * reference implementation waits for the learner's choice. A host that
+ * wants the attempt ended at once sends SOMO_NAV_EXIT.
  *
  * Fills *out (never NULL). Returns 0 whether or not the request was honoured
  * (see out->accepted, out->deliver, out->exception); negative only when the

@@ -978,12 +978,11 @@ SOMO_API int somo_seq_navigate(somo_seq *seq, somo_nav_request req, const char *
 	if (req == SOMO_NAV_CHOICE || req == SOMO_NAV_JUMP)
 		tgt = somo__seq_lookup(seq, target);
 	if (req == SOMO_NAV_NONE) {
-		/* the content ended on its own: end its attempt as exit would */
-		if (!seq->current || !(seq->current->flags & ACT_ACTIVE)) {
-			result(out, true, NULL, seq->current == NULL && seq->ended, NULL);
-			return 0;
-		}
-		req = SOMO_NAV_EXIT;
+		/* the content ended without asking for anything: nothing is
+		 * processed; the attempt ends with the next navigation request
+		 * (as ADL's reference implementation waits for the learner) */
+		result(out, true, NULL, seq->current == NULL && seq->ended, NULL);
+		return 0;
 	}
 	/* NB.2.1 */
 	if (!somo__seq_nav_check(seq, req, tgt, &term, &seqreq, &exc)) {
