@@ -1040,7 +1040,7 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 			return 201;
 		}
 		if (!c || idx == c->count) {
-			if (el->coll == SOMO__C_DATA && !admin) {
+			if (el->coll == SOMO__C_DATA) { /* the host's map decides which stores exist */
 				*reason = R_INDEX_SET;
 				return is12 ? 201 : 351;
 			}

@@ -304,6 +304,9 @@ static void api_null_and_options(void **state)
 	assert_string_equal(somo_rt_get_value(rt, "cmi.location"), "");
 	assert_int_equal(somo_rt_last_error(rt), 0);
 	assert_int_equal(somo_rt_set_lms_value(rt, "cmi.nothing", "x"), SOMO_ENOTFOUND);
+	/* shared data stores come from the map only */
+	assert_int_equal(somo_rt_set_lms_value(rt, "adl.data.0.store", "x"), SOMO_EINVALID);
+	assert_string_equal(somo_rt_get_value(rt, "adl.data._count"), "0");
 	assert_int_equal(somo_rt_set_lms_value(rt, "cmi.scaled_passing_score", "3"), SOMO_EINVALID);
 	assert_string_equal(somo_dm_error_string(SOMO_SCORM_2004, 408),
 	                    "Data Model Dependency Not Established");
