@@ -230,15 +230,16 @@ static bool rule_fires(const somo_seq *seq, const somo__seq_act *a, const somo_s
 		else if (v == 0)
 			nfalse++;
 	}
-	if (n == 0)
-		return false; /* nothing contributes: the rule cannot fire */
+	/* with no contributing child, "all" and "none" hold (as in ADL's
+	 * reference: CTS RU-15b/c expect an "all satisfied" rule to fire when
+	 * every child is excluded by its rollup considerations) */
 	switch (r->child_activity_set) {
 	case SOMO_SS_CHILDREN_ALL: return ntrue == n;
 	case SOMO_SS_CHILDREN_ANY: return ntrue > 0;
 	case SOMO_SS_CHILDREN_NONE: return nfalse == n;
 	case SOMO_SS_CHILDREN_AT_LEAST_COUNT: return ntrue >= r->minimum_count;
 	case SOMO_SS_CHILDREN_AT_LEAST_PERCENT:
-		return (double)ntrue / (double)n >= r->minimum_percent - 1e-9;
+		return n > 0 && (double)ntrue / (double)n >= r->minimum_percent - 1e-9;
 	}
 	return false;
 }
