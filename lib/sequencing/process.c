@@ -295,6 +295,21 @@ static void post_condition_rules(somo_seq *seq, int *term, int *seqreq)
 	}
 }
 
+/* Abandon: what the content reported on the abandoned attempt is ignored
+ * (its completion, satisfaction and measure become unknown, through the
+ * write maps too), as ADL's reference implementation does. */
+static void forget_content_status(somo_seq *seq, somo__seq_act *a)
+{
+	somo__seq_vals v;
+
+	if (!somo__seq_is_leaf(a) || !(a->flags & ACT_ACTIVE))
+		return;
+	memset(&v, 0, sizeof(v));
+	somo__seq_set_completion(seq, a, -1);
+	if (a->nobjs)
+		somo__seq_obj_write(seq, a, &a->objs[0], OBJ_STATUS | OBJ_MEASURE, &v);
+}
+
 /* The exitAll case of TB.2.3. */
 static void terminate_all(somo_seq *seq)
 {
@@ -374,9 +389,11 @@ static const char *termination(somo_seq *seq, int term, int *seqreq)
 		return NULL;
 	}
 	case TERM_ABANDON:
+		forget_content_status(seq, cur);
 		cur->flags &= (uint16_t)~(ACT_ACTIVE | ACT_REPORT_SUSPEND);
 		return NULL;
 	case TERM_ABANDON_ALL:
+		forget_content_status(seq, cur);
 		for (x = cur; x; x = x->parent)
 			x->flags &= (uint16_t)~ACT_ACTIVE;
 		cur->flags &= (uint16_t)~ACT_REPORT_SUSPEND;
