@@ -384,7 +384,9 @@ int somo__seq_obj_status(const somo_seq *seq, const somo__seq_act *a, const somo
 	double m;
 
 	/* satisfied by measure: the measure (read through the maps) decides */
-	if (o->def->satisfied_by_measure && somo__seq_obj_measure(seq, a, o, &m)) {
+	if (o->def->satisfied_by_measure) {
+		if (!somo__seq_obj_measure(seq, a, o, &m))
+			return -1;
 		if ((a->flags & ACT_ACTIVE) && !a->ss->rollup_considerations.measure_satisfaction_if_active)
 			return -1;
 		return m >= o->def->min_normalized_measure ? 1 : 0;
