@@ -17,6 +17,7 @@
 #include "somo/cmi5.h"
 #include "somo/tincan.h"
 #include "somo/store.h"
+#include "somo/lrs.h"
 #include "somo/player.h"
 
 #endif

@@ -374,16 +374,19 @@ int somo_lrs_timeout(somo_lrs *lrs, long *ms)
 	if (!lrs || !ms)
 		return somo__error(SOMO_EINVAL, "somo_lrs_timeout needs every argument");
 	curl_multi_timeout(lrs->multi, &t);
-	if (!lrs->stopped && (lrs->has_due || lrs->split_count || !lrs->reqs)) {
+	/* The queue's own timer: only when it could start a request then. */
+	bool waiting = lrs->has_due || lrs->split_count;
+	bool room = lrs->version[0] ? lrs->batches_in_flight < lrs->max_in_flight &&
+					      !(lrs->split_count && lrs->batches_in_flight)
+				    : !lrs->about_in_flight;
+	if (!lrs->stopped && lrs->outbox && waiting && room) {
 		int64_t now = somo__lrs_now_ms();
-		int64_t at = lrs->check_at > lrs->backoff_until ? lrs->check_at : lrs->backoff_until;
-		if (lrs->split_count && lrs->backoff_until <= now)
-			at = now;
-		if (lrs->has_due || lrs->split_count || lrs->check_at) {
-			long d = at <= now ? 0 : (long)(at - now);
-			if (t < 0 || d < t)
-				t = d;
-		}
+		int64_t at = lrs->split_count ? 0 : lrs->check_at;
+		if (lrs->backoff_until > at)
+			at = lrs->backoff_until;
+		long d = at <= now ? 0 : (long)(at - now);
+		if (t < 0 || d < t)
+			t = d;
 	}
 	*ms = t;
 	return 0;
