@@ -491,6 +491,19 @@ void somo__seq_obj_write(somo_seq *seq, somo__seq_act *a, somo__seq_obj *o, uint
 		mask |= OBJ_COMPLETED;
 	vals_merge(&o->v, mask, v);
 	write_globals(seq, o->def, mask, v);
+	/* satisfied by measure: a new measure decides the satisfied status,
+	 * which is recorded (and written through the maps) too */
+	if (o->def->satisfied_by_measure && (mask & OBJ_MEASURE)) {
+		somo__seq_vals sv = o->v;
+		sv.flags &= (uint16_t)~(OBJ_STATUS | OBJ_SATISFIED);
+		if (o->v.flags & OBJ_MEASURE) {
+			sv.flags |= OBJ_STATUS;
+			if (o->v.measure >= o->def->min_normalized_measure)
+				sv.flags |= OBJ_SATISFIED;
+		}
+		vals_merge(&o->v, OBJ_STATUS | OBJ_SATISFIED, &sv);
+		write_globals(seq, o->def, OBJ_STATUS | OBJ_SATISFIED, &sv);
+	}
 }
 
 void somo__seq_set_completion(somo_seq *seq, somo__seq_act *a, int completed)
