@@ -483,7 +483,7 @@ static int attach_runtime(somo_session *s, const somo_manifest_item *it, bool in
 	somo_rt_opts opts = SOMO_RT_OPTS_INIT;
 	somo_store_runtime *saved = NULL;
 	somo_rt *rt = NULL;
-	bool restore = false;
+	bool restore = false, restored;
 	size_t i;
 	int rc;
 
@@ -526,7 +526,15 @@ static int attach_runtime(somo_session *s, const somo_manifest_item *it, bool in
 		else if (rc < 0)
 			goto fail;
 	}
-	if (restore && somo_rt_from_json(rt, saved->state) == 0) {
+	restored = restore && somo_rt_from_json(rt, saved->state) == 0;
+	if (restored && interrupted && somo_rt_state(rt) == SOMO_RT_TERMINATED) {
+		/* the SCO had terminated and its results are in tracking: nothing
+		 * runs until the next navigation */
+		somo_free(saved);
+		somo_rt_free(rt);
+		return 0;
+	}
+	if (restored) {
 		bool resume = interrupted || (is12(s) && somo__s12_current_resumed(s->s12)) || !is12(s);
 		s->rt_sessions = saved->sessions;
 		s->rt_restored = true;
