@@ -340,6 +340,37 @@ static void test_immutable(void **state)
 	assert_non_null(strstr(somo_error_last()->message, "read-only"));
 }
 
+/* A writer waits for another handle's transaction up to busy_timeout_ms,
+ * then gets SOMO_EBUSY; readers are never blocked (WAL). */
+static void test_busy(void **state)
+{
+	somo_store_opts o = SOMO_STORE_OPTS_INIT;
+	somo_store *a = NULL, *b = NULL;
+	somo_store_learner *l = NULL, la = {"k-a", "A"}, lb = {"k-b", "B"};
+
+	(void)state;
+	make_store(1);
+	o.busy_timeout_ms = 50;
+	assert_int_equal(somo_store_open_sqlite(&a, path, NULL), 0);
+	assert_int_equal(somo_store_open_sqlite(&b, path, &o), 0);
+	assert_int_equal(somo_store_begin(a), 0);
+	assert_int_equal(somo_store_learner_put(a, &la), 0);
+	assert_int_equal(somo_store_learner_put(b, &lb), SOMO_EBUSY);
+	assert_non_null(strstr(somo_error_last()->message, path));
+	assert_int_equal(somo_store_begin(b), SOMO_EBUSY);
+	assert_false(somo_store_in_transaction(b));
+	/* b still reads, and does not see a's uncommitted write. */
+	assert_int_equal(somo_store_learner_get(b, "k-001", &l), 0);
+	somo_free(l);
+	assert_int_equal(somo_store_learner_get(b, "k-a", &l), SOMO_ENOTFOUND);
+	assert_int_equal(somo_store_commit(a), 0);
+	assert_int_equal(somo_store_learner_put(b, &lb), 0);
+	assert_int_equal(somo_store_learner_get(b, "k-a", &l), 0);
+	somo_free(l);
+	somo_store_close(a);
+	somo_store_close(b);
+}
+
 static void test_empty_and_folder(void **state)
 {
 	somo_store *st = NULL;
@@ -411,6 +442,7 @@ int main(void)
 	    T(test_newer),     T(test_corrupt_header), T(test_corrupt_pages),
 	    T(test_truncated), T(test_read_only),      T(test_empty_and_folder),
 	    T(test_migration), T(test_damaged_schema), T(test_immutable),
+	    T(test_busy),
 	};
 	return cmocka_run_group_tests_name("store-files", tests, NULL, NULL);
 }
