@@ -279,7 +279,12 @@ def run_case(case, dec, courses, exe):
                     suspended_all = True
                 elif cui in ("RelaunchCM5", "RelaunchRU13e", "RelaunchCM11", "ExitCM09ba") or \
                         cui.startswith("RelaunchRU14") or cui.startswith("exitlaunch"):
-                    res = terminate()
+                    if on_unload:
+                        # the tester's exit wins over what the unloading SCO asked
+                        res = drv.call("nav", "exitAll", None)
+                        pending = None
+                    else:
+                        res = terminate()
                     suspended_all = pending == "suspendAll"
                     if not res.get("ended") and drv.call("state")["current"] is not None:
                         drv.call("nav", "exitAll", None)
