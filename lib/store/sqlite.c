@@ -1320,6 +1320,10 @@ static int open_db(sq **out, const char *path, const somo_store_opts *o, int tar
 		return rc;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	/* Where SQLite is built with lookaside (Debian's is not), its default
+	 * slots (about 48 KB a connection) are given up: hosts keep many
+	 * handles open, and a handle's statements are few and prepared once. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 0, 0);
 	sqlite3_busy_timeout(s->db,
 	                     (int)(o->busy_timeout_ms > INT_MAX ? INT_MAX : o->busy_timeout_ms));
 	bool ro = o->read_only || sqlite3_db_readonly(s->db, "main") == 1;
