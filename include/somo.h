@@ -11,6 +11,7 @@
 #include "somo/datamodel.h"
 #include "somo/runtime.h"
 #include "somo/xapi.h"
+#include "somo/xapi_scorm.h"
 #include "somo/manifest.h"
 #include "somo/sequencing.h"
 #include "somo/session.h"
