@@ -447,7 +447,6 @@ bool somo__seq_amount(const somo_seq *seq, const somo__seq_act *a, double *amt)
 static void write_globals(somo_seq *seq, const somo_ss_objective *def, uint16_t mask,
 			  const somo__seq_vals *v)
 {
-	seq->globals_dirty = true;
 	static const uint16_t fields[] = {OBJ_STATUS, OBJ_MEASURE, OBJ_RAW, OBJ_MIN,
 					  OBJ_MAX,    OBJ_COMPL_KNOWN, OBJ_PROGRESS};
 	size_t i, k;
@@ -466,8 +465,11 @@ static void write_globals(somo_seq *seq, const somo_ss_objective *def, uint16_t 
 		if (!wmask || !m->target_objective_id)
 			continue;
 		g = somo__seq_global_get(seq->globals, m->target_objective_id);
-		if (g) /* out of memory loses only this global write */
+		if (g) { /* out of memory loses only this global write */
 			vals_merge(&g->v, wmask, v);
+			g->touched = seq->epoch;
+			seq->globals_dirty = true;
+		}
 	}
 }
 
@@ -545,6 +547,27 @@ void somo__seq_set_amount(somo_seq *seq, somo__seq_act *a, bool known, double am
 bool somo__seq_obj_from_global(const somo_seq *seq, const somo__seq_obj *o, uint16_t f)
 {
 	return read_global(seq, o->def, f) != NULL;
+}
+
+/* Does one of the activity's objectives read a global objective written
+ * in the current rollup epoch? */
+bool somo__seq_reads_touched(const somo_seq *seq, const somo__seq_act *a)
+{
+	uint32_t k;
+	size_t m;
+
+	for (k = 0; k < a->nobjs; k++)
+		for (m = 0; m < a->objs[k].def->map_count; m++) {
+			const somo_ss_map_info *mi = a->objs[k].def->maps[m];
+			const somo__seq_gobj *g;
+			if (!(mi->has_imsss && (mi->read_satisfied_status || mi->read_normalized_measure)) &&
+			    !(mi->has_adlseq && (mi->read_completion_status || mi->read_progress_measure)))
+				continue;
+			g = somo__seq_global_find(seq->globals, mi->target_objective_id);
+			if (g && g->touched == seq->epoch)
+				return true;
+		}
+	return false;
 }
 
 somo__seq_obj *somo__seq_obj_by_id(somo__seq_act *a, const char *id)

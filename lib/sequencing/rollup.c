@@ -372,19 +372,23 @@ void somo__seq_overall_rollup(somo_seq *seq, somo__seq_act *a)
 /*
  * Rollup after a change on activity a: the Overall Rollup Process from a,
  * then, when global objectives were written, from the parents of the
- * activities that read global objectives, so clusters whose children read
- * what a wrote see it (as ADL's reference implementation does).
+ * activities that read those global objectives, so clusters whose children
+ * read what a wrote see it (as ADL's reference implementation does).
  */
 void somo__seq_rollup(somo_seq *seq, somo__seq_act *a)
 {
 	uint32_t i;
 
-	seq->globals_dirty = false;
+	/* writes made before this call (the content's report, the end of
+	 * the attempt) belong to this epoch too */
 	somo__seq_overall_rollup(seq, a);
 	if (!seq->globals_dirty)
 		return;
+	/* only readers of what was written in this epoch */
 	for (i = 0; i < seq->nreaders; i++)
-		if (seq->readers[i]->parent && seq->readers[i]->order != UINT32_MAX)
+		if (seq->readers[i]->parent && seq->readers[i]->order != UINT32_MAX &&
+		    somo__seq_reads_touched(seq, seq->readers[i]))
 			somo__seq_overall_rollup(seq, seq->readers[i]->parent);
 	seq->globals_dirty = false;
+	seq->epoch++;
 }

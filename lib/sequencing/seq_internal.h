@@ -81,6 +81,7 @@ struct somo__seq_act {
 typedef struct {
 	char *id;
 	somo__seq_vals v;
+	uint32_t touched; /* the rollup epoch in which it was last written */
 } somo__seq_gobj;
 
 struct somo_seq_globals {
@@ -111,6 +112,7 @@ struct somo_seq {
 	somo__seq_act **readers;
 	uint32_t nreaders;
 	bool globals_dirty;
+	uint32_t epoch;
 	uint32_t nleaves;
 	uint64_t rng;
 	bool ended;
@@ -151,6 +153,7 @@ void somo__seq_set_completion(somo_seq *seq, somo__seq_act *a, int completed);
 void somo__seq_set_amount(somo_seq *seq, somo__seq_act *a, bool known, double amt);
 somo__seq_obj *somo__seq_obj_by_id(somo__seq_act *a, const char *id);
 bool somo__seq_obj_from_global(const somo_seq *seq, const somo__seq_obj *o, uint16_t f);
+bool somo__seq_reads_touched(const somo_seq *seq, const somo__seq_act *a);
 
 /* rules.c */
 int somo__seq_rule_conditions(const somo_seq *seq, const somo__seq_act *a, const somo_ss_rule *r);

@@ -374,6 +374,7 @@ SOMO_API int somo_seq_new(somo_seq **out, const somo_manifest *man, const char *
 		return somo__error_oom();
 	}
 	seq->rng = opts && opts->seed ? opts->seed : 1;
+	seq->epoch = 1; /* global objectives start untouched (0) */
 
 	memset(&c, 0, sizeof(c));
 	c.seq = seq;
