@@ -625,6 +625,12 @@ static void test_outbox(void **state)
 	assert_int_equal(somo_store_outbox_get(f->st, ST2, &got), SOMO_ENOTFOUND);
 	assert_int_equal(somo_store_outbox_count(f->st, &n), 0);
 	assert_int_equal(n.pending + n.delivered + n.parked, 3);
+	/* A purged id may come again, even with other content; it is the newest. */
+	assert_int_equal(somo_store_outbox_delivered(f->st, ST4), 0);
+	assert_int_equal(somo_store_outbox_enqueue(f->st, ST2, "{\"v\":22}"), 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(somo_store_outbox_list(f->st, 0, 0, on_outbox, &c), 0);
+	assert_string_equal(c.text, "1P1|3P1|4D0|2P0");
 }
 
 static void test_documents(void **state)
