@@ -1,0 +1,53 @@
+#!/bin/sh
+# The LRS benchmark: statements per second delivered to the test LRS
+# (tools/lrs/start-lrs.js) by Somo's outbox and client, against a plain Node
+# keep-alive POST loop sending the same batches; one run each, a fresh LRS
+# for each side; prints both rates and the ratio.
+#
+#   bench/lrs/run.sh [BUILD_DIR] [STATEMENTS [BATCH]]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${SOMO_BUILD_DIR:-$repo/build}
+case ${1:-} in
+	[0-9]*|"") ;;
+	*) build=$1; shift ;;
+esac
+n=${1:-20000}
+batch=${2:-50}
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$repo" -B "$build" >/dev/null
+cmake --build "$build" --target bench-lrs >/dev/null
+[ -d "$repo/tools/node_modules/xapi-statements" ] || { echo "run scripts/deps.sh first (tools/node_modules)"; exit 1; }
+tmp=$(mktemp -d)
+lrs_pid=
+cleanup() { [ -n "$lrs_pid" ] && kill "$lrs_pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+
+start_lrs() {
+	rm -f "$tmp/ready"
+	node "$repo/tools/lrs/start-lrs.js" 0 "$tmp/lrs" >"$tmp/ready" 2>"$tmp/lrs.log" &
+	lrs_pid=$!
+	i=0
+	until grep -q '^ready ' "$tmp/ready" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 600 ] || { echo "the LRS did not start"; exit 1; }
+		sleep 0.1
+	done
+	url=$(sed -n 's/^ready //p' "$tmp/ready")
+}
+stop_lrs() { kill "$lrs_pid"; wait "$lrs_pid" 2>/dev/null || true; lrs_pid=; }
+
+"$build/bench/bench-lrs" gen "$n" a "$tmp/a.jsonl"
+"$build/bench/bench-lrs" gen "$n" b "$tmp/b.jsonl"
+
+start_lrs
+node_line=$(node "$here/node_post.js" "$url" "$tmp/a.jsonl" "$batch")
+stop_lrs
+start_lrs
+somo_line=$("$build/bench/bench-lrs" send "$url" "$tmp/b.jsonl" "$batch" "$tmp/outbox.db")
+stop_lrs
+
+echo "$node_line"
+echo "$somo_line"
+node_rate=${node_line##*: }; node_rate=${node_rate%/s}
+somo_rate=${somo_line##*: }; somo_rate=${somo_rate%/s}
+awk -v s="$somo_rate" -v n="$node_rate" 'BEGIN { printf "ratio somo/node: %.3f\n", s / n }'
