@@ -23,6 +23,7 @@
 
 static const char *usage_text =
 	"usage: somo session PACKAGE [--learner ID] [--name NAME] [--db FILE] [--seed N] [--lenient]\n"
+	"                    [--xapi-base IRI [--xapi-home IRI]]\n"
 	"\n"
 	"Plays a SCORM 1.2 or SCORM 2004 package headlessly. Reads one JSON array per\n"
 	"line from standard input and writes one JSON object per line:\n"
@@ -42,7 +43,11 @@ static const char *usage_text =
 	"                 same learner resumes; without it the store is in memory and\n"
 	"                 nothing is kept\n"
 	"  --seed N       seed of selection and randomization (repeatable runs)\n"
-	"  --lenient      accept common authoring-tool deviations in API values\n";
+	"  --lenient      accept common authoring-tool deviations in API values\n"
+	"  --xapi-base IRI  put xAPI statements (ADL's SCORM profile verbs) into the\n"
+	"                 store's outbox, naming the course IRI and each activity\n"
+	"                 IRI + item id; --xapi-home IRI is the learner account's\n"
+	"                 homePage (default: the base)\n";
 
 #define LINE_MAX_BYTES (16u << 20)
 
@@ -285,6 +290,10 @@ int somo_cmd_session(int argc, char **argv)
 				fprintf(stderr, "somo session: --seed takes a number, not '%s'\n", argv[i]);
 				return 2;
 			}
+		} else if (!strcmp(argv[i], "--xapi-base") && i + 1 < argc) {
+			opts.xapi_activity_base = argv[++i];
+		} else if (!strcmp(argv[i], "--xapi-home") && i + 1 < argc) {
+			opts.xapi_account_home = argv[++i];
 		} else if (!strcmp(argv[i], "--lenient")) {
 			opts.lenient = 1;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {

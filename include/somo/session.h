@@ -35,7 +35,8 @@
  * sessions on many threads. Strings returned are borrowed from the session
  * and valid until its next call unless said otherwise.
  *
- * xAPI statements are not yet written into the outbox by the session.
+ * With opts.xapi_activity_base the session also puts xAPI statements into
+ * the store's outbox (for somo_lrs or the player to deliver).
  */
 #ifndef SOMO_SESSION_H
 #define SOMO_SESSION_H
@@ -75,10 +76,22 @@ typedef struct {
 	int lenient;
 	/** Begin a new attempt even when the last one could be resumed. */
 	int new_attempt;
+	/** xAPI: an IRI ending in "/" or ":" ("https://lms.example/courses/c1/")
+	 * under which the course and its activities are named (the course is
+	 * the IRI itself, an activity the IRI followed by its item identifier).
+	 * When set, the session puts statements into the store's outbox with
+	 * the verbs of ADL's xAPI SCORM profile: initialized / resumed at
+	 * Initialize; completed, passed, failed (with the score), then
+	 * suspended or terminated (with the session time) at Terminate. NULL:
+	 * no statements. */
+	const char *xapi_activity_base;
+	/** The homePage of the learner's xAPI account (the account name is the
+	 * learner id); NULL: xapi_activity_base. */
+	const char *xapi_account_home;
 } somo_session_opts;
 
 #define SOMO_SESSION_OPTS_VERSION 1
-#define SOMO_SESSION_OPTS_INIT {SOMO_SESSION_OPTS_VERSION, 0, NULL, NULL, NULL, NULL, 0, 0, 0}
+#define SOMO_SESSION_OPTS_INIT {SOMO_SESSION_OPTS_VERSION, 0, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}
 
 /**
  * Open learner_id's registration on the package of man (SCORM 1.2 or SCORM

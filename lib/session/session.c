@@ -43,6 +43,7 @@ struct somo_session {
 
 	int no_rt_error;
 	char *diag;
+	char *xapi_base, *xapi_home; /* NULL: no statements */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -120,6 +121,25 @@ static somo_seq_status success_of(const char *s)
 static bool is12(const somo_session *s)
 {
 	return s->version == SOMO_SCORM_12;
+}
+
+/* One xAPI statement about the delivered activity; a failure is not the
+ * content's problem (the state is stored), so it is only left in the
+ * thread's last error. */
+static void emit(somo_session *s, const char *verb, const somo_xapi_result *r)
+{
+	somo__xapi_ctx c;
+
+	if (!s->xapi_base || !s->cur_id)
+		return;
+	c.base = s->xapi_base;
+	c.home = s->xapi_home ? s->xapi_home : s->xapi_base;
+	c.learner_id = s->learner_id;
+	c.learner_name = s->learner_name;
+	c.registration = s->reg_id;
+	c.course_title = s->org->title;
+	somo__session_statement(s->st, &c, s->cur_id, s->cur_item ? s->cur_item->title : NULL,
+				verb, r);
 }
 
 /* The runtime's state as parsed JSON, or NULL (out of memory). */
@@ -568,6 +588,82 @@ fail:
 /* ------------------------------------------------------------------------ */
 /* Results of a SCO into tracking                                            */
 
+/* completed / passed / failed, then suspended or terminated, as the SCO left them. */
+static void emit_results(somo_session *s, json_t *vals)
+{
+	somo_xapi_result r;
+	const char *v12s = jstr(vals, "cmi.core.lesson_status"), *ex, *st;
+	char dur[40];
+	int64_t centis;
+	bool done, passed = false, failed = false;
+
+	memset(&r, 0, sizeof(r));
+	if (is12(s)) {
+		done = v12s && (!strcmp(v12s, "completed") || !strcmp(v12s, "passed") ||
+				!strcmp(v12s, "failed"));
+		passed = v12s && !strcmp(v12s, "passed");
+		failed = v12s && !strcmp(v12s, "failed");
+		if (jreal(vals, "cmi.core.score.raw", &r.raw))
+			r.has |= SOMO_XAPI_RESULT_RAW;
+		if (jreal(vals, "cmi.core.score.min", &r.min))
+			r.has |= SOMO_XAPI_RESULT_MIN;
+		if (jreal(vals, "cmi.core.score.max", &r.max))
+			r.has |= SOMO_XAPI_RESULT_MAX;
+		ex = jstr(vals, "cmi.core.exit");
+		st = jstr(vals, "cmi.core.session_time");
+		if (!st || somo__duration_parse(st, SOMO__DUR_SCORM12, &centis) < 0)
+			centis = -1;
+	} else {
+		const char *cs = jstr(vals, "cmi.completion_status"), *ss = jstr(vals, "cmi.success_status");
+		double a, b;
+		/* the statuses the LMS reports (RTE 4.2.4.1, 4.2.22.1) */
+		if (jreal(vals, "cmi.completion_threshold", &b))
+			done = jreal(vals, "cmi.progress_measure", &a) && a >= b;
+		else
+			done = cs && !strcmp(cs, "completed");
+		if (jreal(vals, "cmi.scaled_passing_score", &b)) {
+			passed = jreal(vals, "cmi.score.scaled", &a) && a >= b;
+			failed = jreal(vals, "cmi.score.scaled", &a) && a < b;
+		} else {
+			passed = ss && !strcmp(ss, "passed");
+			failed = ss && !strcmp(ss, "failed");
+		}
+		if (jreal(vals, "cmi.score.scaled", &r.scaled))
+			r.has |= SOMO_XAPI_RESULT_SCALED;
+		if (jreal(vals, "cmi.score.raw", &r.raw))
+			r.has |= SOMO_XAPI_RESULT_RAW;
+		if (jreal(vals, "cmi.score.min", &r.min))
+			r.has |= SOMO_XAPI_RESULT_MIN;
+		if (jreal(vals, "cmi.score.max", &r.max))
+			r.has |= SOMO_XAPI_RESULT_MAX;
+		ex = jstr(vals, "cmi.exit");
+		st = jstr(vals, "cmi.session_time");
+		if (!st || somo__duration_parse(st, SOMO__DUR_SCORM2004, &centis) < 0)
+			centis = -1;
+	}
+	if (done && !passed && !failed) {
+		somo_xapi_result c;
+		memset(&c, 0, sizeof(c));
+		c.has = SOMO_XAPI_RESULT_COMPLETION;
+		c.completion = 1;
+		emit(s, "completed", &c);
+	}
+	if (passed || failed) {
+		somo_xapi_result p = r;
+		p.has |= SOMO_XAPI_RESULT_SUCCESS;
+		p.success = passed;
+		if (done) {
+			p.has |= SOMO_XAPI_RESULT_COMPLETION;
+			p.completion = 1;
+		}
+		emit(s, passed ? "passed" : "failed", &p);
+	}
+	memset(&r, 0, sizeof(r));
+	if (centis >= 0 && somo__duration_format(centis, SOMO__DUR_XAPI, dur, sizeof(dur)) == 0)
+		r.duration = dur;
+	emit(s, ex && !strcmp(ex, "suspend") ? "suspended" : "terminated", r.duration ? &r : NULL);
+}
+
 /* The SCO's attempt is over: its results into tracking. *req gets the
  * navigation it asked for (adl.nav.request, cmi.exit logout / time-out). */
 static int transfer(somo_session *s, somo_nav_request *req, char **target)
@@ -672,6 +768,8 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 		if (ex && (!strcmp(ex, "logout") || !strcmp(ex, "time-out")))
 			*req = SOMO_NAV_EXIT_ALL;
 	}
+	if (s->xapi_base)
+		emit_results(s, vals);
 	nav = jstr(vals, "adl.nav.request");
 	if (nav && !is12(s)) {
 		somo_nav_request r;
@@ -851,6 +949,13 @@ const char *somo_session_initialize(somo_session *s, const char *param)
 	if (!strcmp(ret, "true")) {
 		s->rt_init = true;
 		s->rt_sessions++;
+		if (s->xapi_base) {
+			json_t *root = rt_state(s->rt);
+			const char *e = jstr(json_object_get(root, "values"),
+					     is12(s) ? "cmi.core.entry" : "cmi.entry");
+			emit(s, e && !strcmp(e, "resume") ? "resumed" : "initialized", NULL);
+			json_decref(root);
+		}
 	}
 	return ret;
 }
@@ -1172,6 +1277,12 @@ int somo_session_open(somo_session **out, somo_store *store, const somo_manifest
 	      : *somo_manifest_identifier(man)      ? somo_manifest_identifier(man)
 	      : o.package_path                      ? o.package_path
 						    : s->org->identifier;
+	if (o.xapi_activity_base &&
+	    (!(s->xapi_base = somo__strdup(o.xapi_activity_base)) ||
+	     (o.xapi_account_home && !(s->xapi_home = somo__strdup(o.xapi_account_home))))) {
+		rc = somo__error_oom();
+		goto fail;
+	}
 	s->learner_id = somo__strdup(learner_id);
 	s->package_id = somo__strdup(pkg);
 	s->obj_scope = somo__strdup(s->org->objectives_global_to_system ? "" : pkg);
@@ -1245,5 +1356,7 @@ void somo_session_free(somo_session *s)
 	somo__free(s->data_scope);
 	somo__free(s->cur_id);
 	somo__free(s->diag);
+	somo__free(s->xapi_base);
+	somo__free(s->xapi_home);
 	somo__free(s);
 }

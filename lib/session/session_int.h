@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "somo/session.h"
+#include "somo/xapi.h"
 
 /*
  * AICC script prerequisites (adlcp:prerequisites of SCORM 1.2): status_of
@@ -40,5 +41,19 @@ bool somo__s12_current_resumed(const somo__s12 *e);
 size_t somo__s12_count(const somo__s12 *e);
 int somo__s12_toc_at(const somo__s12 *e, size_t i, somo_session_toc_entry *out);
 void somo__s12_course(const somo__s12 *e, somo_seq_course_status *out);
+
+/* xAPI statements into the outbox (statements.c). base NULL: none. */
+typedef struct {
+	const char *base;         /* activity IRI prefix; the course's IRI */
+	const char *home;         /* the actor account's homePage */
+	const char *learner_id, *learner_name;
+	const char *registration;
+	const char *course_title;
+} somo__xapi_ctx;
+
+/* Enqueue one statement: verb is the last part of an ADL verb IRI
+ * ("initialized", "passed"), r may be NULL. 0 when base is NULL. */
+int somo__session_statement(somo_store *st, const somo__xapi_ctx *c, const char *item_id,
+			    const char *item_title, const char *verb, const somo_xapi_result *r);
 
 #endif

@@ -1,0 +1,153 @@
+/*
+ * xAPI statements of a session: the sample course played with an activity
+ * base puts, in order, the ADL SCORM profile verbs into the outbox; every
+ * statement is valid xAPI (1.0.3 and 2.0), names the learner's account, the
+ * registration and the course; without a base nothing is enqueued; a base
+ * that is not an IRI enqueues nothing and the content does not notice.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "somo.h"
+#include "somo/session.h"
+#include "somo/store.h"
+#include "somo/xapi.h"
+
+static int failures;
+
+#define FAIL(...)                             \
+	do {                                  \
+		fprintf(stderr, __VA_ARGS__); \
+		fputc('\n', stderr);          \
+		failures++;                   \
+	} while (0)
+
+typedef struct {
+	char verbs[1024];
+	const char *registration;
+	int count;
+} seen;
+
+static int collect(const somo_store_outbox_entry *e, void *payload)
+{
+	seen *sn = payload;
+	somo_xapi_validate_opts vo = SOMO_XAPI_VALIDATE_OPTS_INIT;
+	const char *v = strstr(e->statement, "http://adlnet.gov/expapi/verbs/");
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		vo.xapi = k ? SOMO_XAPI_2_0 : SOMO_XAPI_1_0_3;
+		if (somo_xapi_validate_json(e->statement, strlen(e->statement), &vo, NULL, NULL) != 0)
+			FAIL("not valid xAPI %s: %s", k ? "2.0" : "1.0.3", e->statement);
+	}
+	if (!strstr(e->statement, "\"homePage\":\"https://lms.example/\"") ||
+	    !strstr(e->statement, "\"name\":\"x-1\"") ||
+	    !strstr(e->statement, sn->registration) ||
+	    !strstr(e->statement, "\"parent\":[{\"objectType\":\"Activity\",\"id\":\"https://lms.example/c/\""))
+		FAIL("actor, registration or course missing: %s", e->statement);
+	if (v) {
+		const char *end = strchr(v + 31, '"');
+		size_t len = strlen(sn->verbs);
+		snprintf(sn->verbs + len, sizeof(sn->verbs) - len, "%s%.*s", len ? " " : "",
+			 (int)(end - v - 31), v + 31);
+	}
+	sn->count++;
+	return 0;
+}
+
+static bool ok(const char *s)
+{
+	return strcmp(s, "true") == 0;
+}
+
+static void play(somo_store *st, const somo_manifest *man, const char *base)
+{
+	somo_session_opts o = SOMO_SESSION_OPTS_INIT;
+	somo_session *s = NULL;
+	somo_session_nav nav;
+
+	o.xapi_activity_base = base;
+	o.xapi_account_home = "https://lms.example/";
+	if (somo_session_open(&s, st, man, "x-1", &o) < 0) {
+		FAIL("open: %s", somo_error_last()->message);
+		return;
+	}
+	somo_session_navigate(s, SOMO_NAV_START, NULL, &nav);
+	if (!ok(somo_session_initialize(s, "")) ||
+	    !ok(somo_session_set_value(s, "cmi.completion_status", "completed")) ||
+	    !ok(somo_session_set_value(s, "cmi.session_time", "PT30S")) ||
+	    !ok(somo_session_set_value(s, "adl.nav.request", "continue")) ||
+	    !ok(somo_session_terminate(s, "", &nav)))
+		FAIL("intro");
+	if (!ok(somo_session_initialize(s, "")) || !ok(somo_session_set_value(s, "cmi.exit", "suspend")) ||
+	    !ok(somo_session_set_value(s, "adl.nav.request", "suspendAll")) ||
+	    !ok(somo_session_terminate(s, "", &nav)))
+		FAIL("valuation");
+	somo_session_free(s);
+	s = NULL;
+	if (somo_session_open(&s, st, man, "x-1", &o) < 0) {
+		FAIL("reopen: %s", somo_error_last()->message);
+		return;
+	}
+	somo_session_navigate(s, SOMO_NAV_RESUME_ALL, NULL, &nav);
+	if (!ok(somo_session_initialize(s, "")) ||
+	    !ok(somo_session_set_value(s, "cmi.completion_status", "completed")) ||
+	    !ok(somo_session_set_value(s, "adl.nav.request", "continue")) ||
+	    !ok(somo_session_terminate(s, "", &nav)))
+		FAIL("valuation resumed");
+	if (!ok(somo_session_initialize(s, "")) || !ok(somo_session_set_value(s, "cmi.score.scaled", "0.5")) ||
+	    !ok(somo_session_set_value(s, "cmi.completion_status", "completed")) ||
+	    !ok(somo_session_terminate(s, "", &nav)))
+		FAIL("quiz");
+	somo_session_free(s);
+}
+
+int main(void)
+{
+	char path[4096];
+	somo_package *pkg = NULL;
+	somo_manifest *man = NULL;
+	somo_store *st = NULL;
+	somo_store_outbox_counts n;
+	seen sn;
+
+	snprintf(path, sizeof(path), "%s/examples/courses/customs-clearance-basics", SOMO_SOURCE_DIR);
+	if (somo_package_open(&pkg, path, NULL) < 0 || somo_manifest_load(&man, pkg, NULL, NULL) < 0 ||
+	    somo_store_open_memory(&st, NULL) < 0) {
+		fprintf(stderr, "setup: %s\n", somo_error_last()->message);
+		return 1;
+	}
+	/* without a base: nothing */
+	play(st, man, NULL);
+	somo_store_outbox_count(st, &n);
+	if (n.pending)
+		FAIL("%llu statements without an activity base", (unsigned long long)n.pending);
+	somo_store_close(st);
+	st = NULL;
+	/* a base that is no IRI: nothing enqueued, the content unaffected */
+	somo_store_open_memory(&st, NULL);
+	play(st, man, "not an iri");
+	somo_store_outbox_count(st, &n);
+	if (n.pending)
+		FAIL("%llu statements with a base that is no IRI", (unsigned long long)n.pending);
+	somo_store_close(st);
+	st = NULL;
+	somo_store_open_memory(&st, NULL);
+	play(st, man, "https://lms.example/c/");
+	memset(&sn, 0, sizeof(sn));
+	{
+		somo_session *s = NULL;
+		somo_session_open(&s, st, man, "x-1", NULL);
+		sn.registration = s ? somo_session_registration(s) : "";
+		somo_store_outbox_list(st, 0, 0, collect, &sn);
+		somo_session_free(s);
+	}
+	if (strcmp(sn.verbs, "initialized completed terminated initialized suspended resumed completed "
+			     "terminated initialized failed terminated") != 0)
+		FAIL("verbs: %s", sn.verbs);
+	printf("statements: %d enqueued (%s), %d failures\n", sn.count, sn.verbs, failures);
+	somo_store_close(st);
+	somo_manifest_free(man);
+	somo_package_free(pkg);
+	return failures ? 1 : 0;
+}
