@@ -251,8 +251,8 @@ def run_case(case, dec, courses, exe):
                     res = drv.call("nav", "choice", it.identifier if it else None)
                 elif cui == "ContinueExitCM8":
                     res = drv.call("nav", "continue", None)
-                else:
-                    res = terminate()
+                else:  # the tester triggers Exit All
+                    res = drv.call("nav", "exitAll", None)
                 if drv.call("state")["current"] is not None and not res.get("ended"):
                     raise Fail("%s: %s: the session did not end" % (v.prefix, cui))
                 return problems
