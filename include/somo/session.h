@@ -133,7 +133,10 @@ SOMO_API uint32_t somo_session_attempt(const somo_session *s);
 
 /** What a navigation did. */
 typedef struct {
-	/** The request was honoured. */
+	/** The request was honoured: valid, and it delivered an activity,
+	 * ended the session, or (exit, abandon) ended the activity without an
+	 * exception. A request that was valid but whose sequencing or delivery
+	 * raised an exception (a disabled or exhausted target ...) is not. */
 	bool accepted;
 	/** The activity delivered (borrowed), NULL when none was delivered. */
 	const char *deliver;

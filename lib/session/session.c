@@ -793,7 +793,9 @@ static void fill_nav(somo_session *s, const somo_seq_result *r, somo_session_nav
 	if (!out)
 		return;
 	memset(out, 0, sizeof(*out));
-	out->accepted = r->accepted;
+	/* a request that ran into a sequencing or delivery exception without
+	 * delivering anything did not do what was asked */
+	out->accepted = r->accepted && (r->deliver || r->ended || !r->exception);
 	out->deliver = r->deliver ? s->cur_id : NULL;
 	out->ended = r->ended;
 	if (!r->deliver)
