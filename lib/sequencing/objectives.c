@@ -326,21 +326,36 @@ static bool map_writes(const somo_ss_map_info *m, uint16_t f)
 }
 
 /* The global read for field f of objective def with its value known, or NULL. */
+/*
+ * The global objective field f of objective def is read from, or NULL when
+ * no map reads it. An objective that reads the satisfaction or measure of
+ * a global objective sees the global's value, unknown included (its own
+ * local value is not consulted), as ADL's reference implementation does,
+ * where every mapped global objective exists from the start. With several
+ * read maps, the first one whose global is known wins.
+ */
+static const somo__seq_gobj unknown_global = {NULL, {0, 0, 0, 0, 0, 0}, 0};
+
 static const somo__seq_gobj *read_global(const somo_seq *seq, const somo_ss_objective *def,
 					 uint16_t f)
 {
 	size_t i;
+	bool reads = false;
+
 	if (!def)
 		return NULL;
 	for (i = 0; i < def->map_count; i++) {
 		const somo__seq_gobj *g;
 		if (!map_reads(def->maps[i], f))
 			continue;
+		reads = true;
 		g = somo__seq_global_find(seq->globals, def->maps[i]->target_objective_id);
 		if (g && (g->v.flags & f))
 			return g;
 	}
-	return NULL;
+	/* 4th edition completion and progress reads fall back on the local
+	 * value (CTS CO-09), satisfaction and measure reads do not (CM-13) */
+	return reads && (f == OBJ_STATUS || f == OBJ_MEASURE) ? &unknown_global : NULL;
 }
 
 /* The objective's values as sequencing sees them: globals read through the
@@ -425,7 +440,7 @@ int somo__seq_completion(const somo_seq *seq, const somo__seq_act *a)
 	}
 	g = a->nobjs ? read_global(seq, a->objs[0].def, OBJ_COMPL_KNOWN) : NULL;
 	if (g)
-		return (g->v.flags & OBJ_COMPLETED) ? 1 : 0;
+		return !(g->v.flags & OBJ_COMPL_KNOWN) ? -1 : (g->v.flags & OBJ_COMPLETED) ? 1 : 0;
 	if (!(a->flags & ACT_ATT_PROGRESS))
 		return -1;
 	return (a->flags & ACT_ATT_COMPLETED) ? 1 : 0;
@@ -436,7 +451,7 @@ bool somo__seq_amount(const somo_seq *seq, const somo__seq_act *a, double *amt)
 	const somo__seq_gobj *g = a->nobjs ? read_global(seq, a->objs[0].def, OBJ_PROGRESS) : NULL;
 	if (g) {
 		*amt = g->v.progress;
-		return true;
+		return (g->v.flags & OBJ_PROGRESS) != 0;
 	}
 	if (!(a->flags & ACT_ATT_AMOUNT))
 		return false;
