@@ -466,6 +466,12 @@ static trav flow_tree(somo_seq *seq, somo__seq_act *a, int dir, bool consider, i
 			return t;
 		}
 		if (somo__seq_is_leaf(a) || !consider) {
+			/* a forward only cluster cannot be left backward (as in
+			 * ADL's reference; CTS CM-07e) */
+			if (!reversed && a->parent->ss->control_mode.forward_only) {
+				t.exc = "SB.2.4-2";
+				return t;
+			}
 			if (reversed || a->pos == 0) {
 				a = a->parent;
 				consider = false;

@@ -137,10 +137,9 @@ def ui_answer(q, st, pkg):
 
     def toc(t):
         it = pkg.item_by_title(t)
-        if it is None:
-            return None
+        ident = it.identifier if it else (pkg.identifier if "root of" in t else None)
         for e in st["toc"]:
-            if e["id"] == it.identifier:
+            if e["id"] == ident:
                 return e
         return None
     if key in ("continue.enabled", "previous.enabled", "continue.disabled", "previous.disabled"):
