@@ -278,8 +278,9 @@ int somo_xapi_scorm_attempt_state_json(const somo_xapi_scorm_attempt_state *s, c
 	    strcmp(s->mode, "review") != 0)
 		return somo__error(SOMO_EINVAL, "xAPI SCORM: mode '%s' is not browse, normal or review",
 				   s->mode);
-	if (s->preferences_json &&
-	    !json_is_object(prefs = json_loads(s->preferences_json, JSON_REJECT_DUPLICATES, &je))) {
+	if (s->preferences_json)
+		prefs = json_loads(s->preferences_json, JSON_REJECT_DUPLICATES, &je);
+	if (s->preferences_json && !json_is_object(prefs)) {
 		json_decref(prefs);
 		return somo__error(SOMO_EINVAL, "xAPI SCORM: preferences are not a JSON object");
 	}

@@ -194,7 +194,9 @@ static void test_responded_and_scorm12(void **state)
 	char *attempt = NULL;
 	assert_int_equal(somo_xapi_scorm_attempt_iri("https://example.org/c/1/sco/a", "50fd6961-ab6c-4e75-a6c7-ca42dce50dd6", &attempt), 0);
 	assert_string_equal(attempt, "https://example.org/c/1/sco/a?attemptId=50fd6961-ab6c-4e75-a6c7-ca42dce50dd6");
+	somo_free(attempt);
 	assert_int_equal(somo_xapi_scorm_attempt_iri("x", "nope", &attempt), SOMO_EINVAL);
+	assert_null(attempt);
 	assert_int_equal(somo_xapi_scorm_attempt_iri("https://example.org/c/1/sco/a", "50fd6961-ab6c-4e75-a6c7-ca42dce50dd6", &attempt), 0);
 	c.learner = &learner;
 	c.course_iri = "https://example.org/c/1";
