@@ -698,7 +698,9 @@ static void choice_request(somo_seq *seq, somo__seq_act *target, bool dry, somo_
 	} else {
 		/* case 5: another branch */
 		somo__seq_act *constrained = NULL;
-		for (x = cur; x && x != anc; x = x->parent) {
+		/* from the current activity's parent: a constrainChoice on the
+		 * leaf itself constrains nothing (ADL's reference; CTS CM-07d) */
+		for (x = cur->parent; x && x != anc; x = x->parent) {
 			if ((x->flags & ACT_ACTIVE) && !x->ss->control_mode.choice_exit) {
 				out->exception = "SB.2.9-7";
 				return;
