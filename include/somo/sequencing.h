@@ -293,10 +293,12 @@ typedef struct {
 
 /**
  * Write what the current activity's content reported into the tracking
- * model (and through the objectives' write maps into global objectives).
- * Global objective writes and rollup happen when the attempt ends, as the
- * book says; this only records. Returns 0, SOMO_ESTATE when there is no
- * current activity, or SOMO_EINVAL (bad version, values out of range).
+ * model, through the objectives' write maps into global objectives, and
+ * roll the change up (Overall Rollup Process) so that validity and the
+ * table of contents reflect it at once. The attempt itself ends with the
+ * next navigation request. Call it at each Commit and at Terminate. Nothing
+ * is changed when it fails. Returns 0, SOMO_ESTATE when no activity is
+ * running, or SOMO_EINVAL (bad version, values out of range).
  */
 SOMO_API int somo_seq_report(somo_seq *seq, const somo_seq_report_data *r);
 
@@ -335,7 +337,8 @@ typedef struct {
 	int depth;           /**< 0 for the root */
 	const char *parent;  /**< parent id, NULL for the root */
 	bool is_leaf;
-	/** isvisible and not hidden from choice by a precondition rule. */
+	/** isvisible, selected, and neither it nor an ancestor hidden from
+	 * choice by a precondition rule. */
 	bool visible;
 	bool isvisible;        /**< the item's isvisible attribute */
 	bool hidden_from_choice; /**< a hiddenFromChoice precondition rule applies now */

@@ -269,6 +269,10 @@ SOMO_API int somo_seq_toc_at(const somo_seq *seq, size_t i, somo_seq_toc_entry *
 	out->isvisible = a->item ? a->item->isvisible : true;
 	out->hidden_from_choice = somo__seq_rule_applies(seq, a, SOMO_SS_ACTION_HIDDEN_FROM_CHOICE);
 	out->visible = out->isvisible && !out->hidden_from_choice && a->order != UINT32_MAX;
+	/* what a hidden cluster holds is hidden with it */
+	for (const somo__seq_act *x = a->parent; x && out->visible; x = x->parent)
+		if (somo__seq_rule_applies(seq, x, SOMO_SS_ACTION_HIDDEN_FROM_CHOICE))
+			out->visible = false;
 	out->disabled = somo__seq_rule_applies(seq, a, SOMO_SS_ACTION_DISABLED);
 	out->limit_exceeded = somo__seq_limit_exceeded(seq, a);
 	out->available = a->order != UINT32_MAX;
