@@ -23,6 +23,7 @@ typedef struct {
 	char content_type[256];
 	char consistent[64];
 	char version[32];
+	uint32_t retry_after; /* Retry-After in seconds (delta form), 0 when none */
 	somo__buf body;
 	size_t max_body;
 	bool overflow; /* the body passed max_body: the transfer was cut */

@@ -66,6 +66,7 @@ void somo__lrs_resp_header(somo__lrs_resp *r, const char *line, size_t len)
 			status = status * 10 + (line[i] - '0');
 		r->status = status;
 		r->etag[0] = r->content_type[0] = r->consistent[0] = r->version[0] = '\0';
+		r->retry_after = 0;
 		return;
 	}
 	if (header_is(line, len, "ETag", &at))
@@ -76,6 +77,17 @@ void somo__lrs_resp_header(somo__lrs_resp *r, const char *line, size_t len)
 		copy_value(r->consistent, sizeof r->consistent, line + at, len - at);
 	else if (header_is(line, len, "X-Experience-API-Version", &at))
 		copy_value(r->version, sizeof r->version, line + at, len - at);
+	else if (header_is(line, len, "Retry-After", &at)) {
+		/* The delta-seconds form; an HTTP date is left to the backoff. */
+		uint32_t secs = 0;
+		size_t i = at;
+		while (i < len && line[i] == ' ')
+			i++;
+		for (; i < len && isdigit((unsigned char)line[i]); i++)
+			if ((secs = secs * 10 + (uint32_t)(line[i] - '0')) > 86400)
+				secs = 86400;
+		r->retry_after = secs;
+	}
 }
 
 bool somo__lrs_resp_body(somo__lrs_resp *r, const void *data, size_t len)
@@ -91,6 +103,7 @@ void somo__lrs_resp_reset(somo__lrs_resp *r)
 {
 	r->status = 0;
 	r->etag[0] = r->content_type[0] = r->consistent[0] = r->version[0] = '\0';
+	r->retry_after = 0;
 	somo__buf_clear(&r->body);
 	r->overflow = false;
 }

@@ -249,8 +249,12 @@ static void backoff(somo_lrs *lrs, somo__lrs_req *req, const char *why)
 	lrs->failures++;
 	d = somo__lrs_backoff(lrs->backoff_min_ms, lrs->backoff_max_ms, lrs->failures,
 			      next_rnd(lrs));
-	/* A Retry-After would be honoured here if it asked for longer; the
-	 * doubling reaches any sensible one within a few attempts. */
+	/* A 429's or 503's Retry-After is honoured when it asks for longer
+	 * (up to backoff_max_ms). */
+	if (req && (uint64_t)req->resp.retry_after * 1000 > d)
+		d = (uint64_t)req->resp.retry_after * 1000 < lrs->backoff_max_ms
+			    ? (uint64_t)req->resp.retry_after * 1000
+			    : lrs->backoff_max_ms;
 	lrs->backoff_until = now + (int64_t)d;
 	lrs->check_at = lrs->backoff_until;
 	somo__lrs_note(lrs, "%s; next try in %llu ms", why, (unsigned long long)d);

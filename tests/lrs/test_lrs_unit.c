@@ -125,13 +125,15 @@ static void test_more_and_headers(void **state)
 	r.max_body = 8;
 	const char *h[] = {"HTTP/1.1 100 Continue\r\n", "HTTP/2 200\r\n", "etag: \"abc\"\r\n",
 			   "X-Experience-API-Consistent-Through: 2026-01-01T00:00:00Z\r\n",
-			   "Content-Type: application/json\r\n", "X-Bad: \x01\r\n", "\r\n"};
+			   "Content-Type: application/json\r\n", "X-Bad: \x01\r\n", "Retry-After: 120\r\n",
+			   "\r\n"};
 	for (size_t i = 0; i < sizeof h / sizeof *h; i++)
 		somo__lrs_resp_header(&r, h[i], strlen(h[i]));
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.etag, "\"abc\"");
 	assert_string_equal(r.consistent, "2026-01-01T00:00:00Z");
 	assert_string_equal(r.content_type, "application/json");
+	assert_int_equal(r.retry_after, 120);
 	assert_true(somo__lrs_resp_body(&r, "12345", 5));
 	assert_false(somo__lrs_resp_body(&r, "6789", 4));
 	assert_true(r.overflow);
