@@ -9,6 +9,7 @@
  *   {"package":"corpus:scorm/packages-scorm2004/X"}   or "source:examples/..."
  *   {"learner":"k-001","name":"Kim","seed":"7"}         (with the package line)
  *   {"restart":true}    end the process (or session) and start again on the same store
+ *   {"restart":true,"package":"corpus:..."}   ... with another package, same learner
  *
  * Usage: test_session_scripts lib|cli SCRIPT.jsonl
  *   lib  plays the script through the library (this program is the host,
@@ -93,8 +94,9 @@ static bool match(json_t *want, json_t *got, char *path, size_t cap)
 /* ---- the script --------------------------------------------------------- */
 
 typedef struct {
-	json_t *in;   /* array, or NULL for a restart marker */
-	json_t *want; /* expected reply or NULL */
+	json_t *in;    /* array, or NULL for a restart marker */
+	json_t *want;  /* expected reply or NULL */
+	char *package; /* a restart on another package: its path, else NULL */
 	int line;
 } step;
 
@@ -118,6 +120,25 @@ static const char *corpus_dir(void)
 	else
 		snprintf(buf, sizeof(buf), "%s/../shared/corpus", SOMO_SOURCE_DIR);
 	return stat(buf, &sb) == 0 ? buf : NULL;
+}
+
+/* "corpus:X" or "source:X" as a path (malloc'd); 77 when the corpus is absent. */
+static int resolve(const char *pkg, char **out)
+{
+	char buf[8192];
+	const char *cdir = corpus_dir();
+
+	if (!strncmp(pkg, "corpus:", 7)) {
+		if (!cdir)
+			return 77;
+		snprintf(buf, sizeof(buf), "%s/%s", cdir, pkg + 7);
+	} else if (!strncmp(pkg, "source:", 7)) {
+		snprintf(buf, sizeof(buf), "%s/%s", SOMO_SOURCE_DIR, pkg + 7);
+	} else {
+		snprintf(buf, sizeof(buf), "%s", pkg);
+	}
+	*out = strdup(buf);
+	return 0;
 }
 
 static int load_script(const char *path, script *sc)
@@ -151,9 +172,18 @@ static int load_script(const char *path, script *sc)
 			return -1;
 		}
 		if (json_is_array(v) || json_is_true(json_object_get(v, "restart"))) {
+			const char *pkg = json_string_value(json_object_get(v, "package"));
+			char *ppath = NULL;
+			if (pkg && resolve(pkg, &ppath) != 0) {
+				json_decref(v);
+				free(line);
+				fclose(f);
+				return 77;
+			}
 			sc->steps = realloc(sc->steps, (sc->count + 1) * sizeof(*sc->steps));
 			sc->steps[sc->count].in = json_is_array(v) ? v : NULL;
 			sc->steps[sc->count].want = NULL;
+			sc->steps[sc->count].package = ppath;
 			sc->steps[sc->count].line = lineno;
 			sc->count++;
 			if (!json_is_array(v))
@@ -171,18 +201,15 @@ static int load_script(const char *path, script *sc)
 			const char *pkg = json_string_value(json_object_get(v, "package"));
 			const char *s;
 			if (pkg) {
-				const char *cdir = corpus_dir();
-				if (!strncmp(pkg, "corpus:", 7)) {
-					if (!cdir) {
-						json_decref(v);
-						free(line);
-						fclose(f);
-						return 77;
-					}
-					snprintf(sc->package, sizeof(sc->package), "%s/%s", cdir, pkg + 7);
-				} else if (!strncmp(pkg, "source:", 7)) {
-					snprintf(sc->package, sizeof(sc->package), "%s/%s", SOMO_SOURCE_DIR, pkg + 7);
+				char *p = NULL;
+				if (resolve(pkg, &p) != 0) {
+					json_decref(v);
+					free(line);
+					fclose(f);
+					return 77;
 				}
+				snprintf(sc->package, sizeof(sc->package), "%s", p);
+				free(p);
 			}
 			if ((s = json_string_value(json_object_get(v, "learner"))))
 				snprintf(sc->learner, sizeof(sc->learner), "%s", s);
@@ -336,6 +363,17 @@ static json_t *host_line(somo_session *s, json_t *in)
 	return o;
 }
 
+static int load_package(const char *path, somo_package **pkg, somo_manifest **man)
+{
+	somo_manifest_free(*man);
+	somo_package_free(*pkg);
+	*man = NULL;
+	*pkg = NULL;
+	if (somo_package_open(pkg, path, NULL) < 0 || somo_manifest_load(man, *pkg, NULL, NULL) < 0)
+		return -1;
+	return 0;
+}
+
 static int run_lib(const char *file, const script *sc, const char *db)
 {
 	somo_package *pkg = NULL;
@@ -346,8 +384,7 @@ static int run_lib(const char *file, const script *sc, const char *db)
 	size_t i;
 	bool open = false;
 
-	if (somo_package_open(&pkg, sc->package, NULL) < 0 ||
-	    somo_manifest_load(&man, pkg, NULL, NULL) < 0) {
+	if (load_package(sc->package, &pkg, &man) < 0) {
 		FAIL("%s: %s: %s", file, sc->package, somo_error_last()->message);
 		goto out;
 	}
@@ -371,6 +408,13 @@ static int run_lib(const char *file, const script *sc, const char *db)
 			s = NULL;
 			st = NULL;
 			open = false;
+			if (sc->steps[i].package) {
+				if (load_package(sc->steps[i].package, &pkg, &man) < 0) {
+					FAIL("%s: %s: %s", file, sc->steps[i].package, somo_error_last()->message);
+					goto out;
+				}
+				o.package_path = sc->steps[i].package;
+			}
 			continue;
 		}
 		{
@@ -400,7 +444,8 @@ static const char *somo_binary(void)
 	return buf;
 }
 
-static int run_part(const char *file, const script *sc, const char *db, size_t from, size_t to)
+static int run_part(const char *file, const script *sc, const char *package, const char *db,
+		    size_t from, size_t to)
 {
 	char inpath[] = "/tmp/somo-session-in-XXXXXX";
 	char cmd[16384];
@@ -421,7 +466,7 @@ static int run_part(const char *file, const script *sc, const char *db, size_t f
 	}
 	fclose(in);
 	snprintf(cmd, sizeof(cmd), "'%s' session '%s' --db '%s' --learner '%s'%s%s%s%s%s%s < '%s'",
-		 somo_binary(), sc->package, db, sc->learner, sc->name[0] ? " --name '" : "",
+		 somo_binary(), package, db, sc->learner, sc->name[0] ? " --name '" : "",
 		 sc->name, sc->name[0] ? "'" : "", sc->seed[0] ? " --seed " : "", sc->seed, "",
 		 inpath);
 	if (!(out = popen(cmd, "r"))) {
@@ -456,10 +501,14 @@ static int run_cli(const char *file, const script *sc, const char *db)
 		FAIL("%s: no somo binary at %s", file, somo_binary());
 		return -1;
 	}
+	const char *package = sc->package;
+
 	for (i = 0; i <= sc->count; i++) {
 		if (i == sc->count || !sc->steps[i].in) {
-			run_part(file, sc, db, from, i);
+			run_part(file, sc, package, db, from, i);
 			from = i + 1;
+			if (i < sc->count && sc->steps[i].package)
+				package = sc->steps[i].package;
 		}
 	}
 	return 0;
@@ -498,6 +547,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sc.count; i++) {
 		json_decref(sc.steps[i].in);
 		json_decref(sc.steps[i].want);
+		free(sc.steps[i].package);
 	}
 	free(sc.steps);
 	printf("%s (%s): %zu steps, %d failures\n", argv[2], argv[1], sc.count, failures);

@@ -4,6 +4,7 @@
  * statement is valid xAPI (1.0.3 and 2.0), names the learner's account, the
  * registration and the course; without a base nothing is enqueued; a base
  * that is not an IRI enqueues nothing and the content does not notice.
+ * Also the launch URLs a session gives (xml:base, item parameters).
  */
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +103,44 @@ static void play(somo_store *st, const somo_manifest *man, const char *base)
 	somo_session_free(s);
 }
 
+static void launch_urls(void)
+{
+	char path[4096];
+	somo_package *pkg = NULL;
+	somo_manifest *man = NULL;
+	somo_store *st = NULL;
+	somo_session *s = NULL;
+	somo_session_nav nav;
+	char *url;
+
+	snprintf(path, sizeof(path), "%s/tests/session/data/packages/shared-data", SOMO_SOURCE_DIR);
+	if (somo_package_open(&pkg, path, NULL) < 0 || somo_manifest_load(&man, pkg, NULL, NULL) < 0 ||
+	    somo_store_open_memory(&st, NULL) < 0 || somo_session_open(&s, st, man, "u", NULL) < 0) {
+		FAIL("launch: %s", somo_error_last()->message);
+		goto out;
+	}
+	if ((url = somo_session_launch_url(s)) != NULL)
+		FAIL("a launch URL before any delivery: %s", url);
+	somo_free(url);
+	somo_session_navigate(s, SOMO_NAV_START, NULL, &nav);
+	url = somo_session_launch_url(s);
+	if (!url || strcmp(url, "content/sco.html?who=writer") != 0)
+		FAIL("writer's launch URL: %s", url ? url : "(none)");
+	somo_free(url);
+	somo_session_navigate(s, SOMO_NAV_CHOICE, "reader", &nav);
+	url = somo_session_launch_url(s);
+	if (!url || strcmp(url, "content/sco.html?who=reader") != 0)
+		FAIL("reader's launch URL: %s", url ? url : "(none)");
+	somo_free(url);
+	if (!somo_session_current_item(s) || strcmp(somo_session_current_item(s)->title, "Reader"))
+		FAIL("current item");
+out:
+	somo_session_free(s);
+	somo_store_close(st);
+	somo_manifest_free(man);
+	somo_package_free(pkg);
+}
+
 int main(void)
 {
 	char path[4096];
@@ -111,6 +150,7 @@ int main(void)
 	somo_store_outbox_counts n;
 	seen sn;
 
+	launch_urls();
 	snprintf(path, sizeof(path), "%s/examples/courses/customs-clearance-basics", SOMO_SOURCE_DIR);
 	if (somo_package_open(&pkg, path, NULL) < 0 || somo_manifest_load(&man, pkg, NULL, NULL) < 0 ||
 	    somo_store_open_memory(&st, NULL) < 0) {
