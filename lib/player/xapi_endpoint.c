@@ -342,12 +342,16 @@ out:
 	somo__free(sid);
 }
 
-/* The store key of a state document, or of all of an agent's (stateId NULL). */
+/*
+ * The store key of a state document: the JSON array [activityId, agent
+ * (canonical JSON), registration, stateId]. Without the stateId (need_id
+ * false and none given) it is the prefix of all of an agent's documents.
+ */
 static char *state_key(struct MHD_Connection *c, bool need_id, char **err)
 {
 	char *activity = arg(c, "activityId"), *agent = arg(c, "agent");
-	char *reg = arg(c, "registration"), *sid = arg(c, "stateId"), *key = NULL, *canon = NULL;
-	json_t *a = NULL;
+	char *reg = arg(c, "registration"), *sid = arg(c, "stateId"), *key = NULL, *text = NULL;
+	json_t *a = NULL, *k = NULL;
 
 	*err = NULL;
 	if (!activity || !somo__iri_valid(activity) || !agent) {
@@ -359,7 +363,6 @@ static char *state_key(struct MHD_Connection *c, bool need_id, char **err)
 		*err = "agent is not a JSON object";
 		goto out;
 	}
-	canon = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
 	if (reg && !somo__uuid_valid(reg)) {
 		*err = "registration is not a UUID";
 		goto out;
@@ -368,11 +371,17 @@ static char *state_key(struct MHD_Connection *c, bool need_id, char **err)
 		*err = "stateId is required";
 		goto out;
 	}
-	key = somo__sprintf("%s\n%s\n%s\n%s", activity, canon ? canon : "", reg ? reg : "",
-			    sid ? sid : "");
+	k = json_pack("[s,o,s]", activity, json_incref(a), reg ? reg : "");
+	if (k && sid)
+		json_array_append_new(k, json_string(sid));
+	text = k ? json_dumps(k, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (text && !sid)
+		text[strlen(text) - 1] = ','; /* "[...]" -> "[...," : a prefix */
+	key = text ? somo__strdup(text) : NULL;
 out:
 	json_decref(a);
-	free(canon);
+	json_decref(k);
+	free(text);
 	somo__free(activity);
 	somo__free(agent);
 	somo__free(reg);
@@ -389,11 +398,15 @@ typedef struct {
 static int collect_doc(const somo_store_document *d, void *payload)
 {
 	doc_walk *w = payload;
-	const char *nl = strrchr(d->key, '\n');
+	json_t *k;
+	int rc;
 
 	if (w->deleting)
 		return json_array_append_new(w->ids, json_string(d->key)) ? -1 : 0;
-	return json_array_append_new(w->ids, json_string(nl ? nl + 1 : d->key)) ? -1 : 0;
+	k = json_loads(d->key, 0, NULL);
+	rc = json_array_append(w->ids, json_array_get(k, 3));
+	json_decref(k);
+	return rc ? -1 : 0;
 }
 
 static void activity_state(somo_player *p, struct MHD_Connection *c, const char *method,
@@ -506,7 +519,7 @@ void somo__player_xapi(somo_player *p, struct MHD_Connection *c, const char *met
 		return;
 	}
 	if (!somo__player_secret_eq(somo__player_header(c, "Authorization"), p->xapi_auth)) {
-		r->www_auth = "Basic realm=\"somo\"";
+		/* no WWW-Authenticate: a browser would ask the learner for a password */
 		reply_err(r, MHD_HTTP_UNAUTHORIZED, "missing or wrong authorization");
 		return;
 	}
