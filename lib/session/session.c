@@ -762,8 +762,9 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 		r.objectives = ov;
 		r.objective_count = n;
 		rc = somo_seq_report(s->seq, &r);
-		if (rc == SOMO_EINVAL)
-			rc = 0; /* values sequencing refuses stay out of tracking */
+		if (rc != SOMO_ENOMEM)
+			rc = 0; /* values (or a state) sequencing refuses stay out of tracking;
+				   the navigation the SCO asked for still runs */
 		somo__free(ov);
 		if (ex && (!strcmp(ex, "logout") || !strcmp(ex, "time-out")))
 			*req = SOMO_NAV_EXIT_ALL;
