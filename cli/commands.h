@@ -21,6 +21,7 @@ int somo_cmd_session(int argc, char **argv);
 int somo_cmd_learners(int argc, char **argv);
 int somo_cmd_attempts(int argc, char **argv);
 int somo_cmd_export(int argc, char **argv);
+int somo_cmd_lrs(int argc, char **argv);
 
 #endif
 

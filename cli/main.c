@@ -17,6 +17,7 @@ const somo_cli_command somo_cli_commands[] = {
 	{"learners", somo_cmd_learners, "somo learners [--db FILE] [--json]"},
 	{"attempts", somo_cmd_attempts, "somo attempts PACKAGE [--db FILE] [--json]"},
 	{"export", somo_cmd_export, "somo export LEARNER --json [--db FILE]"},
+	{"lrs", somo_cmd_lrs, "somo lrs send FILE.json|- | sync | status [--lrs URL --lrs-user U --lrs-password-file F] [--db FILE] [--json]"},
 	{NULL, NULL, NULL},
 };
 

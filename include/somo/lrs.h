@@ -125,8 +125,10 @@ SOMO_API int somo_lrs_enqueue_json(somo_lrs *lrs, const char *json, size_t len,
 SOMO_API void somo_lrs_flush(somo_lrs *lrs);
 
 /**
- * Let a stopped queue go again (after new credentials through
- * somo_lrs_set_auth(), for example) and try due statements at once.
+ * Let a stopped or backed-off queue go again (after new credentials through
+ * somo_lrs_set_auth(), or when the host knows the network is back): every
+ * pending statement, including those an earlier failure scheduled for
+ * later, is sent at once.
  */
 SOMO_API void somo_lrs_resume(somo_lrs *lrs);
 

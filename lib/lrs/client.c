@@ -424,6 +424,8 @@ void somo_lrs_resume(somo_lrs *lrs)
 	lrs->failures = 0;
 	lrs->backoff_until = 0;
 	lrs->check_at = 0;
+	lrs->has_due = true;
+	lrs->due_all = true;
 }
 
 int somo_lrs_drain(somo_lrs *lrs, int timeout_ms)

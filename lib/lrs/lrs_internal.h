@@ -142,6 +142,7 @@ struct somo_lrs {
 	int64_t check_at;    /* when to look at the outbox next */
 	bool has_due;        /* the last look found statements waiting */
 	bool flush;
+	bool due_all;        /* resumed: backed-off statements are due now */
 	uint64_t rnd;
 	char *message;       /* the last delivery problem */
 	int io_error;        /* an outbox write failed: returned by perform */

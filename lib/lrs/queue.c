@@ -210,7 +210,7 @@ int somo__lrs_queue_step(somo_lrs *lrs)
 				somo__lrs_batch_free(&b);
 				return somo__error_oom();
 			}
-			rc = somo_store_outbox_due(lrs->outbox, now,
+			rc = somo_store_outbox_due(lrs->outbox, lrs->due_all ? INT64_MAX - 1 : now,
 						   c.cap + lrs->statements_in_flight, collect, &c);
 			if (rc < 0 && rc != 1) {
 				somo__lrs_batch_free(&b);
@@ -219,6 +219,7 @@ int somo__lrs_queue_step(somo_lrs *lrs)
 			}
 			if (b.count == 0) {
 				somo__lrs_batch_free(&b);
+				lrs->due_all = false;
 				lrs->has_due = false;
 				lrs->flush = false;
 				lrs->check_at = now + 1000;
@@ -247,6 +248,7 @@ static void backoff(somo_lrs *lrs, somo__lrs_req *req, const char *why)
 	uint64_t d;
 
 	lrs->failures++;
+	lrs->due_all = false;
 	d = somo__lrs_backoff(lrs->backoff_min_ms, lrs->backoff_max_ms, lrs->failures,
 			      next_rnd(lrs));
 	/* A 429's or 503's Retry-After is honoured when it asks for longer
