@@ -197,24 +197,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 						  "refused: request body too large\n");
 			}
 		}
-		if (get || head) {
-			rq->answered = true;
-			if (!strcmp(url, "/"))
-				return serve_launcher(p, c);
-			if (somo__str_starts(url, "/content/"))
-				return somo__player_serve_content(p, c, url + 9, head) == 0 ? MHD_YES
-											     : MHD_NO;
-			if (somo__str_starts(url, "/_somo/") && !strchr(url + 7, '/'))
-				return somo__player_serve_asset(p, c, url + 7, head) == 0 ? MHD_YES
-											  : MHD_NO;
-			if (!xapi)
-				return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
-			rq->answered = false; /* xAPI GETs are answered below */
-		}
-		if (!get && !head && !xapi && !somo__str_starts(url, "/_somo/")) {
-			rq->answered = true;
-			return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
-		}
+		/* everything else is answered once the request is complete, so
+		 * that the connection can be kept alive */
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -232,6 +216,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	rq->answered = true;
 	if (rq->too_big)
 		return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "refused: request body too large\n");
+	if ((get || head) && !xapi) {
+		if (!strcmp(url, "/"))
+			return serve_launcher(p, c);
+		if (somo__str_starts(url, "/content/"))
+			return somo__player_serve_content(p, c, url + 9, head) == 0 ? MHD_YES : MHD_NO;
+		if (somo__str_starts(url, "/_somo/") && !strchr(url + 7, '/'))
+			return somo__player_serve_asset(p, c, url + 7, head) == 0 ? MHD_YES : MHD_NO;
+		return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	}
+	if (!xapi && !somo__str_starts(url, "/_somo/"))
+		return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
 	{
 		somo__reply r = {0};
 		enum MHD_Result ret;
