@@ -325,6 +325,36 @@ static void test_no_outbox_and_bad_input(void **state)
 	assert_int_equal(c.pending, 0);
 	somo_lrs_free(l);
 	somo_store_close(st);
+
+	/* A full outbox refuses with a clear error and keeps what it holds. */
+	somo_store_opts so = SOMO_STORE_OPTS_INIT;
+	so.outbox_max = 3;
+	assert_int_equal(somo_store_open_memory(&st, &so), 0);
+	o.outbox = st;
+	assert_int_equal(somo_lrs_new(&l, &o), 0);
+	const char *ok = "{\"actor\":{\"mbox\":\"mailto:a@example.org\"},\"verb\":{\"id\":"
+			 "\"http://adlnet.gov/expapi/verbs/experienced\"},\"object\":{\"id\":\"https://example.org/a\"}}";
+	char ids[4][37];
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(somo_lrs_enqueue_json(l, ok, strlen(ok), ids[i]), 0);
+	assert_string_not_equal(ids[0], ids[1]);
+	assert_int_equal(somo_lrs_enqueue_json(l, ok, strlen(ok), ids[3]), SOMO_EFULL);
+	assert_true(strlen(somo_error_last()->message) > 0);
+	assert_int_equal(somo_store_outbox_count(st, &c), 0);
+	assert_int_equal(c.pending, 3);
+	/* Its own id given twice with one content is one statement. */
+	somo_store_outbox_entry *e = NULL;
+	assert_int_equal(somo_store_outbox_get(st, ids[0], &e), 0);
+	assert_int_equal(somo_lrs_enqueue_json(l, e->statement, strlen(e->statement), ids[3]), 0);
+	assert_string_equal(ids[3], ids[0]);
+	/* Never one id with two contents. */
+	char *other = strdup(e->statement);
+	memcpy(strstr(other, "example.org/a"), "example.org/b", 13);
+	assert_int_equal(somo_lrs_enqueue_json(l, other, strlen(other), NULL), SOMO_EEXISTS);
+	free(other);
+	somo_free(e);
+	somo_lrs_free(l);
+	somo_store_close(st);
 }
 
 int main(void)
