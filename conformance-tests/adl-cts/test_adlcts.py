@@ -177,5 +177,199 @@ class ReplayFailsTest(unittest.TestCase):
             self.assertGreater(len(passed), 0)  # Initialize -> true/0 is right even here
 
 
+
+# A miniature LMS behind the `somo session` protocol: leaf items flow in document order,
+# adl.nav.request acts at Terminate, suspendAll persists in --db. FAKE_BUG breaks one thing.
+FAKE_SESSION = r"""#!/usr/bin/env python3
+import json, os, sys, time
+args = sys.argv[1:]
+assert args[0] == "session", args
+pkg, db = args[1], args[args.index("--db") + 1]
+bug = os.environ.get("FAKE_BUG", "")
+items = ["activity_1", "activity_2", "activity_3"]
+store = json.load(open(db)) if os.path.exists(db) else {}
+cur, vals, nav, inited = None, {}, None, False
+def out(o):
+    print(json.dumps(o), flush=True)
+def deliver(i):
+    global cur, vals, nav, inited
+    cur, nav, inited = items[i], None, False
+    vals = dict(store.get("vals-" + cur, {}))
+    return cur
+def go(req, target=None):
+    global cur
+    if req == "start":
+        return deliver(0)
+    if req == "resumeAll":
+        s = store.pop("suspended", None)
+        return deliver(items.index(s)) if s else None
+    if req in ("exitAll", "suspendAll"):
+        if req == "suspendAll":
+            store["suspended"] = cur
+        cur = None
+        return None
+    i = items.index(cur) if cur else -1
+    if req == "continue":
+        i += 2 if bug == "skip" and i == 1 else 1
+        return deliver(i) if i < len(items) else None
+    if req == "previous":
+        return deliver(i - 1) if i > 0 else None
+    if req == "choice":
+        return deliver(items.index(target))
+for line in sys.stdin:
+    c = json.loads(line)
+    if c[0] == "navigate":
+        d = go(c[1], c[2] if len(c) > 2 else None)
+        out({"call": "navigate", "ok": True, "deliver": d})
+    elif c[0] == "state":
+        i = items.index(cur) if cur else -1
+        out({"call": "state", "current": cur,
+             "valid": {"continue": cur is not None and i < 2, "previous": i > 0 or bug == "ui",
+                       "exit": True, "exitAll": True, "suspendAll": True},
+             "toc": [{"id": x, "title": "Activity %d" % (n + 1), "visible": True, "choosable": True}
+                     for n, x in enumerate(items)]})
+    elif c[0] == "Initialize":
+        inited = True
+        out({"call": c[0], "ret": "true", "err": "0"})
+    elif c[0] == "SetValue":
+        if c[1] == "adl.nav.request":
+            nav = c[2]
+        vals[c[1]] = c[2]
+        out({"call": c[0], "ret": "true", "err": "0"})
+    elif c[0] == "GetValue":
+        v = vals.get(c[1])
+        if bug == "value" and v is not None:
+            v = v + "x"
+        out({"call": c[0], "ret": v if v is not None else "", "err": "0" if v is not None else "403"})
+    elif c[0] == "Terminate":
+        if bug == "hang":
+            time.sleep(30)
+        if bug != "noresume":
+            store["vals-" + cur] = vals
+        r = {"call": c[0], "ret": "true", "err": "0"}
+        if nav and nav != "_none_":
+            r["deliver"] = go(nav)
+        out(r)
+    else:
+        out({"call": c[0], "ret": "", "err": "0"})
+json.dump(store if bug != "noresume" else {}, open(db, "w"))
+sys.exit(1 if bug == "exit1" else 0)
+"""
+
+SEQ_TABLE = "a=adl\nn=nav\nr=request\nc=cmi\nLOC=location\nt=true\nN.c=continue\nX=exit\nM.n=normal\n"
+
+SEQ_CASE = """title=X-01
+start=.
+Act1V1.UIQ=continue.enabled~previous.enabled~toc.enabled
+Act1V1.UIA=Y~N~Y
+Act1V1.commands.0=I->->t->0
+Act1V1.commands.1=SET->c~LOC!abc->t->0
+Act1V1.commands.2=GET->c~LOC->abc->0
+Act1V1.commands.3=SET->a~n~r!N.c->t->0
+Act2V1.commands.0=I->->t->0
+Act2V1.commands.1=SET->c~LOC!two->t->0
+Act2V1.commands.2=SET->a~n~r!suspendAll->t->0
+Act2V1.CUI=RelaunchCM5
+Act2V2.commands.0=I->->t->0
+Act2V2.commands.1=GET->c~LOC->two->0
+Act2V2.CUI=Continue
+Act3V1.UIQ=continue.disabled~previous.enabled~toc.enabled.selectable@Activity 1
+Act3V1.UIA=Y~Y~Y
+Act3V1.commands.0=I->->t->0
+Act3V1.CUI=Exit
+"""
+
+SEQ_ITEM = """<item identifier="activity_%d" identifierref="SEQ01" parameters="?tc=X-01&amp;act=%d">
+ <title>Activity %d</title>%s</item>"""
+
+SEQ_MANIFEST = """<?xml version="1.0"?>
+<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+ xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3">
+<organizations default="X-01"><organization identifier="X-01"><title>LMS Test Content Package X-01</title>
+%s
+</organization></organizations>
+<resources><resource identifier="SEQ01" type="webcontent" adlcp:scormType="sco" href="SequencingTest.htm"/></resources>
+</manifest>
+"""
+
+HIDE = """<adlnav:presentation><adlnav:navigationInterface><adlnav:hideLMSUI>continue</adlnav:hideLMSUI>
+</adlnav:navigationInterface></adlnav:presentation>"""
+
+
+class SeqReplayTest(unittest.TestCase):
+    """The sequencing replay passes a session that does what the case says and fails one
+    that delivers, answers, ends or exits wrongly."""
+
+    def setUp(self):
+        from adlcts import seqreplay
+        self.seqreplay = seqreplay
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        w = self.tmp.name
+        self.courses = os.path.join(w, "LMSRTE", "Courses")
+        os.makedirs(os.path.join(self.courses, "TestCases"))
+        pdir = os.path.join(self.courses, "LMSTestPackage_X-01")
+        os.makedirs(pdir)
+        with open(os.path.join(self.courses, "TestCases", "X-01.properties"), "w") as f:
+            f.write(SEQ_CASE)
+        items = "\n".join(SEQ_ITEM % (n, n, n, HIDE if n == 3 else "") for n in (1, 2, 3))
+        with open(os.path.join(pdir, "imsmanifest.xml"), "w") as f:
+            f.write(SEQ_MANIFEST % items)
+        table = os.path.join(w, "Commands.properties")
+        with open(table, "w") as f:
+            f.write(SEQ_TABLE)
+        self.dec = decode.Decoder(casefile.load_table(table), "lid", "lname")
+        self.fake = os.path.join(w, "somo")
+        with open(self.fake, "w") as f:
+            f.write(FAKE_SESSION)
+        os.chmod(self.fake, os.stat(self.fake).st_mode | stat.S_IEXEC)
+
+    def play(self, bug="", seconds=20.0):
+        import time
+        os.environ["FAKE_BUG"] = bug
+        self.addCleanup(os.environ.pop, "FAKE_BUG", None)
+        case = casefile.parse_case(os.path.join(self.courses, "TestCases", "X-01.properties"))
+        pkg = manifest.Package(os.path.join(self.courses, "LMSTestPackage_X-01", "imsmanifest.xml"))
+        db = os.path.join(self.tmp.name, "store-%s.json" % (bug or "ok"))
+        r = self.seqreplay.CaseReplay(self.fake, self.courses, self.tmp.name, self.dec, case, pkg,
+                                      db, deadline=time.monotonic() + seconds)
+        return r.run()
+
+    def test_right_session_passes(self):
+        r = self.play()
+        self.assertTrue(r.passed, [x.line() for x in r.results if not x.ok])
+        kinds = " ".join(str(x.cmd) for x in r.results)
+        self.assertIn("delivery of Activity 3", kinds)
+        self.assertEqual(r.launches, 2)
+
+    def first(self, bug, **kw):
+        r = self.play(bug, **kw)
+        self.assertFalse(r.passed)
+        f = r.first_failure()
+        return f.visit, f.cmd if isinstance(f.cmd, str) else f.cmd.key
+
+    def test_wrong_delivery(self):
+        self.assertEqual(self.first("skip"), ("Act3V1", "delivery of Activity 3"))
+
+    def test_wrong_ui_answer(self):
+        self.assertEqual(self.first("ui"), ("Act1V1", "UI question previous.enabled"))
+
+    def test_wrong_value(self):
+        self.assertEqual(self.first("value"), ("Act1V1", "Act1V1.commands.2"))
+
+    def test_lost_state_across_relaunch(self):
+        self.assertEqual(self.first("noresume"), ("Act2V2", "delivery of Activity 2"))
+
+    def test_non_zero_exit(self):
+        self.assertEqual(self.first("exit1")[1], "end of input of launch 1")
+
+    def test_hang_fails_the_case_in_time(self):
+        import time
+        t0 = time.monotonic()
+        v, what = self.first("hang", seconds=3.0)
+        self.assertEqual((v, what), ("Act1V1", 'Terminate("")'))
+        self.assertLess(time.monotonic() - t0, 10)
+
+
 if __name__ == "__main__":
     unittest.main()
