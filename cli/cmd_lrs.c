@@ -37,10 +37,11 @@ typedef struct {
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: somo lrs send FILE.json|- --lrs URL [--lrs-user U --lrs-password-file F] [--db FILE]\n"
-		"       somo lrs sync --lrs URL [--lrs-user U --lrs-password-file F] [--db FILE] [--timeout S]\n"
-		"       somo lrs status [--db FILE] [--json]\n");
+	fprintf(stderr, "usage: somo lrs send FILE.json|- --lrs URL [--lrs-user U "
+	                "--lrs-password-file F] [--db FILE]\n"
+	                "       somo lrs sync --lrs URL [--lrs-user U --lrs-password-file F] [--db "
+	                "FILE] [--timeout S]\n"
+	                "       somo lrs status [--db FILE] [--json]\n");
 	return 2;
 }
 
@@ -93,7 +94,8 @@ static int open_store(const char *cmd, const lrs_args *a, somo_store **st)
 	int rc;
 
 	if (!db) {
-		fprintf(stderr, "somo lrs %s: no --db and no home folder for the default store\n", cmd);
+		fprintf(stderr, "somo lrs %s: no --db and no home folder for the default store\n",
+		        cmd);
 		return 2;
 	}
 	if ((rc = somo_store_open_sqlite(st, db, NULL)) < 0)
@@ -113,7 +115,8 @@ static int make_client(const char *cmd, const lrs_args *a, somo_store *st, somo_
 		return 2;
 	}
 	if (a->pwfile && !(password = read_secret(a->pwfile))) {
-		fprintf(stderr, "somo lrs %s: cannot read the LRS password from %s\n", cmd, a->pwfile);
+		fprintf(stderr, "somo lrs %s: cannot read the LRS password from %s\n", cmd,
+		        a->pwfile);
 		return 2;
 	}
 	o.endpoint = a->url;
@@ -136,8 +139,8 @@ static void progress(uint64_t done, uint64_t total)
 {
 	int width = 40, fill = total ? (int)(done * (uint64_t)width / total) : width;
 	fprintf(stderr, "\r[%.*s%*s] %llu/%llu delivered", fill,
-		"########################################", width - fill, "",
-		(unsigned long long)done, (unsigned long long)total);
+	        "########################################", width - fill, "",
+	        (unsigned long long)done, (unsigned long long)total);
 }
 
 /* Pump until nothing is due, the queue stops or timeout_s passes. */
@@ -166,13 +169,15 @@ static int deliver(const char *cmd, somo_lrs *l, int timeout_s)
 		fputc('\n', stderr);
 	somo_lrs_get_status(l, &s);
 	if (rc < 0 || s.stopped)
-		fprintf(stderr, "somo lrs %s: %s\n", cmd, s.message[0] ? s.message : somo_error_last()->message);
+		fprintf(stderr, "somo lrs %s: %s\n", cmd,
+		        s.message[0] ? s.message : somo_error_last()->message);
 	else if (s.pending)
 		fprintf(stderr, "somo lrs %s: %llu statements still pending: %s\n", cmd,
-			(unsigned long long)s.pending, s.message[0] ? s.message : "the LRS did not answer in time");
+		        (unsigned long long)s.pending,
+		        s.message[0] ? s.message : "the LRS did not answer in time");
 	if (s.parked)
 		fprintf(stderr, "somo lrs %s: %llu statements parked (see somo lrs status)\n", cmd,
-			(unsigned long long)s.parked);
+		        (unsigned long long)s.parked);
 	return (rc < 0 || s.stopped || s.pending || s.parked) ? 1 : 0;
 }
 
@@ -187,9 +192,10 @@ static int cmd_send(const lrs_args *a)
 	if (!a->file)
 		return usage();
 	root = strcmp(a->file, "-") == 0 ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &je)
-					 : json_load_file(a->file, JSON_REJECT_DUPLICATES, &je);
+	                                 : json_load_file(a->file, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		fprintf(stderr, "somo lrs send: %s:%d:%d: %s\n", a->file, je.line, je.column, je.text);
+		fprintf(stderr, "somo lrs send: %s:%d:%d: %s\n", a->file, je.line, je.column,
+		        je.text);
 		return 2;
 	}
 	if ((rc = open_store("send", a, &st)) || (rc = make_client("send", a, st, &l)))
@@ -199,7 +205,8 @@ static int cmd_send(const lrs_args *a)
 		json_t *v = json_is_array(root) ? json_array_get(root, i) : root;
 		char *text = json_dumps(v, JSON_COMPACT), id[37];
 		if (!text || somo_lrs_enqueue_json(l, text, strlen(text), id) < 0) {
-			fprintf(stderr, "somo lrs send: statement %zu: %s\n", i, somo_error_last()->message);
+			fprintf(stderr, "somo lrs send: statement %zu: %s\n", i,
+			        somo_error_last()->message);
 			free(text);
 			rc = 1;
 			continue;
@@ -240,8 +247,9 @@ static int list_parked(const somo_store_outbox_entry *e, void *p)
 {
 	parked_ctx *c = p;
 	if (c->json)
-		json_array_append_new(c->parked, json_pack("{s:s,s:s,s:I}", "id", e->id, "message", e->message,
-							   "attempts", (json_int_t)e->attempts));
+		json_array_append_new(c->parked,
+		                      json_pack("{s:s,s:s,s:I}", "id", e->id, "message", e->message,
+		                                "attempts", (json_int_t)e->attempts));
 	else
 		printf("parked %s: %s\n", e->id, e->message);
 	return 0;
@@ -264,9 +272,9 @@ static int cmd_status(const lrs_args *a)
 	if (a->json) {
 		pc.parked = json_array();
 		somo_store_outbox_list(st, SOMO_STORE_OUTBOX_PARKED, 1000, list_parked, &pc);
-		json_t *out = json_pack("{s:I,s:I,s:I,s:o}", "pending", (json_int_t)c.pending, "delivered",
-					(json_int_t)c.delivered, "parked", (json_int_t)c.parked, "parked_statements",
-					pc.parked);
+		json_t *out = json_pack("{s:I,s:I,s:I,s:o}", "pending", (json_int_t)c.pending,
+		                        "delivered", (json_int_t)c.delivered, "parked",
+		                        (json_int_t)c.parked, "parked_statements", pc.parked);
 		char *s = json_dumps(out, JSON_COMPACT);
 		printf("%s\n", s ? s : "{}");
 		free(s);

@@ -33,17 +33,27 @@ static int gen(long n, unsigned tag, const char *path)
 		return 1;
 	for (long i = 0; i < n; i++)
 		fprintf(f,
-			"{\"id\":\"%08x-0000-4000-8000-%012lx\",\"actor\":{\"mbox\":\"mailto:learner%ld@example.org\","
-			"\"name\":\"Learner %ld\"},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/answered\","
-			"\"display\":{\"en-US\":\"answered\"}},\"object\":{\"id\":\"https://example.org/course/1/q%ld\","
-			"\"definition\":{\"type\":\"http://adlnet.gov/expapi/activities/cmi.interaction\","
-			"\"interactionType\":\"choice\",\"correctResponsesPattern\":[\"golf\"],\"choices\":["
-			"{\"id\":\"golf\",\"description\":{\"en-US\":\"Golf\"}},{\"id\":\"tennis\",\"description\":"
-			"{\"en-US\":\"Tennis\"}}]}},\"result\":{\"score\":{\"scaled\":0.8314,\"raw\":83.14,\"min\":0,"
-			"\"max\":100},\"success\":true,\"response\":\"golf\",\"duration\":\"PT1M30.5S\"},\"context\":{"
-			"\"registration\":\"6690e6c9-3ef0-4ed3-8b37-7f3964730bee\",\"contextActivities\":{\"category\":"
-			"[{\"id\":\"https://w3id.org/xapi/scorm\"}]}},\"timestamp\":\"2026-12-04T21:00:00.000Z\"}\n",
-			tag, i, i % 50, i % 50, i % 20);
+		        "{\"id\":\"%08x-0000-4000-8000-%012lx\",\"actor\":{\"mbox\":\"mailto:"
+		        "learner%ld@example.org\","
+		        "\"name\":\"Learner "
+		        "%ld\"},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/answered\","
+		        "\"display\":{\"en-US\":\"answered\"}},\"object\":{\"id\":\"https://"
+		        "example.org/course/1/q%ld\","
+		        "\"definition\":{\"type\":\"http://adlnet.gov/expapi/activities/"
+		        "cmi.interaction\","
+		        "\"interactionType\":\"choice\",\"correctResponsesPattern\":[\"golf\"],"
+		        "\"choices\":["
+		        "{\"id\":\"golf\",\"description\":{\"en-US\":\"Golf\"}},{\"id\":\"tennis\","
+		        "\"description\":"
+		        "{\"en-US\":\"Tennis\"}}]}},\"result\":{\"score\":{\"scaled\":0.8314,"
+		        "\"raw\":83.14,\"min\":0,"
+		        "\"max\":100},\"success\":true,\"response\":\"golf\",\"duration\":\"PT1M30."
+		        "5S\"},\"context\":{"
+		        "\"registration\":\"6690e6c9-3ef0-4ed3-8b37-7f3964730bee\","
+		        "\"contextActivities\":{\"category\":"
+		        "[{\"id\":\"https://w3id.org/xapi/"
+		        "scorm\"}]}},\"timestamp\":\"2026-12-04T21:00:00.000Z\"}\n",
+		        tag, i, i % 50, i % 50, i % 20);
 	return fclose(f) != 0;
 }
 
@@ -96,8 +106,8 @@ static int send(const char *url, const char *path, unsigned batch, const char *d
 	somo_lrs_status s;
 	somo_lrs_get_status(l, &s);
 	if ((long)s.delivered != n) {
-		fprintf(stderr, "bench-lrs: %llu of %ld delivered (%s)\n", (unsigned long long)s.delivered, n,
-			s.message);
+		fprintf(stderr, "bench-lrs: %llu of %ld delivered (%s)\n",
+		        (unsigned long long)s.delivered, n, s.message);
 		return 1;
 	}
 	printf("somo: %ld statements in %.3f s: %.0f/s\n", n, t, n / t);

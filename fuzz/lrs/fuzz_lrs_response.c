@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	case 1: {
 		static const char *const ids[] = {"6690e6c9-3ef0-4ed3-8b37-7f3964730bee",
-						  "a690e6c9-3ef0-4ed3-8b37-7f3964730bee"};
+		                                  "a690e6c9-3ef0-4ed3-8b37-7f3964730bee"};
 		(void)v;
 		somo__lrs_parse_ids(body, len, ids, 2);
 		break;
@@ -68,7 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_t *arr = NULL;
 		char *more = NULL, *url = NULL;
 		if (somo__lrs_parse_result(body, len, &arr, &more) == 0 && more) {
-			if (somo__lrs_resolve_more("http://127.0.0.1:8080/xAPI/", more, &url) == 0 &&
+			if (somo__lrs_resolve_more("http://127.0.0.1:8080/xAPI/", more, &url) ==
+			        0 &&
 			    strncmp(url, "http://127.0.0.1:8080", 21) != 0)
 				__builtin_trap(); /* credentials would go to another host */
 			somo__free(url);

@@ -58,30 +58,34 @@ typedef struct somo_lrs somo_lrs;
  * SOMO_LRS_OPTS_INIT; fields are only ever appended.
  */
 typedef struct {
-	unsigned version;           /**< SOMO_LRS_OPTS_VERSION */
-	const char *endpoint;       /**< the LRS's xAPI base IRI, "http(s)://host/xAPI/"; required */
-	const char *username;       /**< Basic auth user, or NULL */
-	const char *password;       /**< Basic auth password, or NULL */
-	const char *authorization;  /**< a whole Authorization value ("Basic ..."), as cmi5
-				         launches give it; used instead of username/password */
-	somo_store *outbox;         /**< where statements wait (borrowed, must outlive the
-				         client); NULL: no outbox, enqueueing fails */
-	const char *xapi_version;   /**< the X-Experience-API-Version to send; NULL: the
-				         highest of 2.0.0 and 1.0.3 that /about offers */
-	uint32_t batch_size;        /**< statements per POST, default 50, at most 1000 */
-	uint32_t linger_ms;         /**< how long a partial batch waits, default 100 */
-	uint32_t connect_timeout_ms;/**< default 10000 */
-	uint32_t timeout_ms;        /**< a whole request, default 30000 */
-	uint32_t backoff_min_ms;    /**< first retry delay, default 500 */
-	uint32_t backoff_max_ms;    /**< longest retry delay, default 300000 */
-	size_t max_response;        /**< largest response body accepted, default 16 MiB */
-	int insecure;               /**< skip TLS certificate checks (tests only) */
-	const char *ca_file;        /**< a CA bundle instead of the system's, or NULL */
-	uint32_t max_in_flight;     /**< batches sent at once, default 2, at most 8 */
+	unsigned version;          /**< SOMO_LRS_OPTS_VERSION */
+	const char *endpoint;      /**< the LRS's xAPI base IRI, "http(s)://host/xAPI/"; required */
+	const char *username;      /**< Basic auth user, or NULL */
+	const char *password;      /**< Basic auth password, or NULL */
+	const char *authorization; /**< a whole Authorization value ("Basic ..."), as cmi5
+	                                launches give it; used instead of username/password */
+	somo_store *outbox;        /**< where statements wait (borrowed, must outlive the
+	                                client); NULL: no outbox, enqueueing fails */
+	const char *xapi_version;  /**< the X-Experience-API-Version to send; NULL: the
+	                                highest of 2.0.0 and 1.0.3 that /about offers */
+	uint32_t batch_size;       /**< statements per POST, default 50, at most 1000 */
+	uint32_t linger_ms;        /**< how long a partial batch waits, default 100 */
+	uint32_t connect_timeout_ms; /**< default 10000 */
+	uint32_t timeout_ms;         /**< a whole request, default 30000 */
+	uint32_t backoff_min_ms;     /**< first retry delay, default 500 */
+	uint32_t backoff_max_ms;     /**< longest retry delay, default 300000 */
+	size_t max_response;         /**< largest response body accepted, default 16 MiB */
+	int insecure;                /**< skip TLS certificate checks (tests only) */
+	const char *ca_file;         /**< a CA bundle instead of the system's, or NULL */
+	uint32_t max_in_flight;      /**< batches sent at once, default 2, at most 8 */
 } somo_lrs_opts;
 
 #define SOMO_LRS_OPTS_VERSION 1
-#define SOMO_LRS_OPTS_INIT {SOMO_LRS_OPTS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0}
+#define SOMO_LRS_OPTS_INIT                                                                         \
+	{                                                                                          \
+		SOMO_LRS_OPTS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, \
+		    NULL, 0                                                                        \
+	}
 
 /**
  * Make a client. Nothing is sent yet. opts->endpoint must be an http or
@@ -118,8 +122,7 @@ SOMO_API void somo_lrs_free(somo_lrs *lrs);
 SOMO_API int somo_lrs_enqueue(somo_lrs *lrs, const somo_xapi_statement *st, char id_out[37]);
 
 /** somo_lrs_enqueue() from JSON text of one statement (len bytes). SOMO_EPARSE when not JSON. */
-SOMO_API int somo_lrs_enqueue_json(somo_lrs *lrs, const char *json, size_t len,
-				   char id_out[37]);
+SOMO_API int somo_lrs_enqueue_json(somo_lrs *lrs, const char *json, size_t len, char id_out[37]);
 
 /** Send a partial batch now rather than after linger_ms. */
 SOMO_API void somo_lrs_flush(somo_lrs *lrs);
@@ -137,18 +140,18 @@ SOMO_API void somo_lrs_resume(somo_lrs *lrs);
  * Basic auth; authorization a whole Authorization value instead.
  */
 SOMO_API int somo_lrs_set_auth(somo_lrs *lrs, const char *username, const char *password,
-			       const char *authorization);
+                               const char *authorization);
 
 /** What a client's queue is doing. */
 typedef struct {
-	uint64_t pending;   /**< in the outbox, not yet delivered */
-	uint64_t delivered; /**< delivered, still in the outbox */
-	uint64_t parked;    /**< refused by the LRS, kept with its message */
-	uint32_t in_flight; /**< statements in a request now */
-	int stopped;        /**< 0, or the error that stopped the queue (SOMO_EAUTH ...) */
-	int64_t next_try;   /**< ms since 1970 when a backed-off queue tries again, 0 */
-	const char *version;/**< the X-Experience-API-Version in use, "" before /about */
-	const char *message;/**< the last delivery problem, "" when none; borrowed */
+	uint64_t pending;    /**< in the outbox, not yet delivered */
+	uint64_t delivered;  /**< delivered, still in the outbox */
+	uint64_t parked;     /**< refused by the LRS, kept with its message */
+	uint32_t in_flight;  /**< statements in a request now */
+	int stopped;         /**< 0, or the error that stopped the queue (SOMO_EAUTH ...) */
+	int64_t next_try;    /**< ms since 1970 when a backed-off queue tries again, 0 */
+	const char *version; /**< the X-Experience-API-Version in use, "" before /about */
+	const char *message; /**< the last delivery problem, "" when none; borrowed */
 } somo_lrs_status;
 
 /**
@@ -179,8 +182,8 @@ SOMO_API int somo_lrs_perform(somo_lrs *lrs, int *running);
  * *max_fd is -1 when there are none yet (then wait at most
  * somo_lrs_timeout()).
  */
-SOMO_API int somo_lrs_fdset(somo_lrs *lrs, fd_set *read_fds, fd_set *write_fds,
-			    fd_set *exc_fds, int *max_fd);
+SOMO_API int somo_lrs_fdset(somo_lrs *lrs, fd_set *read_fds, fd_set *write_fds, fd_set *exc_fds,
+                            int *max_fd);
 
 /**
  * How long the caller may wait before calling somo_lrs_perform() again in
@@ -232,12 +235,12 @@ typedef int (*somo_lrs_statement_cb)(const somo_xapi_statement *st, void *payloa
  *         (another status: the message has the LRS's words); cb's value.
  */
 SOMO_API int somo_lrs_statements_get(somo_lrs *lrs, const char *query, size_t max_statements,
-				     somo_lrs_statement_cb cb, void *payload,
-				     char **consistent_through);
+                                     somo_lrs_statement_cb cb, void *payload,
+                                     char **consistent_through);
 
 /** The kinds of documents. Append only. */
 typedef enum {
-	SOMO_LRS_STATE = 1,            /**< activities/state: activity, agent, registration, stateId */
+	SOMO_LRS_STATE = 1, /**< activities/state: activity, agent, registration, stateId */
 	SOMO_LRS_ACTIVITY_PROFILE = 2, /**< activities/profile: activity, profileId */
 	SOMO_LRS_AGENT_PROFILE = 3     /**< agents/profile: agent, profileId */
 } somo_lrs_doc_kind;
@@ -255,8 +258,7 @@ typedef struct {
  * GET a document. *out (freed with somo_free()) holds the body and ETag.
  * @return 0; SOMO_ENOTFOUND (404); SOMO_EAUTH; SOMO_ENET; SOMO_ERROR.
  */
-SOMO_API int somo_lrs_document_get(somo_lrs *lrs, const somo_lrs_doc *doc,
-				   somo_lrs_response **out);
+SOMO_API int somo_lrs_document_get(somo_lrs *lrs, const somo_lrs_doc *doc, somo_lrs_response **out);
 
 /**
  * PUT (replace) or, with merge, POST (merge JSON objects) a document.
@@ -271,12 +273,11 @@ SOMO_API int somo_lrs_document_get(somo_lrs *lrs, const somo_lrs_doc *doc,
  *         SOMO_ERROR (another status, with the LRS's message).
  */
 SOMO_API int somo_lrs_document_put(somo_lrs *lrs, const somo_lrs_doc *doc, bool merge,
-				   const char *content_type, const void *body, size_t size,
-				   const char *if_match, bool if_none_match, char **etag_out);
+                                   const char *content_type, const void *body, size_t size,
+                                   const char *if_match, bool if_none_match, char **etag_out);
 
 /** DELETE a document, with If-Match when given. Errors as somo_lrs_document_put(). */
-SOMO_API int somo_lrs_document_delete(somo_lrs *lrs, const somo_lrs_doc *doc,
-				      const char *if_match);
+SOMO_API int somo_lrs_document_delete(somo_lrs *lrs, const somo_lrs_doc *doc, const char *if_match);
 
 /** One attachment's content sent beside a statement. */
 typedef struct {
@@ -298,8 +299,8 @@ typedef struct {
  *         400, its message in the error); SOMO_EAUTH; SOMO_ENET; SOMO_ERROR.
  */
 SOMO_API int somo_lrs_send_with_attachments(somo_lrs *lrs, const somo_xapi_statement *st,
-					    const somo_lrs_attachment *atts, size_t count,
-					    char id_out[37]);
+                                            const somo_lrs_attachment *atts, size_t count,
+                                            char id_out[37]);
 
 /** The lowercase hex SHA-256 of data, as xAPI's sha2 (65 bytes with the NUL). */
 SOMO_API int somo_lrs_sha256_hex(const void *data, size_t size, char out[65]);

@@ -49,36 +49,39 @@ typedef struct {
 	const char *sco_iri;            /**< required: "<course IRI>/<sco path>" */
 	const char *sco_name;           /**< may be NULL */
 	const char *attempt_iri;        /**< required, unique per attempt (see
-					     somo_xapi_scorm_attempt_iri()) */
+	                                     somo_xapi_scorm_attempt_iri()) */
 	const char *registration;       /**< a UUID, or NULL */
 	const char *lang;               /**< of names and displays; NULL: "en-US" */
 	int scorm12;                    /**< SCORM 1.2: a raw score with no scaled one is
-					     reported as score.scaled = raw / 100 */
+	                                     reported as score.scaled = raw / 100 */
 } somo_xapi_scorm_context;
 
 #define SOMO_XAPI_SCORM_CONTEXT_VERSION 1
-#define SOMO_XAPI_SCORM_CONTEXT_INIT {SOMO_XAPI_SCORM_CONTEXT_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0}
+#define SOMO_XAPI_SCORM_CONTEXT_INIT                                                               \
+	{                                                                                          \
+		SOMO_XAPI_SCORM_CONTEXT_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 \
+	}
 
 /** One event. Fields an event does not use are ignored. */
 typedef struct {
 	somo_xapi_scorm_event event;
-	const char *timestamp;   /**< ISO 8601, as written; NULL: now */
-	unsigned has;            /**< SOMO_XAPI_RESULT_* bits of the values below */
+	const char *timestamp;        /**< ISO 8601, as written; NULL: now */
+	unsigned has;                 /**< SOMO_XAPI_RESULT_* bits of the values below */
 	double scaled, raw, min, max; /**< cmi.score.* */
-	int success, completion; /**< terminated, suspended: the SCO's result */
-	const char *session_time;/**< ISO 8601 duration (terminated, suspended), or NULL */
-	const char *comment;     /**< commented */
-	double progress;         /**< progressed: 0..1 */
-	const char *objective_id;/**< completed, passed, failed, scored of an objective
-				      (its IRI "<sco IRI>/objectives/<id>") rather than the SCO */
+	int success, completion;      /**< terminated, suspended: the SCO's result */
+	const char *session_time;     /**< ISO 8601 duration (terminated, suspended), or NULL */
+	const char *comment;          /**< commented */
+	double progress;              /**< progressed: 0..1 */
+	const char *objective_id;     /**< completed, passed, failed, scored of an objective
+	                                   (its IRI "<sco IRI>/objectives/<id>") rather than the SCO */
 	/* responded: */
-	const char *interaction_id;          /**< cmi.interactions.n.id */
+	const char *interaction_id; /**< cmi.interactions.n.id */
 	somo_xapi_interaction interaction_type;
-	const char *learner_response;        /**< in xAPI's response format */
-	const char *const *correct_responses;/**< patterns, may be NULL */
+	const char *learner_response;         /**< in xAPI's response format */
+	const char *const *correct_responses; /**< patterns, may be NULL */
 	size_t correct_count;
-	const char *description;             /**< may be NULL */
-	const char *interaction_result;      /**< "correct", "incorrect", or NULL */
+	const char *description;        /**< may be NULL */
+	const char *interaction_result; /**< "correct", "incorrect", or NULL */
 } somo_xapi_scorm_event_data;
 
 /**
@@ -90,8 +93,8 @@ typedef struct {
  *         responded without interaction_id); SOMO_ENOMEM.
  */
 SOMO_API int somo_xapi_scorm_statement(const somo_xapi_scorm_context *ctx,
-				       const somo_xapi_scorm_event_data *ev,
-				       somo_xapi_statement **out);
+                                       const somo_xapi_scorm_event_data *ev,
+                                       somo_xapi_statement **out);
 
 /**
  * An attempt IRI: the SCO IRI with "attemptId=<uuid>" as a query
@@ -106,14 +109,14 @@ SOMO_API int somo_xapi_scorm_attempt_iri(const char *sco_iri, const char *attemp
  * to latest. *json freed with somo_free().
  */
 SOMO_API int somo_xapi_scorm_activity_state(const char *const *attempt_iris, size_t count,
-					    char **json);
+                                            char **json);
 
 /** What the Attempt State document holds; NULL fields are left out. */
 typedef struct {
-	const char *credit;     /**< "credit", "no-credit" */
-	const char *mode;       /**< "browse", "normal", "review" */
+	const char *credit; /**< "credit", "no-credit" */
+	const char *mode;   /**< "browse", "normal", "review" */
 	const char *location;
-	const char *total_time; /**< ISO 8601 duration */
+	const char *total_time;       /**< ISO 8601 duration */
 	const char *preferences_json; /**< the Preferences Object as JSON text, or NULL */
 } somo_xapi_scorm_attempt_state;
 
@@ -124,7 +127,7 @@ typedef struct {
  * preferences_json is not a JSON object.
  */
 SOMO_API int somo_xapi_scorm_attempt_state_json(const somo_xapi_scorm_attempt_state *s,
-						char **json);
+                                                char **json);
 
 #ifdef __cplusplus
 }

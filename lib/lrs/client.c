@@ -101,8 +101,7 @@ static int add_header(somo__lrs_req *req, const char *h)
 }
 
 int somo__lrs_start(somo_lrs *lrs, somo__lrs_req *req, const char *method, const char *url,
-		    const char *const *headers, size_t header_count, const void *body,
-		    size_t size)
+                    const char *const *headers, size_t header_count, const void *body, size_t size)
 {
 	CURL *e = curl_easy_init();
 	char vh[64];
@@ -112,7 +111,7 @@ int somo__lrs_start(somo_lrs *lrs, somo__lrs_req *req, const char *method, const
 		return somo__error_oom();
 	req->easy = e;
 	snprintf(vh, sizeof vh, "X-Experience-API-Version: %s",
-		 lrs->version[0] ? lrs->version : "1.0.3");
+	         lrs->version[0] ? lrs->version : "1.0.3");
 	if ((rc = add_header(req, vh)) < 0)
 		return rc;
 	if (lrs->auth && (rc = add_header(req, lrs->auth)) < 0)
@@ -163,8 +162,7 @@ int somo__lrs_start(somo_lrs *lrs, somo__lrs_req *req, const char *method, const
 		}
 		if (strcmp(method, "GET") != 0 && strcmp(method, "DELETE") != 0) {
 			curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->send.ptr ? req->send.ptr : "");
-			curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-					 (curl_off_t)req->send.len);
+			curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->send.len);
 		}
 	}
 	if (strcmp(method, "POST") != 0 && strcmp(method, "GET") != 0)
@@ -185,7 +183,7 @@ static char *join_auth(const char *authorization)
 }
 
 int somo_lrs_set_auth(somo_lrs *lrs, const char *username, const char *password,
-		      const char *authorization)
+                      const char *authorization)
 {
 	char *auth = NULL, *user = NULL, *pass = NULL;
 
@@ -193,7 +191,8 @@ int somo_lrs_set_auth(somo_lrs *lrs, const char *username, const char *password,
 		return somo__error(SOMO_EINVAL, "no LRS client");
 	if (authorization) {
 		if (strpbrk(authorization, "\r\n"))
-			return somo__error(SOMO_EINVAL, "the Authorization value holds a line break");
+			return somo__error(SOMO_EINVAL,
+			                   "the Authorization value holds a line break");
 		if (!(auth = join_auth(authorization)))
 			return somo__error_oom();
 	}
@@ -231,8 +230,9 @@ int somo_lrs_new(somo_lrs **out, const somo_lrs_opts *o)
 		return somo__error(SOMO_EINVAL, "the LRS endpoint is not an http(s) IRI");
 	if (o->xapi_version && strncmp(o->xapi_version, "1.0.", 4) != 0 &&
 	    strncmp(o->xapi_version, "2.0.", 4) != 0)
-		return somo__error(SOMO_EINVAL, "X-Experience-API-Version '%s' is not 1.0.x or 2.0.x",
-				   o->xapi_version);
+		return somo__error(SOMO_EINVAL,
+		                   "X-Experience-API-Version '%s' is not 1.0.x or 2.0.x",
+		                   o->xapi_version);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return somo__error(SOMO_ERROR, "libcurl could not be initialised");
 	if (!(lrs = somo__calloc(1, sizeof *lrs)))
@@ -348,10 +348,11 @@ int somo_lrs_perform(somo_lrs *lrs, int *running)
 	}
 	if (lrs->stopped && !lrs->stop_reported) {
 		lrs->stop_reported = true;
-		rc = somo__error(lrs->stopped, "%s", lrs->message ? lrs->message : "the queue stopped");
+		rc = somo__error(lrs->stopped, "%s",
+		                 lrs->message ? lrs->message : "the queue stopped");
 	} else if (lrs->io_error) {
 		rc = somo__error(lrs->io_error, "the outbox could not be written: %s",
-				 lrs->message ? lrs->message : "");
+		                 lrs->message ? lrs->message : "");
 		lrs->io_error = 0;
 	}
 	if (running)
@@ -377,8 +378,8 @@ int somo_lrs_timeout(somo_lrs *lrs, long *ms)
 	/* The queue's own timer: only when it could start a request then. */
 	bool waiting = lrs->has_due || lrs->split_count;
 	bool room = lrs->version[0] ? lrs->batches_in_flight < lrs->max_in_flight &&
-					      !(lrs->split_count && lrs->batches_in_flight)
-				    : !lrs->about_in_flight;
+	                                  !(lrs->split_count && lrs->batches_in_flight)
+	                            : !lrs->about_in_flight;
 	if (!lrs->stopped && lrs->outbox && waiting && room) {
 		int64_t now = somo__lrs_now_ms();
 		int64_t at = lrs->split_count ? 0 : lrs->check_at;
@@ -440,12 +441,15 @@ int somo_lrs_drain(somo_lrs *lrs, int timeout_ms)
 	for (;;) {
 		int64_t now = somo__lrs_now_ms();
 		if (now >= end)
-			return somo__error(SOMO_EBUSY, "statements are still waiting to be delivered");
+			return somo__error(SOMO_EBUSY,
+			                   "statements are still waiting to be delivered");
 		lrs->flush = true;
-		if ((rc = somo_lrs_poll(lrs, (int)(end - now > 1000 ? 1000 : end - now), &running)) < 0)
+		if ((rc = somo_lrs_poll(lrs, (int)(end - now > 1000 ? 1000 : end - now),
+		                        &running)) < 0)
 			return rc;
 		if (lrs->stopped)
-			return somo__error(lrs->stopped, "%s", lrs->message ? lrs->message : "stopped");
+			return somo__error(lrs->stopped, "%s",
+			                   lrs->message ? lrs->message : "stopped");
 		if (!running && !lrs->reqs)
 			return 0;
 	}
@@ -494,7 +498,8 @@ int somo__lrs_call_error(const somo__lrs_req *req, const char *what)
 		if (req->curl_code == CURLE_FILESIZE_EXCEEDED)
 			return somo__error(SOMO_ELIMIT, "%s: the LRS's reply is too large", what);
 		return somo__error(SOMO_ENET, "%s: %s", what,
-				   req->errbuf[0] ? req->errbuf : curl_easy_strerror(req->curl_code));
+		                   req->errbuf[0] ? req->errbuf
+		                                  : curl_easy_strerror(req->curl_code));
 	}
 	if (st == 401 || st == 403)
 		code = SOMO_EAUTH;
@@ -507,7 +512,7 @@ int somo__lrs_call_error(const somo__lrs_req *req, const char *what)
 	else
 		code = SOMO_ERROR;
 	msg = somo__lrs_error_message(st, req->resp.content_type, req->resp.body.ptr,
-				      req->resp.body.len);
+	                              req->resp.body.len);
 	rc = somo__error(code, "%s: %s", what, msg ? msg : "the LRS refused");
 	somo__free(msg);
 	return rc;

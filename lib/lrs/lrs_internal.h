@@ -54,8 +54,7 @@ int somo__lrs_parse_result(const char *body, size_t len, json_t **statements, ch
 /* The LRS's explanation of a failed request, in at most SOMO__LRS_MESSAGE_MAX
  * bytes of printable UTF-8: its JSON "message" (or "warnings"), else the
  * text of the body, else the status. Never NULL unless out of memory. */
-char *somo__lrs_error_message(long status, const char *content_type, const char *body,
-			      size_t len);
+char *somo__lrs_error_message(long status, const char *content_type, const char *body, size_t len);
 
 /* Where a "more" IRL leads: a path ("/xAPI/statements?...") is taken on the
  * endpoint's origin; an absolute IRL must have the endpoint's origin
@@ -114,19 +113,19 @@ typedef struct somo__lrs_req {
 
 struct somo_lrs {
 	CURLM *multi;
-	char *endpoint; /* ends with "/" */
-	char *auth;     /* the Authorization header line, or NULL */
+	char *endpoint;            /* ends with "/" */
+	char *auth;                /* the Authorization header line, or NULL */
 	char *username, *password; /* Basic auth through curl, when no auth */
 	somo_store *outbox;
-	char version[32];        /* what is sent; "" until /about */
-	bool version_fixed;      /* from opts */
+	char version[32];   /* what is sent; "" until /about */
+	bool version_fixed; /* from opts */
 	uint32_t batch_size, linger_ms, connect_timeout_ms, timeout_ms;
 	uint32_t backoff_min_ms, backoff_max_ms, max_in_flight;
 	size_t max_response;
 	int insecure;
 	char *ca_file;
 
-	somo__lrs_req *reqs;  /* in flight */
+	somo__lrs_req *reqs; /* in flight */
 	uint32_t batches_in_flight;
 	uint32_t statements_in_flight;
 	bool about_in_flight;
@@ -135,24 +134,23 @@ struct somo_lrs {
 	somo__lrs_batch *split;
 	size_t split_count, split_cap;
 
-	int stopped;         /* 0 or the error that stopped the queue */
-	bool stop_reported;  /* perform returned it once */
-	uint32_t failures;   /* consecutive failed requests */
+	int stopped;        /* 0 or the error that stopped the queue */
+	bool stop_reported; /* perform returned it once */
+	uint32_t failures;  /* consecutive failed requests */
 	int64_t backoff_until;
-	int64_t check_at;    /* when to look at the outbox next */
-	bool has_due;        /* the last look found statements waiting */
+	int64_t check_at; /* when to look at the outbox next */
+	bool has_due;     /* the last look found statements waiting */
 	bool flush;
-	bool due_all;        /* resumed: backed-off statements are due now */
+	bool due_all; /* resumed: backed-off statements are due now */
 	uint64_t rnd;
-	char *message;       /* the last delivery problem */
-	int io_error;        /* an outbox write failed: returned by perform */
+	char *message; /* the last delivery problem */
+	int io_error;  /* an outbox write failed: returned by perform */
 };
 
 /* Start a request: method, url (absolute), extra headers, body (copied
  * into req->send unless mime is set). Adds it to the multi handle. */
 int somo__lrs_start(somo_lrs *lrs, somo__lrs_req *req, const char *method, const char *url,
-		    const char *const *headers, size_t header_count, const void *body,
-		    size_t size);
+                    const char *const *headers, size_t header_count, const void *body, size_t size);
 
 /* Pump until req is done (or timeout_ms), then unlink it from lrs->reqs.
  * The caller frees it with somo__lrs_req_free(). */

@@ -23,7 +23,7 @@ static void copy_value(char *dst, size_t size, const char *v, size_t len)
 		len--;
 	}
 	while (len && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' ' ||
-		       v[len - 1] == '\t'))
+	               v[len - 1] == '\t'))
 		len--;
 	if (len >= size)
 		len = 0; /* too long to be a value Somo uses: ignore it */
@@ -128,7 +128,7 @@ int somo__lrs_parse_about(const char *body, size_t len, char *out, size_t size)
 		json_decref(root);
 		return somo__error(SOMO_EPARSE, "the LRS's /about is not an About object");
 	}
-	json_array_foreach(versions, i, v) {
+	json_array_foreach (versions, i, v) {
 		const char *s = json_string_value(v);
 		if (!s)
 			continue;
@@ -140,7 +140,7 @@ int somo__lrs_parse_about(const char *body, size_t len, char *out, size_t size)
 	json_decref(root);
 	if (!has1 && !has2)
 		return somo__error(SOMO_EUNSUPPORTED,
-				   "the LRS offers no xAPI version Somo speaks (1.0.x or 2.0.x)");
+		                   "the LRS offers no xAPI version Somo speaks (1.0.x or 2.0.x)");
 	snprintf(out, size, "%s", has2 ? "2.0.0" : "1.0.3");
 	return 0;
 }
@@ -152,14 +152,14 @@ int somo__lrs_parse_ids(const char *body, size_t len, const char *const *ids, si
 
 	if (!json_is_array(root) || json_array_size(root) != count) {
 		rc = somo__error(SOMO_EPARSE, "the LRS's reply is not the array of %zu ids sent",
-				 count);
+		                 count);
 		goto out;
 	}
 	for (size_t i = 0; i < count; i++) {
 		const char *s = json_string_value(json_array_get(root, i));
 		if (!s || !ids[i] || strcasecmp(s, ids[i]) != 0) {
-			rc = somo__error(SOMO_EPARSE, "the LRS's reply names id %zu differently",
-					 i);
+			rc =
+			    somo__error(SOMO_EPARSE, "the LRS's reply names id %zu differently", i);
 			goto out;
 		}
 	}
@@ -178,15 +178,16 @@ int somo__lrs_parse_result(const char *body, size_t len, json_t **statements, ch
 
 	*statements = NULL;
 	*more = NULL;
-	if (!json_is_object(root) || !json_is_array(arr) || (m && !json_is_string(m) && !json_is_null(m))) {
+	if (!json_is_object(root) || !json_is_array(arr) ||
+	    (m && !json_is_string(m) && !json_is_null(m))) {
 		json_decref(root);
 		return somo__error(SOMO_EPARSE, "the LRS's reply is not a StatementResult");
 	}
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		if (!json_is_object(v)) {
 			json_decref(root);
 			return somo__error(SOMO_EPARSE,
-					   "statement %zu of the LRS's reply is not an object", i);
+			                   "statement %zu of the LRS's reply is not an object", i);
 		}
 	}
 	if (json_string_length(m) > 0) {
@@ -231,8 +232,7 @@ static int put_printable(somo__buf *b, const char *s, size_t len, size_t max)
 	return 0;
 }
 
-char *somo__lrs_error_message(long status, const char *content_type, const char *body,
-			      size_t len)
+char *somo__lrs_error_message(long status, const char *content_type, const char *body, size_t len)
 {
 	somo__buf b = SOMO__BUF_INIT;
 	json_t *root = NULL;
@@ -265,7 +265,7 @@ char *somo__lrs_error_message(long status, const char *content_type, const char 
 			text_len--;
 		}
 		if (text_len && (somo__buf_puts(&b, ": ") < 0 ||
-				 put_printable(&b, text, text_len, SOMO__LRS_MESSAGE_MAX) < 0))
+		                 put_printable(&b, text, text_len, SOMO__LRS_MESSAGE_MAX) < 0))
 			goto oom;
 		while (b.len && b.ptr[b.len - 1] == ' ')
 			b.ptr[--b.len] = '\0';
@@ -299,14 +299,16 @@ int somo__lrs_resolve_more(const char *endpoint, const char *more, char **url)
 		return somo__error(SOMO_EPARSE, "the LRS's \"more\" is not a usable IRL");
 	for (const char *p = more; *p; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-			return somo__error(SOMO_EPARSE, "the LRS's \"more\" holds spaces or controls");
+			return somo__error(SOMO_EPARSE,
+			                   "the LRS's \"more\" holds spaces or controls");
 	if (more[0] == '/' && more[1] != '/') {
 		*url = somo__sprintf("%.*s%s", (int)o, endpoint, more);
 	} else if (origin_len(more)) {
 		size_t mo = origin_len(more);
 		if (mo != o || strncasecmp(more, endpoint, o) != 0)
-			return somo__error(SOMO_EUNSAFE,
-					   "the LRS's \"more\" leads to another server: not followed");
+			return somo__error(
+			    SOMO_EUNSAFE,
+			    "the LRS's \"more\" leads to another server: not followed");
 		*url = somo__strdup(more);
 	} else {
 		return somo__error(SOMO_EPARSE, "the LRS's \"more\" is not a path on the LRS");

@@ -46,7 +46,7 @@ int somo_lrs_enqueue(somo_lrs *lrs, const somo_xapi_statement *st, char id_out[3
 	rc = somo_xapi_statement_validate(copy, &vo, &p);
 	if (rc == SOMO_EINVALID) {
 		rc = somo__error(SOMO_EINVALID, "statement not queued: %s: %s",
-				 somo_xapi_problems_path(p, 0), somo_xapi_problems_message(p, 0));
+		                 somo_xapi_problems_path(p, 0), somo_xapi_problems_message(p, 0));
 		goto out;
 	}
 	if (rc < 0 || (rc = somo_xapi_statement_to_json(copy, SOMO_XAPI_JSON_COMPACT, &json)) < 0)
@@ -211,7 +211,7 @@ int somo__lrs_queue_step(somo_lrs *lrs)
 				return somo__error_oom();
 			}
 			rc = somo_store_outbox_due(lrs->outbox, lrs->due_all ? INT64_MAX - 1 : now,
-						   c.cap + lrs->statements_in_flight, collect, &c);
+			                           c.cap + lrs->statements_in_flight, collect, &c);
 			if (rc < 0 && rc != 1) {
 				somo__lrs_batch_free(&b);
 				lrs->check_at = now + 1000;
@@ -250,13 +250,13 @@ static void backoff(somo_lrs *lrs, somo__lrs_req *req, const char *why)
 	lrs->failures++;
 	lrs->due_all = false;
 	d = somo__lrs_backoff(lrs->backoff_min_ms, lrs->backoff_max_ms, lrs->failures,
-			      next_rnd(lrs));
+	                      next_rnd(lrs));
 	/* A 429's or 503's Retry-After is honoured when it asks for longer
 	 * (up to backoff_max_ms). */
 	if (req && (uint64_t)req->resp.retry_after * 1000 > d)
 		d = (uint64_t)req->resp.retry_after * 1000 < lrs->backoff_max_ms
-			    ? (uint64_t)req->resp.retry_after * 1000
-			    : lrs->backoff_max_ms;
+		        ? (uint64_t)req->resp.retry_after * 1000
+		        : lrs->backoff_max_ms;
 	lrs->backoff_until = now + (int64_t)d;
 	lrs->check_at = lrs->backoff_until;
 	somo__lrs_note(lrs, "%s; next try in %llu ms", why, (unsigned long long)d);
@@ -271,8 +271,8 @@ static void backoff(somo_lrs *lrs, somo__lrs_req *req, const char *why)
 		return;
 	}
 	for (size_t i = 0; i < req->batch.count; i++) {
-		int rc = somo_store_outbox_retry(lrs->outbox, req->batch.ids[i],
-						 lrs->backoff_until, lrs->message);
+		int rc = somo_store_outbox_retry(lrs->outbox, req->batch.ids[i], lrs->backoff_until,
+		                                 lrs->message);
 		if (rc < 0 && rc != SOMO_ESTATE && rc != SOMO_ENOTFOUND) {
 			somo_store_rollback(lrs->outbox);
 			lrs->io_error = rc;
@@ -290,7 +290,7 @@ static void settle(somo_lrs *lrs, somo__lrs_batch *b, bool park, const char *mes
 	int rc = somo_store_begin(lrs->outbox);
 	for (size_t i = 0; rc == 0 && i < b->count; i++) {
 		rc = park ? somo_store_outbox_park(lrs->outbox, b->ids[i], message)
-			  : somo_store_outbox_delivered(lrs->outbox, b->ids[i]);
+		          : somo_store_outbox_delivered(lrs->outbox, b->ids[i]);
 		if (rc == SOMO_ESTATE || rc == SOMO_ENOTFOUND)
 			rc = 0; /* delivered by another handle, or purged */
 	}
@@ -351,7 +351,7 @@ static void about_done(somo_lrs *lrs, somo__lrs_req *req)
 	lrs->about_in_flight = false;
 	if (v == SOMO__LRS_DELIVERED) {
 		if (somo__lrs_parse_about(req->resp.body.ptr, req->resp.body.len, lrs->version,
-					  sizeof lrs->version) == 0) {
+		                          sizeof lrs->version) == 0) {
 			lrs->failures = 0;
 			lrs->check_at = 0;
 			return;
@@ -360,25 +360,26 @@ static void about_done(somo_lrs *lrs, somo__lrs_req *req)
 		 * 1.0.x LRS accepts. */
 		snprintf(lrs->version, sizeof lrs->version, "1.0.3");
 		somo__lrs_note(lrs, "the LRS's /about was not understood (%s); sending 1.0.3",
-			       somo_error_last()->message);
+		               somo_error_last()->message);
 		return;
 	}
 	if (v == SOMO__LRS_RETRY) {
 		char why[CURL_ERROR_SIZE + 64];
 		if (req->curl_code)
 			snprintf(why, sizeof why, "the LRS is unreachable: %s",
-				 req->errbuf[0] ? req->errbuf : curl_easy_strerror(req->curl_code));
+			         req->errbuf[0] ? req->errbuf : curl_easy_strerror(req->curl_code));
 		else
-			snprintf(why, sizeof why, "the LRS answered %ld to /about", req->resp.status);
+			snprintf(why, sizeof why, "the LRS answered %ld to /about",
+			         req->resp.status);
 		backoff(lrs, NULL, why);
 		return;
 	}
-	msg = somo__lrs_error_message(req->resp.status, req->resp.content_type,
-				      req->resp.body.ptr, req->resp.body.len);
+	msg = somo__lrs_error_message(req->resp.status, req->resp.content_type, req->resp.body.ptr,
+	                              req->resp.body.len);
 	if (v == SOMO__LRS_AUTH) {
 		lrs->stopped = SOMO_EAUTH;
 		somo__lrs_note(lrs, "the LRS refused the credentials (%s): the queue is stopped",
-			       msg ? msg : "");
+		               msg ? msg : "");
 	} else {
 		/* No /about (404...): an older LRS. 1.0.3 is what it speaks. */
 		snprintf(lrs->version, sizeof lrs->version, "1.0.3");
@@ -398,14 +399,14 @@ static void batch_done(somo_lrs *lrs, somo__lrs_req *req)
 	lrs->check_at = 0;
 	if (v != SOMO__LRS_DELIVERED && v != SOMO__LRS_RETRY)
 		msg = somo__lrs_error_message(req->resp.status, req->resp.content_type,
-					      req->resp.body.ptr, req->resp.body.len);
+		                              req->resp.body.ptr, req->resp.body.len);
 	switch (v) {
 	case SOMO__LRS_DELIVERED:
 		lrs->failures = 0;
 		if (somo__lrs_parse_ids(req->resp.body.ptr, req->resp.body.len,
-					(const char *const *)b->ids, b->count) < 0)
+		                        (const char *const *)b->ids, b->count) < 0)
 			somo__lrs_note(lrs, "%s (the statements were accepted)",
-				       somo_error_last()->message);
+			               somo_error_last()->message);
 		settle(lrs, b, false, NULL);
 		break;
 	case SOMO__LRS_TAKEN:
@@ -429,23 +430,23 @@ static void batch_done(somo_lrs *lrs, somo__lrs_req *req)
 	case SOMO__LRS_AUTH:
 		lrs->stopped = SOMO_EAUTH;
 		somo__lrs_note(lrs, "the LRS refused the credentials (%s): the queue is stopped",
-			       msg ? msg : "");
+		               msg ? msg : "");
 		break;
 	case SOMO__LRS_FATAL:
 		lrs->stopped = SOMO_ERROR;
 		somo__lrs_note(lrs,
-			       "the LRS answered %s to a POST of statements: check the endpoint; "
-			       "the queue is stopped",
-			       msg ? msg : "");
+		               "the LRS answered %s to a POST of statements: check the endpoint; "
+		               "the queue is stopped",
+		               msg ? msg : "");
 		break;
 	case SOMO__LRS_RETRY: {
 		char why[CURL_ERROR_SIZE + 64];
 		if (req->curl_code)
 			snprintf(why, sizeof why, "the LRS is unreachable: %s",
-				 req->errbuf[0] ? req->errbuf : curl_easy_strerror(req->curl_code));
+			         req->errbuf[0] ? req->errbuf : curl_easy_strerror(req->curl_code));
 		else {
 			char *m = somo__lrs_error_message(req->resp.status, req->resp.content_type,
-							  req->resp.body.ptr, req->resp.body.len);
+			                                  req->resp.body.ptr, req->resp.body.len);
 			snprintf(why, sizeof why, "the LRS failed: %.120s", m ? m : "");
 			somo__free(m);
 		}

@@ -17,7 +17,7 @@
 #define MAX_PAGES 100000
 
 static int run(somo_lrs *lrs, somo__lrs_req *req, const char *method, const char *url,
-	       const char *const *headers, size_t n, const void *body, size_t size)
+               const char *const *headers, size_t n, const void *body, size_t size)
 {
 	int rc = somo__lrs_start(lrs, req, method, url, headers, n, body, size);
 	if (rc < 0)
@@ -38,7 +38,7 @@ static int put_encoded(somo__buf *b, const char *s)
 }
 
 int somo_lrs_statements_get(somo_lrs *lrs, const char *query, size_t max_statements,
-			    somo_lrs_statement_cb cb, void *payload, char **consistent_through)
+                            somo_lrs_statement_cb cb, void *payload, char **consistent_through)
 {
 	char *url;
 	size_t seen = 0;
@@ -47,11 +47,12 @@ int somo_lrs_statements_get(somo_lrs *lrs, const char *query, size_t max_stateme
 	if (consistent_through)
 		*consistent_through = NULL;
 	if (!lrs || !cb)
-		return somo__error(SOMO_EINVAL, "somo_lrs_statements_get needs a client and a callback");
+		return somo__error(SOMO_EINVAL,
+		                   "somo_lrs_statements_get needs a client and a callback");
 	if (query && strpbrk(query, " \r\n#"))
 		return somo__error(SOMO_EINVAL, "the statement query holds spaces or '#'");
 	url = somo__sprintf("%sstatements%s%s", lrs->endpoint, query && *query ? "?" : "",
-			    query ? query : "");
+	                    query ? query : "");
 	for (size_t page = 0; url && rc == 0 && page < MAX_PAGES; page++) {
 		somo__lrs_req *req = somo__lrs_req_new(SOMO__REQ_CALL, lrs->max_response);
 		json_t *arr = NULL;
@@ -73,8 +74,8 @@ int somo_lrs_statements_get(somo_lrs *lrs, const char *query, size_t max_stateme
 			rc = somo__error_oom();
 		if (rc == 0)
 			rc = somo__lrs_parse_result(req->resp.body.ptr, req->resp.body.len, &arr,
-						    &more);
-		json_array_foreach(arr, i, v) {
+			                            &more);
+		json_array_foreach (arr, i, v) {
 			somo_xapi_statement *st = NULL;
 			if (rc != 0)
 				break;
@@ -109,14 +110,22 @@ static int doc_url(somo_lrs *lrs, const somo_lrs_doc *d, bool with_id, char **ou
 
 	*out = NULL;
 	if (!d || !d->id ||
-	    ((d->kind == SOMO_LRS_STATE || d->kind == SOMO_LRS_ACTIVITY_PROFILE) && !d->activity_id) ||
+	    ((d->kind == SOMO_LRS_STATE || d->kind == SOMO_LRS_ACTIVITY_PROFILE) &&
+	     !d->activity_id) ||
 	    ((d->kind == SOMO_LRS_STATE || d->kind == SOMO_LRS_AGENT_PROFILE) && !d->agent_json))
 		return somo__error(SOMO_EINVAL, "the document is not fully named");
 	switch (d->kind) {
-	case SOMO_LRS_STATE: res = "activities/state"; break;
-	case SOMO_LRS_ACTIVITY_PROFILE: res = "activities/profile"; break;
-	case SOMO_LRS_AGENT_PROFILE: res = "agents/profile"; break;
-	default: return somo__error(SOMO_EINVAL, "unknown document kind %d", (int)d->kind);
+	case SOMO_LRS_STATE:
+		res = "activities/state";
+		break;
+	case SOMO_LRS_ACTIVITY_PROFILE:
+		res = "activities/profile";
+		break;
+	case SOMO_LRS_AGENT_PROFILE:
+		res = "agents/profile";
+		break;
+	default:
+		return somo__error(SOMO_EINVAL, "unknown document kind %d", (int)d->kind);
 	}
 	if (d->registration && !somo__uuid_valid(d->registration))
 		return somo__error(SOMO_EINVAL, "the registration is not a UUID");
@@ -145,7 +154,7 @@ static int response_out(const somo__lrs_req *req, somo_lrs_response **out)
 {
 	const somo__lrs_resp *r = &req->resp;
 	size_t n = sizeof(somo_lrs_response) + strlen(r->etag) + strlen(r->content_type) +
-		   strlen(r->consistent) + r->body.len + 4;
+	           strlen(r->consistent) + r->body.len + 4;
 	somo_lrs_response *res = somo__malloc(n);
 	char *p;
 
@@ -196,8 +205,8 @@ int somo_lrs_document_get(somo_lrs *lrs, const somo_lrs_doc *doc, somo_lrs_respo
 }
 
 int somo_lrs_document_put(somo_lrs *lrs, const somo_lrs_doc *doc, bool merge,
-			  const char *content_type, const void *body, size_t size,
-			  const char *if_match, bool if_none_match, char **etag_out)
+                          const char *content_type, const void *body, size_t size,
+                          const char *if_match, bool if_none_match, char **etag_out)
 {
 	somo__lrs_req *req = NULL;
 	char *url = NULL, *h[3] = {NULL, NULL, NULL};
@@ -208,11 +217,13 @@ int somo_lrs_document_put(somo_lrs *lrs, const somo_lrs_doc *doc, bool merge,
 		*etag_out = NULL;
 	if (!lrs || (!body && size))
 		return somo__error(SOMO_EINVAL, "somo_lrs_document_put needs a client and a body");
-	if ((content_type && strpbrk(content_type, "\r\n")) || (if_match && strpbrk(if_match, "\r\n")))
+	if ((content_type && strpbrk(content_type, "\r\n")) ||
+	    (if_match && strpbrk(if_match, "\r\n")))
 		return somo__error(SOMO_EINVAL, "a header value holds a line break");
 	if ((rc = doc_url(lrs, doc, true, &url)) < 0)
 		return rc;
-	h[n++] = somo__sprintf("Content-Type: %s", content_type ? content_type : "application/json");
+	h[n++] =
+	    somo__sprintf("Content-Type: %s", content_type ? content_type : "application/json");
 	if (if_match)
 		h[n++] = somo__sprintf("If-Match: %s", if_match);
 	if (if_none_match)
@@ -226,7 +237,7 @@ int somo_lrs_document_put(somo_lrs *lrs, const somo_lrs_doc *doc, bool merge,
 		rc = somo__error_oom();
 	if (rc == 0)
 		rc = run(lrs, req, merge ? "POST" : "PUT", url, (const char *const *)h, n,
-			 body ? body : "", size);
+		         body ? body : "", size);
 	if (rc == 0 && (req->curl_code || req->resp.status < 200 || req->resp.status > 299))
 		rc = somo__lrs_call_error(req, "document");
 	if (rc == 0 && etag_out && !(*etag_out = somo__strdup(req->resp.etag)))
@@ -280,13 +291,13 @@ int somo_lrs_sha256_hex(const void *data, size_t size, char out[65])
 }
 
 int somo_lrs_send_with_attachments(somo_lrs *lrs, const somo_xapi_statement *st,
-				   const somo_lrs_attachment *atts, size_t count, char id_out[37])
+                                   const somo_lrs_attachment *atts, size_t count, char id_out[37])
 {
 	static const char *const hdr[] = {"Content-Type: multipart/mixed"};
 	somo_xapi_statement *copy = NULL;
 	somo__lrs_req *req = NULL;
 	somo__buf json = SOMO__BUF_INIT;
-	char (*sha)[65] = NULL;
+	char(*sha)[65] = NULL;
 	char *url = NULL;
 	curl_mimepart *part;
 	int rc;
@@ -304,8 +315,7 @@ int somo_lrs_send_with_attachments(somo_lrs *lrs, const somo_xapi_statement *st,
 		somo_xapi_lang display = {"en-US", atts[i].display};
 		somo_xapi_attachment a = {0};
 		if (!atts[i].usage_type || !atts[i].display || !atts[i].content_type ||
-		    (!atts[i].data && atts[i].size) ||
-		    strpbrk(atts[i].content_type, "\r\n")) {
+		    (!atts[i].data && atts[i].size) || strpbrk(atts[i].content_type, "\r\n")) {
 			rc = somo__error(SOMO_EINVAL, "attachment %zu is incomplete", i);
 			goto out;
 		}
@@ -339,7 +349,8 @@ int somo_lrs_send_with_attachments(somo_lrs *lrs, const somo_xapi_statement *st,
 		struct curl_slist *ph = NULL, *t;
 		char *h1 = somo__sprintf("X-Experience-API-Hash: %s", sha[i]);
 		if (!h1 || !(part = curl_mime_addpart(req->mime)) ||
-		    curl_mime_data(part, atts[i].size ? atts[i].data : "", atts[i].size) != CURLE_OK ||
+		    curl_mime_data(part, atts[i].size ? atts[i].data : "", atts[i].size) !=
+		        CURLE_OK ||
 		    curl_mime_type(part, atts[i].content_type) != CURLE_OK ||
 		    !(t = curl_slist_append(ph, "Content-Transfer-Encoding: binary")) ||
 		    !(ph = t, t = curl_slist_append(ph, h1)) ||

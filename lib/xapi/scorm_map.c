@@ -16,12 +16,12 @@
 static const struct {
 	const char *verb;
 } verbs[] = {
-	[SOMO_XAPI_SCORM_INITIALIZED] = {"initialized"}, [SOMO_XAPI_SCORM_TERMINATED] = {"terminated"},
-	[SOMO_XAPI_SCORM_SUSPENDED] = {"suspended"},     [SOMO_XAPI_SCORM_RESUMED] = {"resumed"},
-	[SOMO_XAPI_SCORM_COMPLETED] = {"completed"},     [SOMO_XAPI_SCORM_PASSED] = {"passed"},
-	[SOMO_XAPI_SCORM_FAILED] = {"failed"},           [SOMO_XAPI_SCORM_SCORED] = {"scored"},
-	[SOMO_XAPI_SCORM_RESPONDED] = {"responded"},     [SOMO_XAPI_SCORM_COMMENTED] = {"commented"},
-	[SOMO_XAPI_SCORM_PROGRESSED] = {"progressed"},
+    [SOMO_XAPI_SCORM_INITIALIZED] = {"initialized"}, [SOMO_XAPI_SCORM_TERMINATED] = {"terminated"},
+    [SOMO_XAPI_SCORM_SUSPENDED] = {"suspended"},     [SOMO_XAPI_SCORM_RESUMED] = {"resumed"},
+    [SOMO_XAPI_SCORM_COMPLETED] = {"completed"},     [SOMO_XAPI_SCORM_PASSED] = {"passed"},
+    [SOMO_XAPI_SCORM_FAILED] = {"failed"},           [SOMO_XAPI_SCORM_SCORED] = {"scored"},
+    [SOMO_XAPI_SCORM_RESPONDED] = {"responded"},     [SOMO_XAPI_SCORM_COMMENTED] = {"commented"},
+    [SOMO_XAPI_SCORM_PROGRESSED] = {"progressed"},
 };
 
 /* base + "/" + kind + "/" + id with the id percent-encoded (an interaction
@@ -32,8 +32,8 @@ static char *child_iri(const char *base, const char *kind, const char *id)
 	size_t n = strlen(base);
 	int rc = somo__buf_printf(&b, "%s%s%s/", base, n && base[n - 1] == '/' ? "" : "/", kind);
 	for (const unsigned char *p = (const unsigned char *)id; rc == 0 && *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~", *p))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
 			rc = somo__buf_putc(&b, (char)*p);
 		else
 			rc = somo__buf_printf(&b, "%%%02X", *p);
@@ -46,10 +46,10 @@ static char *child_iri(const char *base, const char *kind, const char *id)
 }
 
 static void set_score(somo_xapi_result *r, const somo_xapi_scorm_context *c,
-		      const somo_xapi_scorm_event_data *e)
+                      const somo_xapi_scorm_event_data *e)
 {
 	r->has |= e->has & (SOMO_XAPI_RESULT_SCALED | SOMO_XAPI_RESULT_RAW | SOMO_XAPI_RESULT_MIN |
-			    SOMO_XAPI_RESULT_MAX);
+	                    SOMO_XAPI_RESULT_MAX);
 	r->scaled = e->scaled;
 	r->raw = e->raw;
 	r->min = e->min;
@@ -63,7 +63,7 @@ static void set_score(somo_xapi_result *r, const somo_xapi_scorm_context *c,
 }
 
 int somo_xapi_scorm_statement(const somo_xapi_scorm_context *c, const somo_xapi_scorm_event_data *e,
-			      somo_xapi_statement **out)
+                              somo_xapi_statement **out)
 {
 	somo_xapi_statement *st = NULL;
 	const char *lang;
@@ -75,7 +75,8 @@ int somo_xapi_scorm_statement(const somo_xapi_scorm_context *c, const somo_xapi_
 	if (out)
 		*out = NULL;
 	if (!c || !e || !out || !c->learner || !c->course_iri || !c->sco_iri || !c->attempt_iri)
-		return somo__error(SOMO_EINVAL, "xAPI SCORM: learner, course, SCO and attempt are required");
+		return somo__error(SOMO_EINVAL,
+		                   "xAPI SCORM: learner, course, SCO and attempt are required");
 	if ((int)e->event < SOMO_XAPI_SCORM_INITIALIZED || e->event > SOMO_XAPI_SCORM_PROGRESSED)
 		return somo__error(SOMO_EINVAL, "xAPI SCORM: unknown event %d", (int)e->event);
 	if (e->event == SOMO_XAPI_SCORM_RESPONDED && !e->interaction_id)
@@ -124,15 +125,14 @@ int somo_xapi_scorm_statement(const somo_xapi_scorm_context *c, const somo_xapi_
 			object.description_count = 1;
 		}
 		child = true;
-	} else if (e->objective_id && (e->event == SOMO_XAPI_SCORM_COMPLETED ||
-				       e->event == SOMO_XAPI_SCORM_PASSED ||
-				       e->event == SOMO_XAPI_SCORM_FAILED ||
-				       e->event == SOMO_XAPI_SCORM_SCORED)) {
+	} else if (e->objective_id &&
+	           (e->event == SOMO_XAPI_SCORM_COMPLETED || e->event == SOMO_XAPI_SCORM_PASSED ||
+	            e->event == SOMO_XAPI_SCORM_FAILED || e->event == SOMO_XAPI_SCORM_SCORED)) {
 		/* A global objective's id is an IRI already; a local one lives
 		 * under the SCO (profile 3.2, Activity IRI). */
 		object_iri = strchr(e->objective_id, ':') && somo__iri_valid(e->objective_id)
-				     ? somo__strdup(e->objective_id)
-				     : child_iri(c->sco_iri, "objectives", e->objective_id);
+		                 ? somo__strdup(e->objective_id)
+		                 : child_iri(c->sco_iri, "objectives", e->objective_id);
 		memset(&object, 0, sizeof object);
 		object.id = object_iri;
 		object.type = ADL_ACT "objective";
@@ -170,7 +170,7 @@ int somo_xapi_scorm_statement(const somo_xapi_scorm_context *c, const somo_xapi_
 	case SOMO_XAPI_SCORM_RESPONDED:
 		r.response = e->learner_response ? e->learner_response : "";
 		if (e->interaction_result && (strcmp(e->interaction_result, "correct") == 0 ||
-					      strcmp(e->interaction_result, "incorrect") == 0)) {
+		                              strcmp(e->interaction_result, "incorrect") == 0)) {
 			r.has |= SOMO_XAPI_RESULT_SUCCESS;
 			r.success = strcmp(e->interaction_result, "correct") == 0;
 		}
@@ -189,13 +189,18 @@ int somo_xapi_scorm_statement(const somo_xapi_scorm_context *c, const somo_xapi_
 	    (rc = somo_xapi_statement_set_verb(st, verb, "en-US", verbs[e->event].verb)) < 0 ||
 	    (rc = somo_xapi_statement_set_object_activity(st, &object)) < 0 ||
 	    (has_result && (rc = somo_xapi_statement_set_result(st, &r)) < 0) ||
-	    (child && (rc = somo_xapi_statement_add_context_activity(st, SOMO_XAPI_CONTEXT_PARENT, &sco)) < 0) ||
-	    (rc = somo_xapi_statement_add_context_activity(st, SOMO_XAPI_CONTEXT_GROUPING, &course)) < 0 ||
-	    (rc = somo_xapi_statement_add_context_activity(st, SOMO_XAPI_CONTEXT_GROUPING, &attempt)) < 0 ||
-	    (rc = somo_xapi_statement_add_context_activity(st, SOMO_XAPI_CONTEXT_CATEGORY, &profile)) < 0 ||
-	    (c->registration && (rc = somo_xapi_statement_set_registration(st, c->registration)) < 0) ||
+	    (child && (rc = somo_xapi_statement_add_context_activity(st, SOMO_XAPI_CONTEXT_PARENT,
+	                                                             &sco)) < 0) ||
+	    (rc = somo_xapi_statement_add_context_activity(st, SOMO_XAPI_CONTEXT_GROUPING,
+	                                                   &course)) < 0 ||
+	    (rc = somo_xapi_statement_add_context_activity(st, SOMO_XAPI_CONTEXT_GROUPING,
+	                                                   &attempt)) < 0 ||
+	    (rc = somo_xapi_statement_add_context_activity(st, SOMO_XAPI_CONTEXT_CATEGORY,
+	                                                   &profile)) < 0 ||
+	    (c->registration &&
+	     (rc = somo_xapi_statement_set_registration(st, c->registration)) < 0) ||
 	    (rc = e->timestamp ? somo_xapi_statement_set_timestamp(st, e->timestamp)
-			       : somo_xapi_statement_set_timestamp_now(st)) < 0)
+	                       : somo_xapi_statement_set_timestamp_now(st)) < 0)
 		goto out;
 	*out = st;
 	st = NULL;
@@ -214,7 +219,7 @@ int somo_xapi_scorm_attempt_iri(const char *sco_iri, const char *attempt_uuid, c
 	if (!sco_iri || !out || !attempt_uuid || !somo__uuid_valid(attempt_uuid))
 		return somo__error(SOMO_EINVAL, "xAPI SCORM: the attempt id must be a UUID");
 	*out = somo__sprintf("%s%cattemptId=%s", sco_iri, strchr(sco_iri, '?') ? '&' : '?',
-			     attempt_uuid);
+	                     attempt_uuid);
 	return *out ? 0 : somo__error_oom();
 }
 
@@ -272,12 +277,12 @@ int somo_xapi_scorm_attempt_state_json(const somo_xapi_scorm_attempt_state *s, c
 	if (!s || !json)
 		return somo__error(SOMO_EINVAL, "xAPI SCORM: NULL argument");
 	if (s->credit && strcmp(s->credit, "credit") != 0 && strcmp(s->credit, "no-credit") != 0)
-		return somo__error(SOMO_EINVAL, "xAPI SCORM: credit '%s' is not credit or no-credit",
-				   s->credit);
+		return somo__error(SOMO_EINVAL,
+		                   "xAPI SCORM: credit '%s' is not credit or no-credit", s->credit);
 	if (s->mode && strcmp(s->mode, "browse") != 0 && strcmp(s->mode, "normal") != 0 &&
 	    strcmp(s->mode, "review") != 0)
-		return somo__error(SOMO_EINVAL, "xAPI SCORM: mode '%s' is not browse, normal or review",
-				   s->mode);
+		return somo__error(
+		    SOMO_EINVAL, "xAPI SCORM: mode '%s' is not browse, normal or review", s->mode);
 	if (s->preferences_json)
 		prefs = json_loads(s->preferences_json, JSON_REJECT_DUPLICATES, &je);
 	if (s->preferences_json && !json_is_object(prefs)) {
@@ -291,7 +296,8 @@ int somo_xapi_scorm_attempt_state_json(const somo_xapi_scorm_attempt_state *s, c
 	if ((s->credit && json_object_set_new(root, "credit", json_string(s->credit)) < 0) ||
 	    (s->mode && json_object_set_new(root, "mode", json_string(s->mode)) < 0) ||
 	    (s->location && json_object_set_new(root, "location", json_string(s->location)) < 0) ||
-	    (s->total_time && json_object_set_new(root, "total_time", json_string(s->total_time)) < 0) ||
+	    (s->total_time &&
+	     json_object_set_new(root, "total_time", json_string(s->total_time)) < 0) ||
 	    (prefs && json_object_set_new(root, "preferences", prefs) < 0)) {
 		json_decref(root);
 		return somo__error(SOMO_EINVAL, "xAPI SCORM: a value is not UTF-8");

@@ -26,10 +26,13 @@ int lrs_available(void)
 		fprintf(stderr, "skipped: node is not installed\n");
 		return 77;
 	}
-	snprintf(path, sizeof path, "%s/tools/node_modules/xapi-statements/dist/server.js", src_dir());
+	snprintf(path, sizeof path, "%s/tools/node_modules/xapi-statements/dist/server.js",
+	         src_dir());
 	if (access(path, R_OK) != 0) {
-		snprintf(path, sizeof path, "%s/tools/node_modules/xapi-activities/dist/server.js", src_dir());
-		fprintf(stderr, "skipped: tools/node_modules lacks the LRS (run scripts/deps.sh)\n");
+		snprintf(path, sizeof path, "%s/tools/node_modules/xapi-activities/dist/server.js",
+		         src_dir());
+		fprintf(stderr,
+		        "skipped: tools/node_modules lacks the LRS (run scripts/deps.sh)\n");
 		return 77;
 	}
 	return 0;

@@ -46,15 +46,16 @@ static int group_teardown(void **state)
 static char *stmt(unsigned tag, unsigned i, const char *registration)
 {
 	char *s = NULL;
-	int n = asprintf(&s,
-			 "{\"id\":\"%08x-0000-4000-8000-%012x\",\"actor\":{\"mbox\":\"mailto:l%u@example.org\","
-			 "\"name\":\"Learner %u\"},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/"
-			 "answered\",\"display\":{\"en-US\":\"answered\"}},\"object\":{\"id\":"
-			 "\"https://example.org/t%u/q%u\",\"definition\":{\"type\":"
-			 "\"http://adlnet.gov/expapi/activities/cmi.interaction\"}},\"result\":{"
-			 "\"score\":{\"raw\":%u,\"scaled\":0.8314},\"success\":true},\"context\":{"
-			 "\"registration\":\"%s\"},\"timestamp\":\"2026-01-02T03:04:05.678Z\"}",
-			 tag, i, i % 7, i % 7, tag, i, i, registration);
+	int n = asprintf(
+	    &s,
+	    "{\"id\":\"%08x-0000-4000-8000-%012x\",\"actor\":{\"mbox\":\"mailto:l%u@example.org\","
+	    "\"name\":\"Learner %u\"},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/"
+	    "answered\",\"display\":{\"en-US\":\"answered\"}},\"object\":{\"id\":"
+	    "\"https://example.org/t%u/q%u\",\"definition\":{\"type\":"
+	    "\"http://adlnet.gov/expapi/activities/cmi.interaction\"}},\"result\":{"
+	    "\"score\":{\"raw\":%u,\"scaled\":0.8314},\"success\":true},\"context\":{"
+	    "\"registration\":\"%s\"},\"timestamp\":\"2026-01-02T03:04:05.678Z\"}",
+	    tag, i, i % 7, i % 7, tag, i, i, registration);
 	assert_true(n > 0);
 	return s;
 }
@@ -135,9 +136,9 @@ static void assert_same(json_t *sent, json_t *got)
 		}
 	}
 	assert_true(json_equal(json_object_get(json_object_get(sent, "object"), "id"),
-			       json_object_get(json_object_get(got, "object"), "id")));
+	                       json_object_get(json_object_get(got, "object"), "id")));
 	assert_true(json_equal(json_object_get(json_object_get(sent, "actor"), "mbox"),
-			       json_object_get(json_object_get(got, "actor"), "mbox")));
+	                       json_object_get(json_object_get(got, "actor"), "mbox")));
 }
 
 static void test_round_trip(void **state)
@@ -175,14 +176,16 @@ static void test_round_trip(void **state)
 	assert_true(strlen(consistent) >= 20); /* an ISO 8601 time */
 	const char *k;
 	json_t *v;
-	json_object_foreach(sent, k, v) {
+	json_object_foreach (sent, k, v) {
 		json_t *got = json_object_get(h.by_id, k);
 		assert_non_null(got);
 		assert_same(v, got);
 	}
 	/* 0.8314 went out as written. */
 	json_t *any = json_object_iter_value(json_object_iter(h.by_id));
-	assert_true(json_real_value(json_object_get(json_object_get(json_object_get(any, "result"), "score"), "scaled")) == 0.8314);
+	assert_true(json_real_value(json_object_get(
+	                json_object_get(json_object_get(any, "result"), "score"), "scaled")) ==
+	            0.8314);
 	somo_free(consistent);
 	json_decref(h.by_id);
 	json_decref(sent);
@@ -201,7 +204,8 @@ static void test_documents(void **state)
 
 	assert_int_equal(somo_lrs_document_get(l, &d, &r), SOMO_ENOTFOUND);
 	/* Create only when absent. */
-	assert_int_equal(somo_lrs_document_put(l, &d, false, NULL, "{\"a\":1}", 7, NULL, true, NULL), 0);
+	assert_int_equal(
+	    somo_lrs_document_put(l, &d, false, NULL, "{\"a\":1}", 7, NULL, true, NULL), 0);
 	assert_int_equal(somo_lrs_document_get(l, &d, &r), 0);
 	assert_int_equal(r->status, 200);
 	assert_string_equal((const char *)r->body, "{\"a\":1}");
@@ -209,22 +213,27 @@ static void test_documents(void **state)
 	etag = strdup(r->etag);
 	somo_free(r);
 	/* Exists: a create-only write fails (412); a blind write too (409). */
-	assert_int_equal(somo_lrs_document_put(l, &d, false, NULL, "{\"a\":2}", 7, NULL, true, NULL),
-			 SOMO_ECONFLICT);
+	assert_int_equal(
+	    somo_lrs_document_put(l, &d, false, NULL, "{\"a\":2}", 7, NULL, true, NULL),
+	    SOMO_ECONFLICT);
 	assert_non_null(strstr(somo_error_last()->message, "412"));
-	assert_int_equal(somo_lrs_document_put(l, &d, false, NULL, "{\"a\":2}", 7, NULL, false, NULL),
-			 SOMO_ECONFLICT);
+	assert_int_equal(
+	    somo_lrs_document_put(l, &d, false, NULL, "{\"a\":2}", 7, NULL, false, NULL),
+	    SOMO_ECONFLICT);
 	assert_non_null(strstr(somo_error_last()->message, "409"));
 	/* A stale ETag fails; the current one succeeds. */
-	assert_int_equal(somo_lrs_document_put(l, &d, false, NULL, "{\"a\":2}", 7, "\"stale\"", false, NULL),
-			 SOMO_ECONFLICT);
-	assert_int_equal(somo_lrs_document_put(l, &d, false, NULL, "{\"a\":3}", 7, etag, false, &etag2), 0);
+	assert_int_equal(
+	    somo_lrs_document_put(l, &d, false, NULL, "{\"a\":2}", 7, "\"stale\"", false, NULL),
+	    SOMO_ECONFLICT);
+	assert_int_equal(
+	    somo_lrs_document_put(l, &d, false, NULL, "{\"a\":3}", 7, etag, false, &etag2), 0);
 	assert_int_equal(somo_lrs_document_get(l, &d, &r), 0);
 	assert_string_equal((const char *)r->body, "{\"a\":3}");
 	assert_string_not_equal(r->etag, etag);
 	/* The old ETag is stale now. */
-	assert_int_equal(somo_lrs_document_put(l, &d, false, NULL, "{\"a\":4}", 7, etag, false, NULL),
-			 SOMO_ECONFLICT);
+	assert_int_equal(
+	    somo_lrs_document_put(l, &d, false, NULL, "{\"a\":4}", 7, etag, false, NULL),
+	    SOMO_ECONFLICT);
 	assert_int_equal(somo_lrs_document_delete(l, &d, r->etag), 0);
 	somo_free(r);
 	assert_int_equal(somo_lrs_document_get(l, &d, &r), SOMO_ENOTFOUND);
@@ -254,8 +263,11 @@ static void test_auth_stops(void **state)
 		rc = somo_lrs_poll(l, 50, &running);
 	if (rc != SOMO_EAUTH) {
 		somo_lrs_get_status(l, &s);
-		fprintf(stderr, "rc %d: %s; status: pending %d delivered %d in flight %d version '%s' message '%s' running %d\n", rc, somo_error_last()->message,
-			(int)s.pending, (int)s.delivered, (int)s.in_flight, s.version, s.message, running);
+		fprintf(stderr,
+		        "rc %d: %s; status: pending %d delivered %d in flight %d version '%s' "
+		        "message '%s' running %d\n",
+		        rc, somo_error_last()->message, (int)s.pending, (int)s.delivered,
+		        (int)s.in_flight, s.version, s.message, running);
 	}
 	assert_int_equal(rc, SOMO_EAUTH);
 	assert_null(strstr(somo_error_last()->message, "missing_token"));
@@ -303,7 +315,8 @@ static void test_conflict_and_parking(void **state)
 			/* One the LRS refuses (put in the outbox directly: Somo's own
 			 * check would have refused it): its verb id is no IRI. */
 			char *bad = strdup(t);
-			memcpy(strstr(bad, "http://adlnet.gov/expapi/verbs/"), "not an iri at all :  //", 23);
+			memcpy(strstr(bad, "http://adlnet.gov/expapi/verbs/"),
+			       "not an iri at all :  //", 23);
 			char id[37];
 			memcpy(id, strstr(bad, "\"id\":\"") + 6, 36);
 			id[36] = '\0';
@@ -335,8 +348,8 @@ static void test_conflict_and_parking(void **state)
 	json_t *four = json_object_get(h.by_id, "00000003-0000-4000-8000-000000000004");
 	assert_non_null(four);
 	assert_int_equal(json_integer_value(json_object_get(
-				 json_object_get(json_object_get(four, "result"), "score"), "raw")),
-			 9);
+	                     json_object_get(json_object_get(four, "result"), "score"), "raw")),
+	                 9);
 	assert_null(json_object_get(h.by_id, "00000003-0000-4000-8000-000000000007"));
 	json_decref(h.by_id);
 	free(t4);
@@ -357,7 +370,7 @@ static void test_attachments(void **state)
 	assert_int_equal(somo_xapi_statement_parse(&x, t, strlen(t), NULL, NULL), 0);
 	static const char pdf[] = "%PDF-1.4 a certificate\n\x01\x02\xff";
 	somo_lrs_attachment a = {"http://id.tincanapi.com/attachment/certificate-of-completion",
-				 "Certificate", "application/pdf", pdf, sizeof pdf - 1};
+	                         "Certificate", "application/pdf", pdf, sizeof pdf - 1};
 	somo_lrs *l = client(NULL, NULL, 0);
 	int rc = somo_lrs_send_with_attachments(l, x, &a, 1, id);
 	if (rc)
@@ -367,7 +380,8 @@ static void test_attachments(void **state)
 	assert_int_equal(somo_lrs_sha256_hex(pdf, sizeof pdf - 1, sha), 0);
 	fetch(&h, reg, NULL);
 	assert_int_equal(h.seen, 1);
-	json_t *att = json_array_get(json_object_get(json_object_get(h.by_id, id), "attachments"), 0);
+	json_t *att =
+	    json_array_get(json_object_get(json_object_get(h.by_id, id), "attachments"), 0);
 	assert_non_null(att);
 	assert_string_equal(json_string_value(json_object_get(att, "sha2")), sha);
 	assert_int_equal(json_integer_value(json_object_get(att, "length")), sizeof pdf - 1);
@@ -426,7 +440,8 @@ static void test_lrs_killed_mid_batch(void **state)
 	assert_true(s.delivered >= 60 && s.in_flight > 0 && s.pending > 0);
 	lrs_stop(&lrs_p, 1);
 	size_t d0 = delivered_count(st);
-	assert_int_equal(somo_store_outbox_list(st, SOMO_STORE_OUTBOX_DELIVERED, 0, add_id, &before), 0);
+	assert_int_equal(
+	    somo_store_outbox_list(st, SOMO_STORE_OUTBOX_DELIVERED, 0, add_id, &before), 0);
 	/* Down: the queue backs off, nothing is lost. */
 	for (int i = 0; i < 20; i++)
 		somo_lrs_poll(l, 20, &running);
@@ -442,7 +457,7 @@ static void test_lrs_killed_mid_batch(void **state)
 	assert_int_equal(h.seen, 400 - d0);
 	const char *k;
 	json_t *v;
-	json_object_foreach(h.by_id, k, v)
+	json_object_foreach (h.by_id, k, v)
 		assert_null(json_object_get(before.ids, k));
 	json_decref(h.by_id);
 	json_decref(before.ids);
@@ -670,14 +685,14 @@ int main(int argc, char **argv)
 	if (skip)
 		return skip;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_documents),
-		cmocka_unit_test(test_auth_stops),
-		cmocka_unit_test(test_conflict_and_parking),
-		cmocka_unit_test(test_attachments),
-		cmocka_unit_test(test_lrs_killed_mid_batch),
-		cmocka_unit_test(test_lrs_frozen_mid_batch),
-		cmocka_unit_test(test_writer_killed),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_documents),
+	    cmocka_unit_test(test_auth_stops),
+	    cmocka_unit_test(test_conflict_and_parking),
+	    cmocka_unit_test(test_attachments),
+	    cmocka_unit_test(test_lrs_killed_mid_batch),
+	    cmocka_unit_test(test_lrs_frozen_mid_batch),
+	    cmocka_unit_test(test_writer_killed),
 	};
 	if (getenv("SOMO_TEST_FILTER"))
 		cmocka_set_test_filter(getenv("SOMO_TEST_FILTER"));

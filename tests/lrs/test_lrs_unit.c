@@ -39,11 +39,14 @@ static void test_about(void **state)
 static void test_ids(void **state)
 {
 	(void)state;
-	const char *ids[] = {"6690e6c9-3ef0-4ed3-8b37-7f3964730bee", "a690e6c9-3ef0-4ed3-8b37-7f3964730bee"};
-	const char *ok = "[\"6690E6C9-3ef0-4ed3-8b37-7f3964730bee\",\"a690e6c9-3ef0-4ed3-8b37-7f3964730bee\"]";
+	const char *ids[] = {"6690e6c9-3ef0-4ed3-8b37-7f3964730bee",
+	                     "a690e6c9-3ef0-4ed3-8b37-7f3964730bee"};
+	const char *ok =
+	    "[\"6690E6C9-3ef0-4ed3-8b37-7f3964730bee\",\"a690e6c9-3ef0-4ed3-8b37-7f3964730bee\"]";
 	assert_int_equal(somo__lrs_parse_ids(ok, strlen(ok), ids, 2), 0);
 	assert_int_equal(somo__lrs_parse_ids(ok, strlen(ok), ids, 1), SOMO_EPARSE);
-	const char *swapped = "[\"a690e6c9-3ef0-4ed3-8b37-7f3964730bee\",\"6690e6c9-3ef0-4ed3-8b37-7f3964730bee\"]";
+	const char *swapped =
+	    "[\"a690e6c9-3ef0-4ed3-8b37-7f3964730bee\",\"6690e6c9-3ef0-4ed3-8b37-7f3964730bee\"]";
 	assert_int_equal(somo__lrs_parse_ids(swapped, strlen(swapped), ids, 2), SOMO_EPARSE);
 	assert_int_equal(somo__lrs_parse_ids("[1,2]", 5, ids, 2), SOMO_EPARSE);
 	assert_int_equal(somo__lrs_parse_ids("", 0, ids, 2), SOMO_EPARSE);
@@ -54,7 +57,8 @@ static void test_result(void **state)
 	(void)state;
 	json_t *a = NULL;
 	char *more = NULL;
-	const char *r = "{\"statements\":[{\"id\":\"x\"},{}],\"more\":\"/xAPI/statements?more=abc\"}";
+	const char *r =
+	    "{\"statements\":[{\"id\":\"x\"},{}],\"more\":\"/xAPI/statements?more=abc\"}";
 	assert_int_equal(somo__lrs_parse_result(r, strlen(r), &a, &more), 0);
 	assert_int_equal(json_array_size(a), 2);
 	assert_string_equal(more, "/xAPI/statements?more=abc");
@@ -123,10 +127,14 @@ static void test_more_and_headers(void **state)
 
 	somo__lrs_resp r = {0};
 	r.max_body = 8;
-	const char *h[] = {"HTTP/1.1 100 Continue\r\n", "HTTP/2 200\r\n", "etag: \"abc\"\r\n",
-			   "X-Experience-API-Consistent-Through: 2026-01-01T00:00:00Z\r\n",
-			   "Content-Type: application/json\r\n", "X-Bad: \x01\r\n", "Retry-After: 120\r\n",
-			   "\r\n"};
+	const char *h[] = {"HTTP/1.1 100 Continue\r\n",
+	                   "HTTP/2 200\r\n",
+	                   "etag: \"abc\"\r\n",
+	                   "X-Experience-API-Consistent-Through: 2026-01-01T00:00:00Z\r\n",
+	                   "Content-Type: application/json\r\n",
+	                   "X-Bad: \x01\r\n",
+	                   "Retry-After: 120\r\n",
+	                   "\r\n"};
 	for (size_t i = 0; i < sizeof h / sizeof *h; i++)
 		somo__lrs_resp_header(&r, h[i], strlen(h[i]));
 	assert_int_equal(r.status, 200);
@@ -168,25 +176,27 @@ static void test_verdicts_backoff_sha(void **state)
 
 	char hex[65];
 	assert_int_equal(somo_lrs_sha256_hex("abc", 3, hex), 0);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	assert_int_equal(somo_lrs_sha256_hex(NULL, 0, hex), 0);
-	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(hex,
+	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 /* ---------------------------------------------------------------------- */
 /* A fake LRS                                                              */
 
 typedef struct {
-	int fail_first;   /* answer this many POSTs with fail_status (or drop them) */
-	int fail_status;  /* 0: drop the connection */
+	int fail_first;  /* answer this many POSTs with fail_status (or drop them) */
+	int fail_status; /* 0: drop the connection */
 	int posts, stored;
 	char body[1 << 16];
 	size_t body_len;
 } fake;
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
-			      const char *method, const char *version, const char *data,
-			      size_t *size, void **con_cls)
+                              const char *method, const char *version, const char *data,
+                              size_t *size, void **con_cls)
 {
 	fake *f = cls;
 	struct MHD_Response *r;
@@ -229,7 +239,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	json_error_t e;
 	json_t *arr = json_loadb(f->body, f->body_len, 0, &e), *ids = json_array(), *v;
 	size_t i;
-	json_array_foreach(arr, i, v) json_array_append(ids, json_object_get(v, "id"));
+	json_array_foreach (arr, i, v)
+		json_array_append(ids, json_object_get(v, "id"));
 	f->stored += (int)json_array_size(arr);
 	char *out = json_dumps(ids, 0);
 	json_decref(arr);
@@ -243,8 +254,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 static void run_fake(int fail_first, int fail_status)
 {
 	fake f = {fail_first, fail_status, 0, 0, {0}, 0};
-	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0,
-						NULL, NULL, answer, &f, MHD_OPTION_END);
+	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+	                                        0, NULL, NULL, answer, &f, MHD_OPTION_END);
 	assert_non_null(d);
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	char url[64];
@@ -264,10 +275,10 @@ static void run_fake(int fail_first, int fail_status)
 	for (int i = 0; i < 10; i++) {
 		char t[400];
 		snprintf(t, sizeof t,
-			 "{\"actor\":{\"mbox\":\"mailto:a@example.org\"},\"verb\":{\"id\":"
-			 "\"http://adlnet.gov/expapi/verbs/experienced\"},\"object\":{\"id\":"
-			 "\"https://example.org/a/%d\"}}",
-			 i);
+		         "{\"actor\":{\"mbox\":\"mailto:a@example.org\"},\"verb\":{\"id\":"
+		         "\"http://adlnet.gov/expapi/verbs/experienced\"},\"object\":{\"id\":"
+		         "\"https://example.org/a/%d\"}}",
+		         i);
 		assert_int_equal(somo_lrs_enqueue_json(l, t, strlen(t), NULL), 0);
 	}
 	assert_int_equal(somo_lrs_drain(l, 20000), 0);
@@ -317,7 +328,8 @@ static void test_no_outbox_and_bad_input(void **state)
 	assert_int_equal(somo_lrs_new(&l, &o), 0);
 	assert_int_equal(somo_lrs_enqueue_json(l, "{", 1, NULL), SOMO_EPARSE);
 	/* Broken statements never enter the outbox. */
-	const char *bad = "{\"actor\":{\"mbox\":\"a@example.org\"},\"verb\":{\"id\":\"x\"},\"object\":{\"id\":\"y\"}}";
+	const char *bad = "{\"actor\":{\"mbox\":\"a@example.org\"},\"verb\":{\"id\":\"x\"},"
+	                  "\"object\":{\"id\":\"y\"}}";
 	assert_int_equal(somo_lrs_enqueue_json(l, bad, strlen(bad), NULL), SOMO_EINVALID);
 	assert_non_null(strstr(somo_error_last()->message, "$."));
 	somo_store_outbox_counts c;
@@ -333,7 +345,8 @@ static void test_no_outbox_and_bad_input(void **state)
 	o.outbox = st;
 	assert_int_equal(somo_lrs_new(&l, &o), 0);
 	const char *ok = "{\"actor\":{\"mbox\":\"mailto:a@example.org\"},\"verb\":{\"id\":"
-			 "\"http://adlnet.gov/expapi/verbs/experienced\"},\"object\":{\"id\":\"https://example.org/a\"}}";
+	                 "\"http://adlnet.gov/expapi/verbs/"
+	                 "experienced\"},\"object\":{\"id\":\"https://example.org/a\"}}";
 	char ids[4][37];
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(somo_lrs_enqueue_json(l, ok, strlen(ok), ids[i]), 0);
@@ -360,15 +373,15 @@ static void test_no_outbox_and_bad_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_about),
-		cmocka_unit_test(test_ids),
-		cmocka_unit_test(test_result),
-		cmocka_unit_test(test_error_message),
-		cmocka_unit_test(test_more_and_headers),
-		cmocka_unit_test(test_verdicts_backoff_sha),
-		cmocka_unit_test(test_no_outbox_and_bad_input),
-		cmocka_unit_test(test_fake_503),
-		cmocka_unit_test(test_fake_dropped),
+	    cmocka_unit_test(test_about),
+	    cmocka_unit_test(test_ids),
+	    cmocka_unit_test(test_result),
+	    cmocka_unit_test(test_error_message),
+	    cmocka_unit_test(test_more_and_headers),
+	    cmocka_unit_test(test_verdicts_backoff_sha),
+	    cmocka_unit_test(test_no_outbox_and_bad_input),
+	    cmocka_unit_test(test_fake_503),
+	    cmocka_unit_test(test_fake_dropped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,7 +39,8 @@ static void assert_valid(const somo_xapi_statement *st)
 		o.xapi = (somo_xapi_version)v;
 		int rc = somo_xapi_statement_validate(st, &o, &p);
 		for (size_t i = 0; i < somo_xapi_problems_count(p); i++)
-			fprintf(stderr, "%s: %s\n", somo_xapi_problems_path(p, i), somo_xapi_problems_message(p, i));
+			fprintf(stderr, "%s: %s\n", somo_xapi_problems_path(p, i),
+			        somo_xapi_problems_message(p, i));
 		somo_xapi_problems_free(p);
 		assert_int_equal(rc, 0);
 	}
@@ -47,8 +48,9 @@ static void assert_valid(const somo_xapi_statement *st)
 
 static somo_xapi_scorm_event event_of(const char *verb)
 {
-	static const char *names[] = {"", "initialized", "terminated", "suspended", "resumed", "completed",
-				      "passed", "failed", "scored", "responded", "commented", "progressed"};
+	static const char *names[] = {"",        "initialized", "terminated", "suspended",
+	                              "resumed", "completed",   "passed",     "failed",
+	                              "scored",  "responded",   "commented",  "progressed"};
 	const char *last = strrchr(verb, '/') + 1;
 	for (int i = 1; i < (int)(sizeof names / sizeof *names); i++)
 		if (strcmp(last, names[i]) == 0)
@@ -78,8 +80,9 @@ static void check_example(const char *rel)
 	const char *course = NULL, *attempt = NULL;
 	size_t i;
 	json_t *g;
-	json_array_foreach(grouping, i, g) {
-		const char *t = json_string_value(json_object_get(json_object_get(g, "definition"), "type"));
+	json_array_foreach (grouping, i, g) {
+		const char *t =
+		    json_string_value(json_object_get(json_object_get(g, "definition"), "type"));
 		if (t && strstr(t, "/course"))
 			course = json_string_value(json_object_get(g, "id"));
 		if (t && strstr(t, "/attempt"))
@@ -95,7 +98,7 @@ static void check_example(const char *rel)
 	c.learner = &learner;
 	c.course_iri = course;
 	c.sco_iri = parent ? json_string_value(json_object_get(parent, "id"))
-			   : json_string_value(json_object_get(obj, "id"));
+	                   : json_string_value(json_object_get(obj, "id"));
 	c.sco_name = lang_value(json_object_get(json_object_get(obj, "definition"), "name"));
 	c.attempt_iri = attempt;
 
@@ -129,31 +132,38 @@ static void check_example(const char *rel)
 	json_t *gctx = json_object_get(json_object_get(got, "context"), "contextActivities");
 
 	assert_true(json_equal(json_object_get(json_object_get(got, "verb"), "id"),
-			       json_object_get(json_object_get(ex, "verb"), "id")));
+	                       json_object_get(json_object_get(ex, "verb"), "id")));
 	assert_true(json_equal(json_object_get(got, "actor"), json_object_get(ex, "actor")));
-	assert_true(json_equal(json_object_get(json_object_get(got, "object"), "id"), json_object_get(obj, "id")));
+	assert_true(json_equal(json_object_get(json_object_get(got, "object"), "id"),
+	                       json_object_get(obj, "id")));
 	/* The objective example with a global objective types its object as a lesson. */
 	if (!parent || strstr(rel, "local"))
-		assert_true(json_equal(json_object_get(json_object_get(json_object_get(got, "object"), "definition"), "type"),
-				       json_object_get(json_object_get(obj, "definition"), "type")));
+		assert_true(json_equal(
+		    json_object_get(json_object_get(json_object_get(got, "object"), "definition"),
+		                    "type"),
+		    json_object_get(json_object_get(obj, "definition"), "type")));
 	/* Every statement has a timestamp (profile 3.2), the example's when it has one. */
 	assert_non_null(json_object_get(got, "timestamp"));
 	if (json_object_get(ex, "timestamp"))
-		assert_true(json_equal(json_object_get(got, "timestamp"), json_object_get(ex, "timestamp")));
+		assert_true(json_equal(json_object_get(got, "timestamp"),
+		                       json_object_get(ex, "timestamp")));
 	/* Grouping: the course and the attempt, with their types. */
 	json_t *gg = json_object_get(gctx, "grouping");
 	assert_int_equal(json_array_size(gg), 2);
-	json_array_foreach(gg, i, g) {
+	json_array_foreach (gg, i, g) {
 		const char *id = json_string_value(json_object_get(g, "id"));
-		const char *t = json_string_value(json_object_get(json_object_get(g, "definition"), "type"));
+		const char *t =
+		    json_string_value(json_object_get(json_object_get(g, "definition"), "type"));
 		assert_true((strcmp(id, course) == 0 && strstr(t, "/course")) ||
-			    (strcmp(id, attempt) == 0 && strstr(t, "/attempt")));
+		            (strcmp(id, attempt) == 0 && strstr(t, "/attempt")));
 	}
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(gctx, "category"), 0), "id")),
-			    "https://w3id.org/xapi/scorm");
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(gctx, "category"), 0), "id")),
+	                    "https://w3id.org/xapi/scorm");
 	if (parent)
-		assert_true(json_equal(json_object_get(json_array_get(json_object_get(gctx, "parent"), 0), "id"),
-				       json_object_get(parent, "id")));
+		assert_true(json_equal(
+		    json_object_get(json_array_get(json_object_get(gctx, "parent"), 0), "id"),
+		    json_object_get(parent, "id")));
 	if (res)
 		assert_true(json_equal(json_object_get(got, "result"), res));
 	else
@@ -167,18 +177,19 @@ static void test_profile_examples(void **state)
 {
 	(void)state;
 	static const char *files[] = {
-		"scorm.profile.initializing.attempt.schema/profile.appendix.stmt.initialized.json",
-		"scorm.profile.terminating.attempt.schema/profile.appendixstmt.terminated.json",
-		"scorm.profile.suspending.attempt.schema/profile.appendix.stmt.suspended.json",
-		"scorm.profile.resuming.attempt.schema/profile.appendix.stmt.resumed.json",
-		"scorm.profile.completion.status.schema/scorm.profile.stmt.completion.status.json",
-		"scorm.profile.session.time.schema/profile.schema.stmt.success.status.passed.json",
-		"scorm.profile.session.time.schema/profile.schema.stmt.success.status.failed.json",
-		"scorm.profile.score.schema/profile.schema.stmt.score.json",
-		"scorm.profile.progress.measure.schema/profile.schema.stmt.progress.measure.json",
-		"scorm.profile.success.status.schema/profile.schema.stmt.session.time.json",
-		"scorm.profile.comments.from.learner.schema/scorm.profile.mapping.stmt.learner.comment.json",
-		"scorm.profile.objectives.schema/scorm.profile.stmt.local.objective.json",
+	    "scorm.profile.initializing.attempt.schema/profile.appendix.stmt.initialized.json",
+	    "scorm.profile.terminating.attempt.schema/profile.appendixstmt.terminated.json",
+	    "scorm.profile.suspending.attempt.schema/profile.appendix.stmt.suspended.json",
+	    "scorm.profile.resuming.attempt.schema/profile.appendix.stmt.resumed.json",
+	    "scorm.profile.completion.status.schema/scorm.profile.stmt.completion.status.json",
+	    "scorm.profile.session.time.schema/profile.schema.stmt.success.status.passed.json",
+	    "scorm.profile.session.time.schema/profile.schema.stmt.success.status.failed.json",
+	    "scorm.profile.score.schema/profile.schema.stmt.score.json",
+	    "scorm.profile.progress.measure.schema/profile.schema.stmt.progress.measure.json",
+	    "scorm.profile.success.status.schema/profile.schema.stmt.session.time.json",
+	    "scorm.profile.comments.from.learner.schema/"
+	    "scorm.profile.mapping.stmt.learner.comment.json",
+	    "scorm.profile.objectives.schema/scorm.profile.stmt.local.objective.json",
 	};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		fprintf(stderr, "example %s\n", files[i]);
@@ -192,12 +203,20 @@ static void test_responded_and_scorm12(void **state)
 	somo_xapi_actor learner = {.mbox = "mailto:kai@example.org"};
 	somo_xapi_scorm_context c = SOMO_XAPI_SCORM_CONTEXT_INIT;
 	char *attempt = NULL;
-	assert_int_equal(somo_xapi_scorm_attempt_iri("https://example.org/c/1/sco/a", "50fd6961-ab6c-4e75-a6c7-ca42dce50dd6", &attempt), 0);
-	assert_string_equal(attempt, "https://example.org/c/1/sco/a?attemptId=50fd6961-ab6c-4e75-a6c7-ca42dce50dd6");
+	assert_int_equal(somo_xapi_scorm_attempt_iri("https://example.org/c/1/sco/a",
+	                                             "50fd6961-ab6c-4e75-a6c7-ca42dce50dd6",
+	                                             &attempt),
+	                 0);
+	assert_string_equal(
+	    attempt,
+	    "https://example.org/c/1/sco/a?attemptId=50fd6961-ab6c-4e75-a6c7-ca42dce50dd6");
 	somo_free(attempt);
 	assert_int_equal(somo_xapi_scorm_attempt_iri("x", "nope", &attempt), SOMO_EINVAL);
 	assert_null(attempt);
-	assert_int_equal(somo_xapi_scorm_attempt_iri("https://example.org/c/1/sco/a", "50fd6961-ab6c-4e75-a6c7-ca42dce50dd6", &attempt), 0);
+	assert_int_equal(somo_xapi_scorm_attempt_iri("https://example.org/c/1/sco/a",
+	                                             "50fd6961-ab6c-4e75-a6c7-ca42dce50dd6",
+	                                             &attempt),
+	                 0);
 	c.learner = &learner;
 	c.course_iri = "https://example.org/c/1";
 	c.sco_iri = "https://example.org/c/1/sco/a";
@@ -221,16 +240,26 @@ static void test_responded_and_scorm12(void **state)
 	assert_valid(st);
 	json_t *v = to_json(st);
 	json_t *o = json_object_get(v, "object");
-	assert_string_equal(json_string_value(json_object_get(o, "id")), "https://example.org/c/1/sco/a/interactions/q%201%2Fsports");
+	assert_string_equal(json_string_value(json_object_get(o, "id")),
+	                    "https://example.org/c/1/sco/a/interactions/q%201%2Fsports");
 	json_t *def = json_object_get(o, "definition");
-	assert_string_equal(json_string_value(json_object_get(def, "type")), "http://adlnet.gov/expapi/activities/cmi.interaction");
+	assert_string_equal(json_string_value(json_object_get(def, "type")),
+	                    "http://adlnet.gov/expapi/activities/cmi.interaction");
 	assert_string_equal(json_string_value(json_object_get(def, "interactionType")), "choice");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(def, "correctResponsesPattern"), 0)), "golf[,]tennis");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "result"), "response")), "golf[,]tennis");
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(def, "correctResponsesPattern"), 0)),
+	    "golf[,]tennis");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(v, "result"), "response")),
+	    "golf[,]tennis");
 	assert_true(json_is_true(json_object_get(json_object_get(v, "result"), "success")));
 	json_t *ca = json_object_get(json_object_get(v, "context"), "contextActivities");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(ca, "parent"), 0), "id")), c.sco_iri);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "context"), "registration")), c.registration);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(ca, "parent"), 0), "id")),
+	                    c.sco_iri);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(v, "context"), "registration")),
+	    c.registration);
 	json_decref(v);
 	somo_xapi_statement_free(st);
 
@@ -269,12 +298,16 @@ static void test_state_documents(void **state)
 	const char *attempts[] = {"http://adlnet.gov/courses/compsci/CS204/lesson01/01/attempt/01"};
 	char *json = NULL;
 	assert_int_equal(somo_xapi_scorm_activity_state(attempts, 1, &json), 0);
-	assert_string_equal(json, "{\"attempts\":[\"http://adlnet.gov/courses/compsci/CS204/lesson01/01/attempt/01\"]}");
+	assert_string_equal(
+	    json,
+	    "{\"attempts\":[\"http://adlnet.gov/courses/compsci/CS204/lesson01/01/attempt/01\"]}");
 	somo_free(json);
-	somo_xapi_scorm_attempt_state s = {"credit", "normal", "page-02", "PT0H20M", "{\"language\":\"en-US\"}"};
+	somo_xapi_scorm_attempt_state s = {"credit", "normal", "page-02", "PT0H20M",
+	                                   "{\"language\":\"en-US\"}"};
 	assert_int_equal(somo_xapi_scorm_attempt_state_json(&s, &json), 0);
-	assert_string_equal(json, "{\"credit\":\"credit\",\"mode\":\"normal\",\"location\":\"page-02\","
-				  "\"total_time\":\"PT0H20M\",\"preferences\":{\"language\":\"en-US\"}}");
+	assert_string_equal(json,
+	                    "{\"credit\":\"credit\",\"mode\":\"normal\",\"location\":\"page-02\","
+	                    "\"total_time\":\"PT0H20M\",\"preferences\":{\"language\":\"en-US\"}}");
 	somo_free(json);
 	s.mode = "fast";
 	assert_int_equal(somo_xapi_scorm_attempt_state_json(&s, &json), SOMO_EINVAL);
@@ -289,11 +322,12 @@ int main(void)
 	if (corpus && *corpus)
 		snprintf(profile_dir, sizeof profile_dir, "%s/xapi/xAPI-SCORM-Profile", corpus);
 	else
-		snprintf(profile_dir, sizeof profile_dir, "%s/../shared/corpus/xapi/xAPI-SCORM-Profile", SOMO_SOURCE_DIR);
+		snprintf(profile_dir, sizeof profile_dir,
+		         "%s/../shared/corpus/xapi/xAPI-SCORM-Profile", SOMO_SOURCE_DIR);
 	const struct CMUnitTest with_corpus[] = {
-		cmocka_unit_test(test_profile_examples),
-		cmocka_unit_test(test_responded_and_scorm12),
-		cmocka_unit_test(test_state_documents),
+	    cmocka_unit_test(test_profile_examples),
+	    cmocka_unit_test(test_responded_and_scorm12),
+	    cmocka_unit_test(test_state_documents),
 	};
 	if (access(profile_dir, R_OK) != 0) {
 		fprintf(stderr, "skipped: no xAPI SCORM Profile at %s\n", profile_dir);
