@@ -214,7 +214,6 @@ typedef struct {
 	const char *etag;               /**< ETag header, "" when none */
 	const char *content_type;       /**< "" when none */
 	const char *consistent_through; /**< X-Experience-API-Consistent-Through, "" */
-	const char *message;            /**< the LRS's error message for a 4xx/5xx, "" */
 	const void *body;               /**< NUL-terminated for convenience */
 	size_t body_size;
 } somo_lrs_response;

@@ -168,7 +168,6 @@ static int response_out(const somo__lrs_req *req, somo_lrs_response **out)
 	p = stpcpy(p, r->content_type) + 1;
 	res->consistent_through = p;
 	p = stpcpy(p, r->consistent) + 1;
-	res->message = p - 1; /* "" : only errors carry one, and they are errors */
 	res->body = p;
 	res->body_size = r->body.len;
 	if (r->body.len)
