@@ -114,6 +114,9 @@ def main():
     ap.add_argument("--all-failures", action="store_true", help="every failing check, not the first")
     ap.add_argument("--summary", help="also write one line per case (PASS/FAIL first failure) here")
     ap.add_argument("--work", help="folder for the stores (default: a temporary folder)")
+    ap.add_argument("--with-rte", action="store_true",
+                    help="also replay the single-SCO cases through somo rte and end with the "
+                         "line 'adl-cts: N passed, M failed' counting all 188 cases")
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
 
@@ -126,14 +129,19 @@ def main():
     dec = decode.Decoder(table, replay.LEARNER_ID, replay.LEARNER_NAME)
 
     cases = {}
+    rte_cases = {}
     for path in sorted(glob.glob(os.path.join(courses, "TestCases", "*.properties"))):
         c = casefile.parse_case(path)
         if c.name not in replay.SINGLE_SCO_CASES:
             cases[c.name] = c
+        else:
+            rte_cases[c.name] = c
     names = sorted(cases)
     if not a.somo or not os.access(a.somo, os.X_OK):
         print("adl-cts-seq: the somo binary is missing: %s" % a.somo)
         print("adl-cts-seq: 0 passed, %d failed" % len(names))
+        if a.with_rte:
+            print("adl-cts: 0 passed, %d failed" % (len(names) + len(rte_cases)))
         return 1
     packages = {}
     for n in names:
@@ -194,9 +202,45 @@ def main():
         with open(a.summary, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
     print("adl-cts-seq: %d passed, %d failed" % (passed, failed))
+    if a.with_rte and not a.case:
+        rp, rf = run_rte_cases(a.somo, courses, dec, rte_cases, work)
+        print("adl-cts: %d passed, %d failed" % (passed + rp, failed + rf))
+        failed += rf
     if tmp:
         tmp.cleanup()
     return 1 if failed else 0
+
+
+def run_rte_cases(somo, courses, dec, rte_cases, work):
+    """The single-SCO cases through `somo rte` (run_adl_cts.py's replay), counted as cases:
+    a case passes when every command line in it passes."""
+    rwork = os.path.join(work, "rte")
+    os.makedirs(rwork, exist_ok=True)
+    pkgs = {}
+
+    def load(name):
+        if name not in pkgs:
+            pkgs[name] = manifest.Package(
+                os.path.join(courses, "LMSTestPackage_%s" % name, "imsmanifest.xml"))
+        return pkgs[name]
+    r = replay.RteReplay(somo, courses, rwork, dec, log=lambda *x: None,
+                         use_shared=replay.rte_supports(somo, "--shared"))
+    passed = failed = 0
+    for name in sorted(rte_cases):
+        r.run_case(rte_cases[name], load)
+        mine = [x for x in r.results if x.case == name and not x.extra]
+        bad = [x for x in mine if not x.ok]
+        if bad and mine:
+            failed += 1
+            print("FAIL %s (somo rte): %d of %d command lines failed, first:" % (name, len(bad), len(mine)))
+            print(bad[0].line())
+        elif not mine:
+            failed += 1
+            print("FAIL %s (somo rte): no command ran" % name)
+        else:
+            passed += 1
+    print("single-SCO cases through somo rte: %d passed, %d failed" % (passed, failed))
+    return passed, failed
 
 
 if __name__ == "__main__":

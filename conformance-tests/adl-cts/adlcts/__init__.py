@@ -9,4 +9,7 @@ The modules read the suite's test cases exactly as ADL's own test suite reads th
   judge     -- how ADL's suite judges an answer (typed comparison of data model values)
   rte       -- a `somo rte` process driven through pipes
   replay    -- running the single-SCO cases through `somo rte`
+  session   -- a `somo session` process driven through pipes, with a transcript
+  seqreplay -- running the sequencing cases through `somo session` (deliveries, UI questions,
+               commands, the tester's actions and relaunches)
 """

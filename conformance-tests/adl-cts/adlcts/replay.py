@@ -10,10 +10,8 @@ sessions is done here, the way ADL's reference LMS does it:
     the course: every state file of the package is removed, and so are the shared data
     stores of a package whose stores are not global to the system;
   * the shared data stores (adl.data) live in a file of their own (`--shared`).
-The sequencing cases need `somo session` (navigation, UI state); they are parsed, not run here.
-A session replay reuses casefile (visits with UIQ/UIA/CUI), decode, judge and manifest
-(activity mapping by tc=<case>&act=<N>, titles, hideLMSUI) and adds the delivery checks and
-UI actions of CTS-FORMAT.md sections 4 and 5 over one `somo session` process per launch.
+The sequencing cases need `somo session` (navigation, UI state): seqreplay.py replays them,
+reusing this module's command running and judging.
 """
 
 import os
