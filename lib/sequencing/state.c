@@ -1,7 +1,8 @@
 /*
  * Saving and restoring the sequencing state and the global objectives as
- * JSON (jansson). The activities are written in manifest order with their
- * ids, so a state only restores onto the tree it was made from.
+ * JSON (jansson). The activities something happened to are written with
+ * their index in manifest order and their id (the others are as the tree is
+ * built), so a state only restores onto the tree it was made from.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -159,6 +160,23 @@ SOMO_API int somo_seq_globals_from_json(somo_seq_globals *g, const char *json)
 	return 0;
 }
 
+/* An activity nothing has happened to (not saved: restored as it is built). */
+static bool pristine(const somo__seq_act *a)
+{
+	uint32_t k;
+
+	if ((a->flags & ACT_SAVED_FLAGS) || a->attempt_count || a->amount != 0 || a->att_abs ||
+	    a->att_exp || a->act_abs || a->act_exp || a->navail != a->nchildren)
+		return false;
+	for (k = 0; k < a->nobjs; k++)
+		if (a->objs[k].v.flags)
+			return false;
+	for (k = 0; k < a->navail; k++)
+		if (a->avail[k] != a->children[k])
+			return false;
+	return true;
+}
+
 SOMO_API char *somo_seq_state_to_json(const somo_seq *seq)
 {
 	json_t *root, *acts;
@@ -171,8 +189,9 @@ SOMO_API char *somo_seq_state_to_json(const somo_seq *seq)
 	}
 	snprintf(rng, sizeof(rng), "%016" PRIx64, seq->rng);
 	acts = json_array();
-	root = json_pack("{s:s,s:s,s:s,s:b,s:o*,s:o*}", "format", STATE_FORMAT, "org", seq->acts[0].id,
-			 "rng", rng, "ended", seq->ended, "current",
+	root = json_pack("{s:s,s:s,s:I,s:s,s:b,s:o*,s:o*}", "format", STATE_FORMAT, "org",
+			 seq->acts[0].id, "count", (json_int_t)seq->nacts, "rng", rng, "ended",
+			 seq->ended, "current",
 			 seq->current ? json_string(seq->current->id) : json_null(), "suspended",
 			 seq->suspended ? json_string(seq->suspended->id) : json_null());
 	if (!root || !acts) {
@@ -182,16 +201,19 @@ SOMO_API char *somo_seq_state_to_json(const somo_seq *seq)
 		return NULL;
 	}
 	json_object_set_new(root, "activities", acts);
+	/* only the activities something happened to, by index in manifest order */
 	for (i = 0; i < seq->nacts; i++) {
 		const somo__seq_act *a = &seq->acts[i];
-		json_t *o = json_pack("{s:s,s:i,s:I,s:f,s:[I,I,I,I]}", "id", a->id, "f",
-				      (int)(a->flags & ACT_SAVED_FLAGS), "n",
-				      (json_int_t)a->attempt_count, "amt", a->amount, "d",
-				      (json_int_t)a->att_abs, (json_int_t)a->att_exp,
-				      (json_int_t)a->act_abs, (json_int_t)a->act_exp);
-		json_t *objs = json_array();
+		json_t *o, *objs;
+		if (pristine(a))
+			continue;
+		o = json_pack("{s:I,s:s,s:i,s:I,s:f,s:[I,I,I,I]}", "i", (json_int_t)i, "id", a->id,
+			      "f", (int)(a->flags & ACT_SAVED_FLAGS), "n",
+			      (json_int_t)a->attempt_count, "amt", a->amount, "d",
+			      (json_int_t)a->att_abs, (json_int_t)a->att_exp, (json_int_t)a->act_abs,
+			      (json_int_t)a->act_exp);
+		objs = json_array();
 		if (!o || !objs || json_array_append_new(acts, o) < 0) {
-			json_decref(o);
 			json_decref(objs);
 			json_decref(root);
 			somo__error_oom();
@@ -224,11 +246,12 @@ SOMO_API int somo_seq_state_from_json(somo_seq *seq, const char *json)
 	json_t *j, *acts, *o;
 	somo__seq_act *tmp = NULL, **avail = NULL;
 	somo__seq_vals *objv = NULL;
+	uint8_t *seen = NULL;
 	somo_seq_globals *ng = NULL;
 	somo__seq_act *cur = NULL, *susp = NULL;
 	const char *s;
 	uint64_t rng;
-	size_t i, nobj = 0, navail = 0;
+	size_t i, ai, nobj = 0, navail = 0;
 	uint32_t k;
 	int rc = 0;
 
@@ -244,7 +267,8 @@ SOMO_API int somo_seq_state_from_json(somo_seq *seq, const char *json)
 	if (!(s = json_string_value(json_object_get(j, "rng"))) || sscanf(s, "%" SCNx64, &rng) != 1)
 		return corrupt(j, "bad random state");
 	acts = json_object_get(j, "activities");
-	if (!json_is_array(acts) || json_array_size(acts) != seq->nacts)
+	if (!json_is_array(acts) || json_array_size(acts) > seq->nacts ||
+	    json_integer_value(json_object_get(j, "count")) != (json_int_t)seq->nacts)
 		return corrupt(j, "the activities differ from the tree");
 	if ((o = json_object_get(j, "current")) && json_is_string(o) &&
 	    !(cur = somo__seq_lookup(seq, json_string_value(o))))
@@ -260,17 +284,40 @@ SOMO_API int somo_seq_state_from_json(somo_seq *seq, const char *json)
 	tmp = somo__calloc(seq->nacts, sizeof(*tmp));
 	objv = somo__calloc(nobj ? nobj : 1, sizeof(*objv));
 	avail = somo__calloc(navail ? navail : 1, sizeof(*avail));
-	if (!tmp || !objv || !avail) {
+	seen = somo__calloc(seq->nacts, sizeof(*seen));
+	if (!tmp || !objv || !avail || !seen) {
 		rc = somo__error_oom();
 		goto out;
 	}
+	/* activities the state does not list are as built: all children, in order */
 	nobj = navail = 0;
-	json_array_foreach(acts, i, o) {
+	for (i = 0; i < seq->nacts; i++) {
 		somo__seq_act *a = &seq->acts[i], *t = &tmp[i];
+		t->objs = (somo__seq_obj *)(void *)(objv + nobj);
+		nobj += a->nobjs;
+		t->avail = avail + navail;
+		t->navail = a->nchildren;
+		for (k = 0; k < a->nchildren; k++)
+			t->avail[k] = a->children[k];
+		navail += a->nchildren;
+	}
+	json_array_foreach(acts, ai, o) {
 		json_t *d = json_object_get(o, "d"), *ob = json_object_get(o, "obj"),
 		       *av = json_object_get(o, "avail"), *x;
-		json_int_t f, n;
+		json_int_t f, n, idx = json_integer_value(json_object_get(o, "i"));
+		somo__seq_act *a, *t;
+		somo__seq_vals *ov;
 		size_t m;
+		if (!json_is_integer(json_object_get(o, "i")) || idx < 0 ||
+		    idx >= (json_int_t)seq->nacts || (seen[idx] & 1)) {
+			rc = somo__error(SOMO_ECORRUPT, "sequencing state: bad activity entry %zu", ai);
+			goto out;
+		}
+		i = (size_t)idx;
+		seen[i] |= 1;
+		a = &seq->acts[i];
+		t = &tmp[i];
+		ov = (somo__seq_vals *)(void *)t->objs;
 		if (!(s = json_string_value(json_object_get(o, "id"))) || strcmp(s, a->id) != 0 ||
 		    !json_is_integer(json_object_get(o, "f")) ||
 		    !json_is_integer(json_object_get(o, "n")) ||
@@ -293,38 +340,29 @@ SOMO_API int somo_seq_state_from_json(somo_seq *seq, const char *json)
 		t->act_abs = json_integer_value(json_array_get(d, 2));
 		t->act_exp = json_integer_value(json_array_get(d, 3));
 		json_array_foreach(ob, m, x) {
-			if (vals_read(x, &objv[nobj + m]) < 0) {
+			if (vals_read(x, &ov[m]) < 0) {
 				rc = somo__error(SOMO_ECORRUPT, "sequencing state: bad objective");
 				goto out;
 			}
 		}
-		nobj += a->nobjs;
 		if (a->nchildren) {
 			if (!json_is_array(av) || json_array_size(av) == 0 ||
 			    json_array_size(av) > a->nchildren) {
 				rc = somo__error(SOMO_ECORRUPT, "sequencing state: bad children");
 				goto out;
 			}
-			t->avail = avail + navail;
 			t->navail = (uint32_t)json_array_size(av);
 			json_array_foreach(av, m, x) {
-				json_int_t idx = json_integer_value(x);
+				json_int_t cidx = json_integer_value(x);
 				somo__seq_act *c;
-				size_t q;
-				if (!json_is_integer(x) || idx <= 0 || idx >= (json_int_t)seq->nacts ||
-				    (c = &seq->acts[idx])->parent != a) {
+				if (!json_is_integer(x) || cidx <= 0 || cidx >= (json_int_t)seq->nacts ||
+				    (c = &seq->acts[cidx])->parent != a || seen[cidx] & 2) {
 					rc = somo__error(SOMO_ECORRUPT, "sequencing state: bad child");
 					goto out;
 				}
-				for (q = 0; q < m; q++)
-					if (t->avail[q] == c) {
-						rc = somo__error(SOMO_ECORRUPT,
-								 "sequencing state: repeated child");
-						goto out;
-					}
+				seen[cidx] |= 2; /* each child at most once */
 				t->avail[m] = c;
 			}
-			navail += a->nchildren;
 		}
 	}
 	if (seq->own_globals && (o = json_object_get(j, "globals")) && !(ng = globals_read(o))) {
@@ -344,8 +382,7 @@ SOMO_API int somo_seq_state_from_json(somo_seq *seq, const char *json)
 		a->act_abs = t->act_abs;
 		a->act_exp = t->act_exp;
 		for (k = 0; k < a->nobjs; k++)
-			a->objs[k].v = objv[nobj + k];
-		nobj += a->nobjs;
+			a->objs[k].v = ((somo__seq_vals *)(void *)t->objs)[k];
 		if (a->nchildren) {
 			a->navail = t->navail;
 			memcpy(a->avail, t->avail, t->navail * sizeof(*a->avail));
@@ -369,6 +406,7 @@ out:
 	somo__free(tmp);
 	somo__free(objv);
 	somo__free(avail);
+	somo__free(seen);
 	json_decref(j);
 	return rc;
 }
