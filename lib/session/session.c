@@ -409,8 +409,6 @@ static int init_values(somo_session *s, somo_rt *rt, const somo_manifest_item *i
 	}
 	{
 		somo_seq_delivery d;
-		size_t i, n, k = 0;
-		char name[96];
 
 		if (somo_seq_current(s->seq, &d) < 0)
 			return 0;
@@ -429,15 +427,46 @@ static int init_values(somo_session *s, somo_rt *rt, const somo_manifest_item *i
 		if (d.time_limit_action)
 			rc |= set_lms(rt, "cmi.time_limit_action",
 				      somo_time_limit_action_name(d.time_limit_action));
-		/* cmi.objectives from the tracking model (objectives with an id) */
-		n = somo_seq_objective_count(s->seq);
-		for (i = 0; i < n; i++) {
-			somo_seq_objective_values v;
-			if (somo_seq_objective_at(s->seq, i, &v) < 0 || !v.id || !*v.id)
-				continue;
+	}
+	return rc ? SOMO_ENOMEM : 0;
+}
+
+/*
+ * cmi.objectives from the tracking model (objectives with an id), read
+ * through the objectives' maps: at every delivery, a resumed SCO too (its
+ * objectives get what tracking knows now; what tracking does not know stays
+ * as the SCO left it), as ADL's reference LMS does (conformance case OB-14b).
+ */
+static int init_objectives(somo_session *s, somo_rt *rt)
+{
+	json_t *root, *objs;
+	size_t i, n, count;
+	char name[96];
+	int rc = 0;
+
+	if (is12(s) || !(n = somo_seq_objective_count(s->seq)))
+		return 0;
+	if (!(root = rt_state(rt)))
+		return somo__error_oom();
+	objs = json_object_get(json_object_get(root, "collections"), "cmi.objectives");
+	count = json_array_size(objs);
+	for (i = 0; i < n; i++) {
+		somo_seq_objective_values v;
+		size_t k;
+
+		if (somo_seq_objective_at(s->seq, i, &v) < 0 || !v.id || !*v.id)
+			continue;
+		for (k = 0; k < count; k++) {
+			const char *id = jstr(json_array_get(objs, k), "id");
+			if (id && !strcmp(id, v.id))
+				break;
+		}
+		if (k == count) {
 			snprintf(name, sizeof(name), "cmi.objectives.%zu.id", k);
 			if (somo_rt_set_lms_value(rt, name, v.id) < 0)
-				continue;
+				continue; /* an id the data model refuses */
+			count++;
+		}
 #define OBJ(field, value)                                                        \
 	do {                                                                     \
 		snprintf(name, sizeof(name), "cmi.objectives.%zu." field, k);    \
@@ -448,25 +477,24 @@ static int init_values(somo_session *s, somo_rt *rt, const somo_manifest_item *i
 		snprintf(name, sizeof(name), "cmi.objectives.%zu." field, k);    \
 		rc |= set_lms_real(rt, name, value);                             \
 	} while (0)
-			if (v.success == SOMO_SEQ_PASSED || v.success == SOMO_SEQ_FAILED)
-				OBJ("success_status", status_name(v.success));
-			if (v.completion == SOMO_SEQ_COMPLETED || v.completion == SOMO_SEQ_INCOMPLETE)
-				OBJ("completion_status", status_name(v.completion));
-			if (v.has_scaled)
-				OBJR("score.scaled", v.scaled);
-			if (v.has_raw)
-				OBJR("score.raw", v.raw);
-			if (v.has_min)
-				OBJR("score.min", v.min);
-			if (v.has_max)
-				OBJR("score.max", v.max);
-			if (v.has_progress)
-				OBJR("progress_measure", v.progress);
+		if (v.success == SOMO_SEQ_PASSED || v.success == SOMO_SEQ_FAILED)
+			OBJ("success_status", status_name(v.success));
+		if (v.completion == SOMO_SEQ_COMPLETED || v.completion == SOMO_SEQ_INCOMPLETE)
+			OBJ("completion_status", status_name(v.completion));
+		if (v.has_scaled)
+			OBJR("score.scaled", v.scaled);
+		if (v.has_raw)
+			OBJR("score.raw", v.raw);
+		if (v.has_min)
+			OBJR("score.min", v.min);
+		if (v.has_max)
+			OBJR("score.max", v.max);
+		if (v.has_progress)
+			OBJR("progress_measure", v.progress);
 #undef OBJ
 #undef OBJR
-			k++;
-		}
 	}
+	json_decref(root);
 	return rc ? SOMO_ENOMEM : 0;
 }
 
@@ -503,7 +531,7 @@ static int attach_runtime(somo_session *s, const somo_manifest_item *it, bool in
 	somo_rt_opts opts = SOMO_RT_OPTS_INIT;
 	somo_store_runtime *saved = NULL;
 	somo_rt *rt = NULL;
-	bool restore = false, restored;
+	bool restore = false, restored, seq_resume = false;
 	size_t i;
 	int rc;
 
@@ -536,8 +564,13 @@ static int attach_runtime(somo_session *s, const somo_manifest_item *it, bool in
 		restore = true;
 	} else {
 		somo_seq_delivery d;
+		/* an untracked activity has no attempts in tracking: its SCO resumes
+		 * when it left with cmi.exit suspend, as ADL's reference LMS does
+		 * (conformance case OB-14b) */
 		restore = interrupted ||
-			  (somo_seq_current(s->seq, &d) == 0 && d.entry == SOMO_SEQ_ENTRY_RESUME);
+			  (somo_seq_current(s->seq, &d) == 0 &&
+			   (d.entry == SOMO_SEQ_ENTRY_RESUME || !d.tracked));
+		seq_resume = restore && !interrupted && d.entry == SOMO_SEQ_ENTRY_RESUME;
 	}
 	if (restore) {
 		rc = somo_store_runtime_get(s->st, s->reg_id, s->attempt, s->cur_id, &saved);
@@ -555,7 +588,7 @@ static int attach_runtime(somo_session *s, const somo_manifest_item *it, bool in
 		return 0;
 	}
 	if (restored) {
-		bool resume = interrupted || (is12(s) && somo__s12_current_resumed(s->s12)) || !is12(s);
+		bool resume = interrupted || (is12(s) && somo__s12_current_resumed(s->s12)) || seq_resume;
 		s->rt_sessions = saved->sessions;
 		s->rt_restored = true;
 		/* an attempt that goes on resumes: as if the SCO had suspended */
@@ -574,7 +607,7 @@ static int attach_runtime(somo_session *s, const somo_manifest_item *it, bool in
 		if ((rc = init_values(s, rt, it)) < 0)
 			goto fail;
 	}
-	if ((rc = load_shared(s, rt)) < 0)
+	if ((rc = init_objectives(s, rt)) < 0 || (rc = load_shared(s, rt)) < 0)
 		goto fail;
 	somo_free(saved);
 	s->rt = rt;
@@ -1189,9 +1222,12 @@ static int load_state(somo_session *s, uint32_t number)
 		return rc;
 	rc = is12(s) ? somo__s12_from_json(s->s12, sq->state)
 		     : somo_seq_state_from_json(s->seq, sq->state);
-	if (rc < 0)
+	if (rc < 0) {
+		char why[256];
+		snprintf(why, sizeof(why), "%s", somo_error_last()->message);
 		rc = somo__error(rc, "registration %s attempt %u: the stored navigation state cannot be restored: %s",
-				 s->reg_id, number, somo_error_last()->message);
+				 s->reg_id, number, why);
+	}
 	somo_free(sq);
 	return rc;
 }
