@@ -751,13 +751,15 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 			r.completion = jreal(vals, "cmi.progress_measure", &a)
 					       ? (a >= b ? SOMO_SEQ_COMPLETED : SOMO_SEQ_INCOMPLETE)
 					       : SOMO_SEQ_UNKNOWN;
-		else
+		else if (jstr(vals, "cmi.completion_status"))
 			r.completion = completion_of(jstr(vals, "cmi.completion_status"));
+		/* never written: KEEP, so the primary objective's entry in
+		 * cmi.objectives (written by id) is not overridden */
 		if (jreal(vals, "cmi.scaled_passing_score", &b))
 			r.success = jreal(vals, "cmi.score.scaled", &a)
 					    ? (a >= b ? SOMO_SEQ_PASSED : SOMO_SEQ_FAILED)
 					    : SOMO_SEQ_UNKNOWN;
-		else
+		else if (jstr(vals, "cmi.success_status"))
 			r.success = success_of(jstr(vals, "cmi.success_status"));
 		r.has_scaled = jreal(vals, "cmi.score.scaled", &r.scaled);
 		r.has_raw = jreal(vals, "cmi.score.raw", &r.raw);
