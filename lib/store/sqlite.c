@@ -65,6 +65,20 @@ static const char *const migrations[] = {
     "CREATE TABLE document(kind INTEGER NOT NULL, key TEXT NOT NULL,"
     " content_type TEXT NOT NULL, body BLOB NOT NULL, etag TEXT NOT NULL,"
     " updated INTEGER NOT NULL, PRIMARY KEY(kind, key));",
+    /* version 3: the number of undelivered outbox statements kept up to date,
+     * so that an enqueue checks the outbox's bound without counting it */
+    "CREATE TABLE outbox_stats(id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " undelivered INTEGER NOT NULL);"
+    "INSERT INTO outbox_stats(id, undelivered)"
+    " SELECT 1, count(*) FROM outbox WHERE state IN (1, 3);"
+    "CREATE TRIGGER outbox_stats_insert AFTER INSERT ON outbox WHEN new.state IN (1, 3)"
+    " BEGIN UPDATE outbox_stats SET undelivered = undelivered + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER outbox_stats_delete AFTER DELETE ON outbox WHEN old.state IN (1, 3)"
+    " BEGIN UPDATE outbox_stats SET undelivered = undelivered - 1 WHERE id = 1; END;"
+    "CREATE TRIGGER outbox_stats_update AFTER UPDATE OF state ON outbox"
+    " WHEN (old.state IN (1, 3)) <> (new.state IN (1, 3))"
+    " BEGIN UPDATE outbox_stats SET undelivered = undelivered"
+    " + (new.state IN (1, 3)) - (old.state IN (1, 3)) WHERE id = 1; END;",
 };
 
 _Static_assert(SOMO__ARRAY_SIZE(migrations) == SOMO__STORE_SCHEMA_VERSION,
@@ -185,7 +199,7 @@ static const char *const queries[Q__COUNT] = {
                    " AND (?2 IS NULL OR scope = ?2) ORDER BY scope, objective_id",
     [Q_OB_GET] = "SELECT " OB_COLS " FROM outbox WHERE id = ?1",
     [Q_OB_INSERT] = "INSERT INTO outbox(" OB_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [Q_OB_UNDELIVERED] = "SELECT count(*) FROM outbox WHERE state IN (1, 3)",
+    [Q_OB_UNDELIVERED] = "SELECT undelivered FROM outbox_stats WHERE id = 1",
     [Q_OB_LIST] = "SELECT " OB_COLS " FROM outbox WHERE (?1 = 0 OR state = ?1)"
                   " AND (?2 IS NULL OR next_attempt <= ?2) ORDER BY seq LIMIT ?3",
     [Q_OB_UPDATE] = "UPDATE outbox SET state = ?2, message = ?3, attempts = ?4,"
@@ -941,6 +955,13 @@ static int sq_outbox_enqueue(void *impl, const somo_store_outbox_entry *rec,
 	if (!(cnt = stmt(s, Q_OB_UNDELIVERED, &rc)))
 		return own_end(s, own, rc);
 	rc = step(s, cnt);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(cnt);
+		return own_end(s, own,
+		               somo__error(SOMO_ECORRUPT,
+		                           "store '%s': its schema is damaged: no outbox count",
+		                           s->path));
+	}
 	if (rc != SQLITE_ROW) {
 		rc = sq_error(s, rc, "count the outbox");
 		sqlite3_reset(cnt);

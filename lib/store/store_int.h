@@ -10,7 +10,7 @@
 /* "SOMO": PRAGMA application_id of a Somo store. */
 #define SOMO__STORE_APPLICATION_ID 0x534F4D4F
 /* The schema version this library writes (PRAGMA user_version). */
-#define SOMO__STORE_SCHEMA_VERSION 2
+#define SOMO__STORE_SCHEMA_VERSION 3
 
 extern const somo_store_backend somo__store_sqlite_backend;
 extern const somo_store_backend somo__store_memory_backend;

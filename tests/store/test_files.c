@@ -403,18 +403,51 @@ static void test_migration(void **state)
 	assert_int_equal(pragma(path, "PRAGMA user_version"), 1);
 	assert_int_equal(pragma(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'document'"),
 	                 0);
-	raw_exec(path, "INSERT INTO learner(id, name) VALUES('k-old', 'From version 1')");
+	raw_exec(path, "INSERT INTO learner(id, name) VALUES('k-old', 'From version 1');"
+	               "INSERT INTO outbox(id, statement, enqueued, state, message, attempts,"
+	               " next_attempt, delivered) VALUES"
+	               " ('b0000000-0000-4000-8000-000000000001', '{}', 1, 1, '', 0, 1, 0),"
+	               " ('b0000000-0000-4000-8000-000000000002', '{}', 1, 3, 'no', 1, 1, 0),"
+	               " ('b0000000-0000-4000-8000-000000000003', '{}', 1, 2, '', 0, 1, 5)");
 	/* Read-only cannot migrate: refused, not half-opened. */
 	somo_store_opts o = SOMO_STORE_OPTS_INIT;
 	o.read_only = 1;
 	assert_int_equal(somo_store_open_sqlite(&st, path, &o), SOMO_EUNSUPPORTED);
 	assert_int_equal(somo_store_open_sqlite(&st, path, NULL), 0);
 	assert_int_equal(pragma(path, "PRAGMA user_version"), SOMO__STORE_SCHEMA_VERSION);
+	assert_int_equal(pragma(path, "SELECT undelivered FROM outbox_stats"), 2);
 	assert_int_equal(somo_store_learner_get(st, "k-old", &l), 0);
 	assert_string_equal(l->name, "From version 1");
 	somo_free(l);
 	assert_int_equal(somo_store_document_put(st, &d, NULL, false), 0);
 	somo_store_close(st);
+
+	/* The outbox's count of undelivered statements starts from what version 1
+	 * held (a pending and a parked one) and follows every change. */
+	o.read_only = 0;
+	o.outbox_max = 3;
+	assert_int_equal(somo_store_open_sqlite(&st, path, &o), 0);
+	assert_int_equal(
+	    somo_store_outbox_enqueue(st, "b0000000-0000-4000-8000-000000000004", "{}"), 0);
+	assert_int_equal(
+	    somo_store_outbox_enqueue(st, "b0000000-0000-4000-8000-000000000005", "{}"),
+	    SOMO_EFULL);
+	assert_int_equal(somo_store_outbox_delivered(st, "b0000000-0000-4000-8000-000000000002"),
+	                 0);
+	assert_int_equal(
+	    somo_store_outbox_enqueue(st, "b0000000-0000-4000-8000-000000000005", "{}"), 0);
+	assert_int_equal(somo_store_outbox_purge(st, INT64_MAX, NULL), 0);
+	assert_int_equal(
+	    somo_store_outbox_enqueue(st, "b0000000-0000-4000-8000-000000000006", "{}"),
+	    SOMO_EFULL);
+	assert_int_equal(somo_store_outbox_park(st, "b0000000-0000-4000-8000-000000000005", "x"),
+	                 0);
+	assert_int_equal(
+	    somo_store_outbox_enqueue(st, "b0000000-0000-4000-8000-000000000006", "{}"),
+	    SOMO_EFULL);
+	somo_store_close(st);
+	assert_int_equal(pragma(path, "SELECT undelivered FROM outbox_stats"),
+	                 pragma(path, "SELECT count(*) FROM outbox WHERE state IN (1, 3)"));
 }
 
 static void test_damaged_schema(void **state)
