@@ -187,8 +187,8 @@ static void test_profile_examples(void **state)
 	    "scorm.profile.score.schema/profile.schema.stmt.score.json",
 	    "scorm.profile.progress.measure.schema/profile.schema.stmt.progress.measure.json",
 	    "scorm.profile.success.status.schema/profile.schema.stmt.session.time.json",
-	    "scorm.profile.comments.from.learner.schema/"
-	    "scorm.profile.mapping.stmt.learner.comment.json",
+	    ("scorm.profile.comments.from.learner.schema/"
+	     "scorm.profile.mapping.stmt.learner.comment.json"),
 	    "scorm.profile.objectives.schema/scorm.profile.stmt.local.objective.json",
 	};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
