@@ -432,6 +432,28 @@ static int init_values(somo_session *s, somo_rt *rt, const somo_manifest_item *i
 }
 
 /*
+ * An objective satisfied by measure is satisfied when its measure reaches
+ * its minNormalizedMeasure, whatever status was read (SN book 4.2.1.2;
+ * ADL conformance OB-17a), when the measure is known.
+ */
+static void by_measure(const somo_session *s, somo_seq_objective_values *v)
+{
+	const somo_ss_sequencing *sq = s->cur_item ? s->cur_item->sequencing : NULL;
+	size_t i;
+
+	if (!sq || !v->has_scaled)
+		return;
+	for (i = 0; i < sq->objective_count; i++) {
+		const somo_ss_objective *o = sq->objectives[i];
+		if (o->id && !strcmp(o->id, v->id) && o->satisfied_by_measure) {
+			v->success = v->scaled >= o->min_normalized_measure ? SOMO_SEQ_PASSED
+									    : SOMO_SEQ_FAILED;
+			return;
+		}
+	}
+}
+
+/*
  * cmi.objectives from the tracking model (objectives with an id), read
  * through the objectives' maps: at every delivery, a resumed SCO too (its
  * objectives get what tracking knows now; what tracking does not know stays
@@ -456,6 +478,7 @@ static int init_objectives(somo_session *s, somo_rt *rt)
 
 		if (somo_seq_objective_at(s->seq, i, &v) < 0 || !v.id || !*v.id)
 			continue;
+		by_measure(s, &v);
 		for (k = 0; k < count; k++) {
 			const char *id = jstr(json_array_get(objs, k), "id");
 			if (id && !strcmp(id, v.id))
