@@ -10,6 +10,9 @@
  *   bench-store somo DIR N        only Somo's commits (for counting fsyncs)
  *   bench-store sqlite DIR N      only plain SQLite's
  *   bench-store handles DIR M     bytes and file descriptors per open handle
+ *   bench-store outbox DIR M      enqueues per second of ~800-byte statements
+ *                                 in transactions of 1000, with M already
+ *                                 pending, and one durable enqueue at a time
  *
  * One JSON object per line on standard output (run.sh reads them).
  */
@@ -212,10 +215,53 @@ static void bench_handles(const char *dir, int m)
 	       (double)(fd1 - fd0) / m);
 }
 
+static void bench_outbox(const char *dir, int pending)
+{
+	char path[512], id[37], stmt[800];
+	somo_store_opts o = SOMO_STORE_OPTS_INIT;
+	somo_store *st = NULL;
+	int total = 0;
+
+	snprintf(path, sizeof(path), "%s/outbox.db", dir);
+	unlink(path);
+	o.outbox_max = (uint64_t)pending + 100000;
+	CHECK(somo_store_open_sqlite(&st, path, &o));
+	snprintf(stmt, sizeof(stmt),
+	         "{\"actor\":{\"mbox\":\"mailto:ada@example.org\"},\"verb\":{\"id\":"
+	         "\"http://adlnet.gov/expapi/verbs/answered\"},\"object\":{\"id\":"
+	         "\"https://example.org/golf/q1\"},\"pad\":\"%0600d\"}",
+	         0);
+	/* Fill to the pending count given, then time batched and single enqueues. */
+	for (int phase = 0; phase < 3; phase++) {
+		double t0, t1;
+		int n = phase == 0 ? pending : phase == 1 ? 20000 : 200;
+		int batch = phase == 2 ? 1 : 1000;
+		t0 = now();
+		for (int i = 0; i < n; i += batch) {
+			if (batch > 1)
+				CHECK(somo_store_begin(st));
+			for (int k = 0; k < batch && i + k < n; k++) {
+				snprintf(id, sizeof(id), "%08x-0000-4000-8000-000000000000",
+				         total++);
+				CHECK(somo_store_outbox_enqueue(st, id, stmt));
+			}
+			if (batch > 1)
+				CHECK(somo_store_commit(st));
+		}
+		t1 = now();
+		if (phase > 0)
+			printf("{\"side\":\"somo\",\"measure\":\"outbox\",\"pending\":%d,"
+			       "\"batch\":%d,\"enqueues\":%d,\"per_second\":%.1f}\n",
+			       pending, batch, n, n / (t1 - t0));
+	}
+	somo_store_close(st);
+	unlink(path);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: bench-store commits|somo|sqlite|handles DIR N\n");
+		fprintf(stderr, "usage: bench-store commits|somo|sqlite|handles|outbox DIR N\n");
 		return 2;
 	}
 	int n = atoi(argv[3]);
@@ -238,6 +284,8 @@ int main(int argc, char **argv)
 		bench_somo(argv[2], n, 1);
 	} else if (strcmp(argv[1], "sqlite") == 0) {
 		bench_sqlite(argv[2], n, 1);
+	} else if (strcmp(argv[1], "outbox") == 0) {
+		bench_outbox(argv[2], n);
 	} else if (strcmp(argv[1], "handles") == 0) {
 		bench_handles(argv[2], n);
 	} else {

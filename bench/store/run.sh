@@ -3,8 +3,9 @@
 # written in its own transaction) through Somo's SQLite store, through plain
 # SQLite with the same settings (WAL, synchronous=FULL) and against the disk's
 # own ceiling (overwrite 2 KB + fdatasync), in one run; the fsync/fdatasync calls
-# per commit of each (counted with strace -f -c); and the memory and file
-# descriptors one open store handle costs.
+# per commit of each (counted with strace -f -c); the memory and file
+# descriptors one open store handle costs; and outbox enqueues per second
+# (batched and one at a time) with an empty outbox and with 100,000 pending.
 #
 #   bench/store/run.sh [BUILD_DIR] [--commits N] [--handles M] [--dir DIR]
 #
@@ -41,6 +42,8 @@ trap 'rm -f "$out" "$out".*; rm -rf "$dir"/*.db "$dir"/*.db-* "$dir"/disk.bin' E
 
 "$bin" commits "$dir" "$commits" >>"$out"
 "$bin" handles "$dir" "$handles" >>"$out"
+"$bin" outbox "$dir" 0 >>"$out"
+"$bin" outbox "$dir" 100000 >>"$out"
 
 # fsync + fdatasync calls of a run with N commits minus a run with none (set-up).
 syncs() { # side n
@@ -78,6 +81,11 @@ for side in ("somo", "sqlite"):
         print("  fsync+fdatasync per commit: %-6s %.3f (%d for %d commits)"
               % ("Somo" if side == "somo" else "SQLite", r["syncs"] / r["commits"], r["syncs"],
                  r["commits"]))
+for r in rows:
+    if r.get("measure") == "outbox":
+        print("  outbox enqueues/s with %s pending, %s: %.0f"
+              % (format(r["pending"], ","), "one durable transaction each" if r["batch"] == 1
+                 else "%d per transaction" % r["batch"], r["per_second"]))
 h = get("somo", "heap_bytes_per_handle")
 print("  per open handle (%d handles, each after one read): %s bytes of heap (SQLite's own: %s),"
       " %.1f file descriptors" % (h["handles"], format(int(h["heap_bytes_per_handle"]), ","),
