@@ -84,6 +84,10 @@ def report_case(r, out, transcript_lines, all_failures):
         out("     (no check ran)")
         return
     what = f.cmd if isinstance(f.cmd, str) else "%s %s" % (f.cmd.key, f.cmd.describe())
+    info = re.sub(r"\s+", " ", re.sub(r"</li>\s*<li>", "; ", r.case.instrs.get("seqInfo", "")))
+    info = re.sub(r"<[^>]*>", "", info).strip()
+    if info:
+        out("     case:     %s" % info)
     out("     at:       %s %s" % (f.visit, what))
     out("     expected: %s" % f.expected)
     out("     actual:   %s" % f.actual)
