@@ -817,6 +817,20 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 			if (!ov[i].id)
 				ov[i].id = "";
 		}
+		/* the primary objective written by id stands for what cmi.success_status
+		 * and cmi.completion_status did not say (ADL conformance OB-17b) */
+		{
+			const somo_ss_sequencing *sq = s->cur_item ? s->cur_item->sequencing : NULL;
+			const char *pid = sq && sq->objective_count ? sq->objectives[0]->id : NULL;
+			for (i = 0; pid && i < n; i++) {
+				if (strcmp(ov[i].id, pid) != 0)
+					continue;
+				if (r.success == SOMO_SEQ_KEEP)
+					r.success = ov[i].success;
+				if (r.completion == SOMO_SEQ_KEEP)
+					r.completion = ov[i].completion;
+			}
+		}
 		r.objectives = ov;
 		r.objective_count = n;
 		rc = somo_seq_report(s->seq, &r);
