@@ -238,7 +238,9 @@ typedef int (*somo_store_document_cb)(const somo_store_document *rec, void *payl
  * is in WAL mode with synchronous=FULL: a write (or a transaction's commit)
  * has reached the disk when the call returns.
  *
- * A file made by an older Somo is migrated forward in one transaction. A
+ * The file is recognised by PRAGMA application_id 0x534F4D4F ("SOMO"); its
+ * PRAGMA user_version is the schema version (3 in this release). A file
+ * made by an older Somo is migrated forward in one transaction. A
  * file that is not a SQLite database, is damaged or truncated, or belongs
  * to another application gives SOMO_ECORRUPT; a file made by a newer Somo
  * SOMO_EUNSUPPORTED; a file that cannot be opened or written SOMO_EIO; a
