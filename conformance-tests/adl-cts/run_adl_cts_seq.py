@@ -62,14 +62,22 @@ def groups_of(names, courses):
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
 
 
-def run_group(somo, courses, dec, cases, packages, group, work, seed, verbose):
+def run_group(somo, courses, dec, cases, packages, group, work, seed, verbose, run_deadline,
+              case_seconds):
+    """The cases of one group in order on one store. A case gets case_seconds; once the run's
+    budget is spent the remaining cases fail without running (a session that hangs on every
+    case must not take the whole run past its ctest timeout)."""
     db = os.path.join(work, "store-%s.db" % group[0])
     out = []
     for name in group:
-        r = seqreplay.CaseReplay(somo, courses, work, dec, cases[name], packages[name], db,
-                                 seed=seed, verbose=verbose)
         t0 = time.monotonic()
-        r.run()
+        deadline = min(t0 + case_seconds, run_deadline)
+        r = seqreplay.CaseReplay(somo, courses, work, dec, cases[name], packages[name], db,
+                                 seed=seed, verbose=verbose, deadline=deadline)
+        if deadline - t0 < 1.0:
+            r.check(None, "run", False, "time to run", "not run: the run's time budget is spent")
+        else:
+            r.run()
         r.seconds = time.monotonic() - t0
         out.append(r)
     return out
@@ -114,6 +122,10 @@ def main():
     ap.add_argument("--only", action="store_true", help="with --case: without the rest of its group")
     ap.add_argument("--jobs", type=int, default=2, help="groups run in parallel (default 2)")
     ap.add_argument("--seed", type=int, default=1, help="selection and randomization seed")
+    ap.add_argument("--case-seconds", type=float, default=30.0,
+                    help="time one case may take (a hanging session fails its case)")
+    ap.add_argument("--budget", type=float, default=200.0,
+                    help="seconds for the whole run; cases not started by then fail")
     ap.add_argument("--transcript", type=int, default=14, help="transcript lines per failure")
     ap.add_argument("--all-failures", action="store_true", help="every failing check, not the first")
     ap.add_argument("--summary", help="also write one line per case (PASS/FAIL first failure) here")
@@ -171,7 +183,9 @@ def main():
     t0 = time.monotonic()
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
-        futs = [ex.submit(run_group, a.somo, courses, dec, cases, packages, g, work, a.seed, a.verbose)
+        run_deadline = t0 + a.budget
+        futs = [ex.submit(run_group, a.somo, courses, dec, cases, packages, g, work, a.seed,
+                          a.verbose, run_deadline, a.case_seconds)
                 for g in groups]
         for f in futs:
             results.extend(f.result())

@@ -37,7 +37,7 @@ RELAUNCH_AFTER_LEAVING = ("RelaunchCM5", "RelaunchRU13e", "RelaunchRU14a", "Rela
 # The item a relaunch instruction tells the tester to choose (Instructions.properties).
 RELAUNCH_CHOICE = {"RelaunchCM10": "Activity 4", "DMBxAct": "Data Model Behavior Test 1"}
 
-CASE_SECONDS = 60.0
+CASE_SECONDS = 30.0
 
 
 class Stop(Exception):

@@ -18,7 +18,7 @@ class Session:
     """One `somo session PACKAGE --db DB --learner ID` process (one launch of a package)."""
 
     def __init__(self, somo, package_dir, db, learner, name, seed, transcript, label,
-                 deadline, call_timeout=15.0):
+                 deadline, call_timeout=10.0):
         self.transcript = transcript
         self.label = label
         self.deadline = deadline
