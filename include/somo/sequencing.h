@@ -28,6 +28,17 @@
  *
  * A handle is used by one thread at a time. Queries (validity, table of
  * contents, status) never change the state.
+ *
+ * Where the SN book leaves room, Somo does what ADL's reference
+ * implementation does and its conformance suite expects: an objective that
+ * reads a global objective's satisfaction or measure sees the global's value
+ * even when it is unknown; abandon forgets what the content reported on the
+ * abandoned attempt; an "all" or "none" rollup rule holds when no child
+ * contributes and a rollup rule that does not fire leaves the status alone;
+ * backward flow does not leave a forward-only cluster; constrained choice is
+ * looked for from the current activity's parent; a one-activity package
+ * starts without flow; objective ids compare as xs:anyURI (%20 escapes,
+ * collapsed whitespace). Each is commented where it is done.
  */
 #ifndef SOMO_SEQUENCING_H
 #define SOMO_SEQUENCING_H
