@@ -952,6 +952,11 @@ static const char *content_delivery(somo_seq *seq, somo__seq_act *a)
 			x->flags |= ACT_RESUMED;
 		} else {
 			begin_attempt(x);
+			/* global objectives not global to the system live for one
+			 * attempt on the activity tree: a new one starts them over */
+			if (!x->parent && x->attempt_count > 1 && seq->own_globals &&
+			    !seq->org->objectives_global_to_system)
+				somo__seq_globals_clear(seq->globals);
 		}
 		x->flags |= ACT_ACTIVE;
 	}
