@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +18,26 @@
 
 /* Members up to this size are read whole and sent from memory. */
 #define WHOLE_MAX (1u << 20)
+/* Their responses are kept for the next request, up to this many bytes. */
+#define CACHE_BYTES (64u << 20)
+#define CACHE_SLOTS 512u
+
+/*
+ * A member's whole response (200, its headers and bytes), kept so that the
+ * next request for it costs no read nor inflate: libmicrohttpd lets one
+ * response be queued on many connections and frees it after the last.
+ */
+typedef struct {
+	char *name;
+	struct MHD_Response *resp;
+	size_t size;
+} cached;
+
+struct somo__player_cache {
+	cached slot[CACHE_SLOTS];
+	size_t bytes;
+	unsigned next; /* the slot given up next when full (round robin) */
+};
 
 /*
  * What content may do: its own scripts, inline ones and eval (authoring
@@ -205,6 +224,72 @@ static void http_date(int64_t t, char *out, size_t n)
 	strftime(out, n, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
+static unsigned slot_of(const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h % CACHE_SLOTS;
+}
+
+static struct MHD_Response *cache_get(somo_player *p, const char *name)
+{
+	cached *e;
+
+	if (!p->cache)
+		return NULL;
+	e = &p->cache->slot[slot_of(name)];
+	return e->name && !strcmp(e->name, name) ? e->resp : NULL;
+}
+
+static void cache_drop(struct somo__player_cache *cache, cached *e)
+{
+	if (e->resp)
+		MHD_destroy_response(e->resp);
+	cache->bytes -= e->size;
+	somo__free(e->name);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Keep resp (one more reference is taken by not destroying it here). */
+static bool cache_put(somo_player *p, const char *name, struct MHD_Response *resp, size_t size)
+{
+	cached *e;
+	unsigned i;
+
+	if (!p->cache && !(p->cache = somo__calloc(1, sizeof(*p->cache))))
+		return false;
+	e = &p->cache->slot[slot_of(name)];
+	if (e->name)
+		cache_drop(p->cache, e);
+	for (i = 0; p->cache->bytes + size > CACHE_BYTES && i < CACHE_SLOTS; i++) {
+		cached *v = &p->cache->slot[p->cache->next++ % CACHE_SLOTS];
+
+		if (v->name)
+			cache_drop(p->cache, v);
+	}
+	if (p->cache->bytes + size > CACHE_BYTES || !(e->name = somo__strdup(name)))
+		return false;
+	e->resp = resp;
+	e->size = size;
+	p->cache->bytes += size;
+	return true;
+}
+
+void somo__player_cache_free(somo_player *p)
+{
+	unsigned i;
+
+	if (!p->cache)
+		return;
+	for (i = 0; i < CACHE_SLOTS; i++)
+		if (p->cache->slot[i].name)
+			cache_drop(p->cache, &p->cache->slot[i]);
+	somo__free(p->cache);
+	p->cache = NULL;
+}
+
 int somo__player_serve_content(somo_player *p, struct MHD_Connection *c, const char *raw, bool head)
 {
 	char *path = NULL, *name = NULL;
@@ -245,6 +330,11 @@ int somo__player_serve_content(somo_player *p, struct MHD_Connection *c, const c
 		if (resp)
 			MHD_add_response_header(resp, "Content-Range", cr);
 		goto headers;
+	}
+	if (rng == 0 && (resp = cache_get(p, name)) != NULL) {
+		ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
+		somo__free(name);
+		return ret == MHD_YES ? 0 : -1;
 	}
 	if (rng == 0 && e.size <= WHOLE_MAX) {
 		void *data = NULL;
@@ -301,7 +391,9 @@ headers:
 		MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 		MHD_add_response_header(resp, "Content-Security-Policy", CONTENT_CSP);
 		ret = MHD_queue_response(c, status, resp);
-		MHD_destroy_response(resp);
+		if (!(status == MHD_HTTP_OK && e.size <= WHOLE_MAX &&
+		      cache_put(p, name, resp, (size_t)e.size)))
+			MHD_destroy_response(resp);
 	}
 	somo__free(name);
 	return ret == MHD_YES ? 0 : -1;

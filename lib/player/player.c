@@ -256,6 +256,7 @@ void somo_player_free(somo_player *p)
 		return;
 	somo_player_close(p);
 	somo__player_http_stop(p);
+	somo__player_cache_free(p);
 	somo_lrs_free(p->lrs);
 	somo_session_free(p->ses);
 	somo_store_close(p->store);

@@ -48,6 +48,8 @@ struct somo_player {
 	size_t max_header;
 	unsigned max_connections;
 
+	struct somo__player_cache *cache; /* files.c */
+
 	volatile sig_atomic_t stop;
 	bool closed;
 	bool started; /* the launcher asked for the first delivery */
@@ -86,6 +88,8 @@ int somo__player_serve_content(somo_player *p, struct MHD_Connection *c, const c
 int somo__player_serve_asset(somo_player *p, struct MHD_Connection *c, const char *name,
 			     bool head);
 const char *somo__player_mime(const char *path);
+/* Release the responses kept for the package's files. */
+void somo__player_cache_free(somo_player *p);
 
 /* The launcher's protocol (api.c): body is the request's JSON. */
 void somo__player_api(somo_player *p, const char *route, const char *body, size_t len,
