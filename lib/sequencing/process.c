@@ -1027,6 +1027,12 @@ SOMO_API int somo_seq_navigate(somo_seq *seq, somo_nav_request req, const char *
 			return 0;
 		}
 		seqreq = tseq;
+		/* retrying the whole tree begins a new attempt on it: global
+		 * objectives not global to the system start over before the
+		 * retry flows (as ADL's reference does; CTS RU-13d) */
+		if (seqreq == SEQ_RETRY && seq->current && !seq->current->parent &&
+		    seq->own_globals && !seq->org->objectives_global_to_system)
+			somo__seq_globals_clear(seq->globals);
 	}
 	if (seqreq == SEQ_NONE) {
 		result(out, true, NULL, false, NULL);
