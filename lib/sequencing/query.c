@@ -125,6 +125,12 @@ SOMO_API int somo_seq_report(somo_seq *seq, const somo_seq_report_data *r)
 		if (!r->objectives[i].id || !(o = somo__seq_obj_by_id(a, r->objectives[i].id)))
 			continue;
 		somo__seq_vals_in(&r->objectives[i], &ov, &om);
+		if (o == &a->objs[0]) { /* the primary objective, written by id */
+			if (r->objectives[i].success != SOMO_SEQ_KEEP)
+				a->flags |= ACT_SUCC_BY_CONTENT;
+			if (r->objectives[i].completion != SOMO_SEQ_KEEP)
+				a->flags |= ACT_COMPL_BY_CONTENT;
+		}
 		somo__seq_obj_write(seq, a, o, om, &ov);
 	}
 	if (a->nobjs)
