@@ -14,52 +14,71 @@
 #include "somo.h"
 
 static const char course[] =
-	"<manifest identifier='m' xmlns='http://www.imsglobal.org/xsd/imscp_v1p1' "
-	"xmlns:adlcp='http://www.adlnet.org/xsd/adlcp_v1p3' xmlns:imsss='http://www.imsglobal.org/xsd/imsss' "
-	"xmlns:adlseq='http://www.adlnet.org/xsd/adlseq_v1p3'>"
-	"<metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>"
-	"<organizations default='o'><organization identifier='o'><title>C</title>"
-	"<item identifier='a'><title>A</title>"
-	" <item identifier='a1' identifierref='r'><title>A1</title><imsss:sequencing>"
-	"  <imsss:limitConditions attemptLimit='2'/><imsss:objectives><imsss:primaryObjective objectiveID='p'>"
-	"  <imsss:mapInfo targetObjectiveID='G' writeSatisfiedStatus='true' writeNormalizedMeasure='true'/>"
-	"  </imsss:primaryObjective></imsss:objectives></imsss:sequencing></item>"
-	" <item identifier='a2' identifierref='r'><title>A2</title><imsss:sequencing><imsss:sequencingRules>"
-	"  <imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition referencedObjective='q' condition='satisfied'/>"
-	"  </imsss:ruleConditions><imsss:ruleAction action='skip'/></imsss:preConditionRule>"
-	"  <imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='satisfied' operator='not'/>"
-	"  </imsss:ruleConditions><imsss:ruleAction action='retry'/></imsss:postConditionRule></imsss:sequencingRules>"
-	"  <imsss:objectives><imsss:primaryObjective/><imsss:objective objectiveID='q'><imsss:mapInfo targetObjectiveID='G'/>"
-	"  </imsss:objective></imsss:objectives></imsss:sequencing></item>"
-	" <item identifier='a3' identifierref='r'><title>A3</title><imsss:sequencing><imsss:sequencingRules>"
-	"  <imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='always'/>"
-	"  </imsss:ruleConditions><imsss:ruleAction action='exitParent'/></imsss:postConditionRule></imsss:sequencingRules>"
-	"  </imsss:sequencing></item>"
-	" <imsss:sequencing><imsss:controlMode choice='true' flow='true' forwardOnly='true'/>"
-	"  <imsss:sequencingRules><imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='satisfied'/>"
-	"  </imsss:ruleConditions><imsss:ruleAction action='continue'/></imsss:postConditionRule>"
-	"  <imsss:exitConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='completed'/></imsss:ruleConditions>"
-	"  <imsss:ruleAction action='exit'/></imsss:exitConditionRule></imsss:sequencingRules>"
-	"  <adlseq:constrainedChoiceConsiderations constrainChoice='true'/></imsss:sequencing></item>"
-	"<item identifier='b'><title>B</title>"
-	" <item identifier='b1' identifierref='r'><title>B1</title></item>"
-	" <item identifier='b2' identifierref='r'><title>B2</title></item>"
-	" <item identifier='b3' identifierref='r'><title>B3</title></item>"
-	" <imsss:sequencing><imsss:controlMode choice='true' flow='true' choiceExit='false'/>"
-	"  <imsss:randomizationControls selectCount='2' selectionTiming='onEachNewAttempt' reorderChildren='true' "
-	"   randomizationTiming='onEachNewAttempt'/>"
-	"  <imsss:rollupRules><imsss:rollupRule childActivitySet='atLeastCount' minimumCount='1'><imsss:rollupConditions>"
-	"  <imsss:rollupCondition condition='satisfied'/></imsss:rollupConditions><imsss:rollupAction action='satisfied'/>"
-	"  </imsss:rollupRule></imsss:rollupRules></imsss:sequencing></item>"
-	"<item identifier='c' identifierref='r'><title>C</title><imsss:sequencing><imsss:sequencingRules>"
-	" <imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='attempted'/></imsss:ruleConditions>"
-	" <imsss:ruleAction action='hiddenFromChoice'/></imsss:preConditionRule></imsss:sequencingRules>"
-	" <imsss:objectives><imsss:primaryObjective satisfiedByMeasure='true'><imsss:minNormalizedMeasure>0.5"
-	" </imsss:minNormalizedMeasure></imsss:primaryObjective></imsss:objectives></imsss:sequencing>"
-	" <adlcp:completionThreshold completedByMeasure='true' minProgressMeasure='0.6'/></item>"
-	"<imsss:sequencing><imsss:controlMode choice='true' flow='true'/></imsss:sequencing>"
-	"</organization></organizations><resources><resource identifier='r' type='webcontent' "
-	"adlcp:scormType='sco' href='x.html'/></resources></manifest>";
+    "<manifest identifier='m' xmlns='http://www.imsglobal.org/xsd/imscp_v1p1' "
+    "xmlns:adlcp='http://www.adlnet.org/xsd/adlcp_v1p3' "
+    "xmlns:imsss='http://www.imsglobal.org/xsd/imsss' "
+    "xmlns:adlseq='http://www.adlnet.org/xsd/adlseq_v1p3'>"
+    "<metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>"
+    "<organizations default='o'><organization identifier='o'><title>C</title>"
+    "<item identifier='a'><title>A</title>"
+    " <item identifier='a1' identifierref='r'><title>A1</title><imsss:sequencing>"
+    "  <imsss:limitConditions attemptLimit='2'/><imsss:objectives><imsss:primaryObjective "
+    "objectiveID='p'>"
+    "  <imsss:mapInfo targetObjectiveID='G' writeSatisfiedStatus='true' "
+    "writeNormalizedMeasure='true'/>"
+    "  </imsss:primaryObjective></imsss:objectives></imsss:sequencing></item>"
+    " <item identifier='a2' "
+    "identifierref='r'><title>A2</title><imsss:sequencing><imsss:sequencingRules>"
+    "  <imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition referencedObjective='q' "
+    "condition='satisfied'/>"
+    "  </imsss:ruleConditions><imsss:ruleAction action='skip'/></imsss:preConditionRule>"
+    "  <imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='satisfied' "
+    "operator='not'/>"
+    "  </imsss:ruleConditions><imsss:ruleAction "
+    "action='retry'/></imsss:postConditionRule></imsss:sequencingRules>"
+    "  <imsss:objectives><imsss:primaryObjective/><imsss:objective objectiveID='q'><imsss:mapInfo "
+    "targetObjectiveID='G'/>"
+    "  </imsss:objective></imsss:objectives></imsss:sequencing></item>"
+    " <item identifier='a3' "
+    "identifierref='r'><title>A3</title><imsss:sequencing><imsss:sequencingRules>"
+    "  <imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='always'/>"
+    "  </imsss:ruleConditions><imsss:ruleAction "
+    "action='exitParent'/></imsss:postConditionRule></imsss:sequencingRules>"
+    "  </imsss:sequencing></item>"
+    " <imsss:sequencing><imsss:controlMode choice='true' flow='true' forwardOnly='true'/>"
+    "  <imsss:sequencingRules><imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition "
+    "condition='satisfied'/>"
+    "  </imsss:ruleConditions><imsss:ruleAction action='continue'/></imsss:postConditionRule>"
+    "  <imsss:exitConditionRule><imsss:ruleConditions><imsss:ruleCondition "
+    "condition='completed'/></imsss:ruleConditions>"
+    "  <imsss:ruleAction action='exit'/></imsss:exitConditionRule></imsss:sequencingRules>"
+    "  <adlseq:constrainedChoiceConsiderations constrainChoice='true'/></imsss:sequencing></item>"
+    "<item identifier='b'><title>B</title>"
+    " <item identifier='b1' identifierref='r'><title>B1</title></item>"
+    " <item identifier='b2' identifierref='r'><title>B2</title></item>"
+    " <item identifier='b3' identifierref='r'><title>B3</title></item>"
+    " <imsss:sequencing><imsss:controlMode choice='true' flow='true' choiceExit='false'/>"
+    "  <imsss:randomizationControls selectCount='2' selectionTiming='onEachNewAttempt' "
+    "reorderChildren='true' "
+    "   randomizationTiming='onEachNewAttempt'/>"
+    "  <imsss:rollupRules><imsss:rollupRule childActivitySet='atLeastCount' "
+    "minimumCount='1'><imsss:rollupConditions>"
+    "  <imsss:rollupCondition condition='satisfied'/></imsss:rollupConditions><imsss:rollupAction "
+    "action='satisfied'/>"
+    "  </imsss:rollupRule></imsss:rollupRules></imsss:sequencing></item>"
+    "<item identifier='c' "
+    "identifierref='r'><title>C</title><imsss:sequencing><imsss:sequencingRules>"
+    " <imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition "
+    "condition='attempted'/></imsss:ruleConditions>"
+    " <imsss:ruleAction "
+    "action='hiddenFromChoice'/></imsss:preConditionRule></imsss:sequencingRules>"
+    " <imsss:objectives><imsss:primaryObjective "
+    "satisfiedByMeasure='true'><imsss:minNormalizedMeasure>0.5"
+    " </imsss:minNormalizedMeasure></imsss:primaryObjective></imsss:objectives></imsss:sequencing>"
+    " <adlcp:completionThreshold completedByMeasure='true' minProgressMeasure='0.6'/></item>"
+    "<imsss:sequencing><imsss:controlMode choice='true' flow='true'/></imsss:sequencing>"
+    "</organization></organizations><resources><resource identifier='r' type='webcontent' "
+    "adlcp:scormType='sco' href='x.html'/></resources></manifest>";
 
 static somo_manifest *man;
 
@@ -72,7 +91,8 @@ static void check(somo_seq *seq, uint32_t *attempts)
 	for (i = 0; i < n; i++) {
 		if (somo_seq_toc_at(seq, i, &e) != 0)
 			abort();
-		if (e.attempt_count < attempts[i]) /* the order is stable without selection changes */
+		if (e.attempt_count <
+		    attempts[i]) /* the order is stable without selection changes */
 			attempts[i] = e.attempt_count;
 		if (e.active) {
 			active++;
@@ -95,7 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!man) {
 		somo_diag d;
-		if (somo_manifest_parse_memory(&man, course, sizeof(course) - 1, NULL, NULL, &d) != 0)
+		if (somo_manifest_parse_memory(&man, course, sizeof(course) - 1, NULL, NULL, &d) !=
+		    0)
 			abort();
 	}
 	o.seed = size ? data[0] + 1 : 1;
@@ -139,7 +160,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	before = somo_seq_state_to_json(seq);
 	if (before) {
 		somo_seq *other = NULL;
-		if (somo_seq_new(&other, man, NULL, &o) == 0 && somo_seq_state_from_json(other, before) == 0) {
+		if (somo_seq_new(&other, man, NULL, &o) == 0 &&
+		    somo_seq_state_from_json(other, before) == 0) {
 			after = somo_seq_state_to_json(other);
 			if (after && strcmp(before, after) != 0)
 				abort();

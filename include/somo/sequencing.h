@@ -61,8 +61,8 @@ typedef enum {
 	SOMO_NAV_RESUME_ALL,
 	SOMO_NAV_CONTINUE,
 	SOMO_NAV_PREVIOUS,
-	SOMO_NAV_CHOICE,  /**< needs a target */
-	SOMO_NAV_JUMP,    /**< needs a target */
+	SOMO_NAV_CHOICE, /**< needs a target */
+	SOMO_NAV_JUMP,   /**< needs a target */
 	SOMO_NAV_EXIT,
 	SOMO_NAV_EXIT_ALL,
 	SOMO_NAV_ABANDON,
@@ -82,7 +82,7 @@ SOMO_API const char *somo_nav_name(somo_nav_request req);
  * NULL when not wanted). Returns 0, or SOMO_EINVAL when s is not a request.
  */
 SOMO_API int somo_nav_parse(const char *s, somo_nav_request *req, const char **target,
-			    size_t *target_len);
+                            size_t *target_len);
 
 /* ------------------------------------------------------------------------ */
 /* Handles and options                                                       */
@@ -117,7 +117,10 @@ typedef struct {
 } somo_seq_opts;
 
 #define SOMO_SEQ_OPTS_VERSION 1
-#define SOMO_SEQ_OPTS_INIT {SOMO_SEQ_OPTS_VERSION, 0, NULL, 0}
+#define SOMO_SEQ_OPTS_INIT                                                                         \
+	{                                                                                          \
+		SOMO_SEQ_OPTS_VERSION, 0, NULL, 0                                                  \
+	}
 
 /**
  * Build the activity tree of organization org_id (NULL: the default
@@ -130,7 +133,7 @@ typedef struct {
  * organization), SOMO_ELIMIT (tree too large) or SOMO_ENOMEM.
  */
 SOMO_API int somo_seq_new(somo_seq **out, const somo_manifest *man, const char *org_id,
-			  const somo_seq_opts *opts);
+                          const somo_seq_opts *opts);
 
 /** Free a handle. NULL is a no-op. A borrowed globals table is not freed. */
 SOMO_API void somo_seq_free(somo_seq *seq);
@@ -175,7 +178,7 @@ typedef struct {
  * call itself failed: SOMO_EINVAL (bad argument) or SOMO_ENOMEM.
  */
 SOMO_API int somo_seq_navigate(somo_seq *seq, somo_nav_request req, const char *target,
-			       somo_seq_result *out);
+                               somo_seq_result *out);
 
 /* ------------------------------------------------------------------------ */
 /* The delivered activity                                                    */
@@ -189,13 +192,13 @@ typedef enum {
 
 /** What the run-time needs about the current activity. */
 typedef struct {
-	const char *id;                  /**< activity id */
+	const char *id; /**< activity id */
 	const char *title;
-	const somo_manifest_item *item;  /**< its item: resource, parameters, launch URL */
-	bool active;                     /**< the attempt is running (not yet ended) */
+	const somo_manifest_item *item; /**< its item: resource, parameters, launch URL */
+	bool active;                    /**< the attempt is running (not yet ended) */
 	somo_seq_entry entry;
-	uint32_t attempt_count;          /**< attempts on this activity, this one included */
-	bool tracked;                    /**< deliveryControls@tracked */
+	uint32_t attempt_count; /**< attempts on this activity, this one included */
+	bool tracked;           /**< deliveryControls@tracked */
 	bool completion_set_by_content;
 	bool objective_set_by_content;
 	/** adlcp:completionThreshold with completedByMeasure: the progress
@@ -209,8 +212,8 @@ typedef struct {
 	/** adlcp:timeLimitAction and attemptAbsoluteDurationLimit (cmi.max_time_allowed). */
 	somo_time_limit_action time_limit_action;
 	const char *attempt_duration_limit; /**< xs:duration as written, NULL when none */
-	unsigned hide_lms_ui;            /**< somo_hide_lms_ui bits of the item */
-	const char *data_from_lms;       /**< adlcp:dataFromLMS, NULL when none */
+	unsigned hide_lms_ui;               /**< somo_hide_lms_ui bits of the item */
+	const char *data_from_lms;          /**< adlcp:dataFromLMS, NULL when none */
 } somo_seq_delivery;
 
 /**
@@ -229,8 +232,8 @@ typedef enum {
 	SOMO_SEQ_UNKNOWN = 1, /**< not known (written: the value is cleared) */
 	SOMO_SEQ_COMPLETED = 2,
 	SOMO_SEQ_INCOMPLETE = 3,
-	SOMO_SEQ_PASSED = 4,  /**< satisfied */
-	SOMO_SEQ_FAILED = 5   /**< not satisfied */
+	SOMO_SEQ_PASSED = 4, /**< satisfied */
+	SOMO_SEQ_FAILED = 5  /**< not satisfied */
 } somo_seq_status;
 
 /**
@@ -239,15 +242,15 @@ typedef enum {
  * has_* false means unknown (or, in a report, not written).
  */
 typedef struct {
-	const char *id;            /**< objective id */
-	somo_seq_status success;   /**< UNKNOWN, PASSED or FAILED (KEEP in a report) */
+	const char *id;             /**< objective id */
+	somo_seq_status success;    /**< UNKNOWN, PASSED or FAILED (KEEP in a report) */
 	somo_seq_status completion; /**< UNKNOWN, COMPLETED or INCOMPLETE (KEEP in a report) */
 	bool has_scaled;
-	double scaled;             /**< normalized measure -1..1 */
+	double scaled; /**< normalized measure -1..1 */
 	bool has_raw, has_min, has_max;
 	double raw, min, max;
 	bool has_progress;
-	double progress;           /**< progress measure 0..1 */
+	double progress; /**< progress measure 0..1 */
 } somo_seq_objective_values;
 
 /**
@@ -278,14 +281,14 @@ SOMO_API int somo_seq_objective_at(const somo_seq *seq, size_t i, somo_seq_objec
  * does not put a default in its place.
  */
 typedef struct {
-	unsigned version;          /**< SOMO_SEQ_REPORT_VERSION */
+	unsigned version;           /**< SOMO_SEQ_REPORT_VERSION */
 	somo_seq_status completion; /**< attempt completion status */
 	somo_seq_status success;    /**< primary objective satisfied status */
-	bool has_scaled;           /**< primary objective normalized measure */
+	bool has_scaled;            /**< primary objective normalized measure */
 	double scaled;
 	bool has_raw, has_min, has_max; /**< primary objective raw/min/max score */
 	double raw, min, max;
-	bool has_progress;         /**< attempt completion amount (progress measure) */
+	bool has_progress; /**< attempt completion amount (progress measure) */
 	double progress;
 	/** Objectives by id; an id naming no objective of the activity is
 	 * ignored; the primary objective's id is allowed (the fields above
@@ -304,8 +307,11 @@ typedef struct {
 } somo_seq_report_data;
 
 #define SOMO_SEQ_REPORT_VERSION 1
-#define SOMO_SEQ_REPORT_INIT {SOMO_SEQ_REPORT_VERSION, SOMO_SEQ_KEEP, SOMO_SEQ_KEEP, false, 0, \
-			      false, false, false, 0, 0, 0, false, 0, NULL, 0, -1.0, false, false}
+#define SOMO_SEQ_REPORT_INIT                                                                       \
+	{                                                                                          \
+		SOMO_SEQ_REPORT_VERSION, SOMO_SEQ_KEEP, SOMO_SEQ_KEEP, false, 0, false, false,     \
+		    false, 0, 0, 0, false, 0, NULL, 0, -1.0, false, false                          \
+	}
 
 /**
  * Write what the current activity's content reported into the tracking
@@ -334,8 +340,7 @@ typedef enum { SOMO_SEQ_FALSE = 0, SOMO_SEQ_TRUE = 1, SOMO_SEQ_UNKNOWN_VALUE = 2
  * whenever the current activity's cluster flows), as ADL's reference
  * implementation does. Never allocates.
  */
-SOMO_API bool somo_seq_request_valid(const somo_seq *seq, somo_nav_request req,
-				     const char *target);
+SOMO_API bool somo_seq_request_valid(const somo_seq *seq, somo_nav_request req, const char *target);
 
 /** Every non-choice request at once, for drawing a player's buttons. */
 typedef struct {
@@ -350,24 +355,24 @@ SOMO_API void somo_seq_nav_valid(const somo_seq *seq, somo_seq_nav_state *out);
 typedef struct {
 	const char *id;
 	const char *title;
-	int depth;           /**< 0 for the root */
-	const char *parent;  /**< parent id, NULL for the root */
+	int depth;          /**< 0 for the root */
+	const char *parent; /**< parent id, NULL for the root */
 	bool is_leaf;
 	/** isvisible, selected, and neither it nor an ancestor hidden from
 	 * choice by a precondition rule. */
 	bool visible;
-	bool isvisible;        /**< the item's isvisible attribute */
+	bool isvisible;          /**< the item's isvisible attribute */
 	bool hidden_from_choice; /**< a hiddenFromChoice precondition rule applies now */
-	bool disabled;         /**< a disabled precondition rule applies now */
-	bool limit_exceeded;   /**< the Limit Conditions Check (UP.1) fails now */
-	bool available;        /**< selected into the tree (selection) */
+	bool disabled;           /**< a disabled precondition rule applies now */
+	bool limit_exceeded;     /**< the Limit Conditions Check (UP.1) fails now */
+	bool available;          /**< selected into the tree (selection) */
 	/** A choice navigation request targeting it would be honoured now
 	 * (somo_seq_request_valid() for choice). */
 	bool choosable;
 	bool active, suspended, current;
 	uint32_t attempt_count;
-	somo_seq_status completion;  /**< COMPLETED, INCOMPLETE or UNKNOWN */
-	somo_seq_status success;     /**< PASSED, FAILED or UNKNOWN */
+	somo_seq_status completion; /**< COMPLETED, INCOMPLETE or UNKNOWN */
+	somo_seq_status success;    /**< PASSED, FAILED or UNKNOWN */
 	bool has_measure;
 	double measure;
 } somo_seq_toc_entry;
@@ -394,8 +399,8 @@ typedef struct {
 	bool has_progress;
 	double progress;
 	uint32_t attempt_count;
-	bool suspended;             /**< a suspended session can be resumed (resumeAll) */
-	bool ended;                 /**< no current activity */
+	bool suspended; /**< a suspended session can be resumed (resumeAll) */
+	bool ended;     /**< no current activity */
 } somo_seq_course_status;
 
 /** Fill *out with the root activity's status. */
@@ -420,11 +425,11 @@ SOMO_API size_t somo_seq_globals_count(const somo_seq_globals *g);
 /** The i-th global objective (out->id is its target id, borrowed until the
  * table changes). Returns 0 or SOMO_ENOTFOUND. */
 SOMO_API int somo_seq_globals_at(const somo_seq_globals *g, size_t i,
-				 somo_seq_objective_values *out);
+                                 somo_seq_objective_values *out);
 
 /** The global objective with target id id. Returns 0 or SOMO_ENOTFOUND. */
 SOMO_API int somo_seq_globals_get(const somo_seq_globals *g, const char *id,
-				  somo_seq_objective_values *out);
+                                  somo_seq_objective_values *out);
 
 /**
  * Write a global objective (created when absent): v->id is the target id;

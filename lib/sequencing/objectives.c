@@ -45,7 +45,6 @@ static bool id_normal(const char *s, char *out, size_t size)
 	return true;
 }
 
-
 static uint32_t hash_id(const char *s)
 {
 	uint32_t h = 2166136261u;
@@ -165,12 +164,12 @@ void somo__seq_vals_out(const char *id, const somo__seq_vals *v, somo_seq_object
 {
 	memset(out, 0, sizeof(*out));
 	out->id = id;
-	out->success = !(v->flags & OBJ_STATUS)      ? SOMO_SEQ_UNKNOWN
-		       : (v->flags & OBJ_SATISFIED) ? SOMO_SEQ_PASSED
-						    : SOMO_SEQ_FAILED;
+	out->success = !(v->flags & OBJ_STATUS)     ? SOMO_SEQ_UNKNOWN
+	               : (v->flags & OBJ_SATISFIED) ? SOMO_SEQ_PASSED
+	                                            : SOMO_SEQ_FAILED;
 	out->completion = !(v->flags & OBJ_COMPL_KNOWN) ? SOMO_SEQ_UNKNOWN
-			  : (v->flags & OBJ_COMPLETED) ? SOMO_SEQ_COMPLETED
-						       : SOMO_SEQ_INCOMPLETE;
+	                  : (v->flags & OBJ_COMPLETED)  ? SOMO_SEQ_COMPLETED
+	                                                : SOMO_SEQ_INCOMPLETE;
 	out->has_scaled = (v->flags & OBJ_MEASURE) != 0;
 	out->scaled = v->measure;
 	out->has_raw = (v->flags & OBJ_RAW) != 0;
@@ -189,8 +188,11 @@ int somo__seq_vals_in(const somo_seq_objective_values *in, somo__seq_vals *v, ui
 	*mask = 0;
 	memset(v, 0, sizeof(*v));
 	switch (in->success) {
-	case SOMO_SEQ_KEEP: break;
-	case SOMO_SEQ_UNKNOWN: *mask |= OBJ_STATUS | OBJ_SATISFIED; break;
+	case SOMO_SEQ_KEEP:
+		break;
+	case SOMO_SEQ_UNKNOWN:
+		*mask |= OBJ_STATUS | OBJ_SATISFIED;
+		break;
 	case SOMO_SEQ_PASSED:
 		*mask |= OBJ_STATUS | OBJ_SATISFIED;
 		v->flags |= OBJ_STATUS | OBJ_SATISFIED;
@@ -199,11 +201,15 @@ int somo__seq_vals_in(const somo_seq_objective_values *in, somo__seq_vals *v, ui
 		*mask |= OBJ_STATUS | OBJ_SATISFIED;
 		v->flags |= OBJ_STATUS;
 		break;
-	default: return somo__error(SOMO_EINVAL, "bad success status");
+	default:
+		return somo__error(SOMO_EINVAL, "bad success status");
 	}
 	switch (in->completion) {
-	case SOMO_SEQ_KEEP: break;
-	case SOMO_SEQ_UNKNOWN: *mask |= OBJ_COMPL_KNOWN | OBJ_COMPLETED; break;
+	case SOMO_SEQ_KEEP:
+		break;
+	case SOMO_SEQ_UNKNOWN:
+		*mask |= OBJ_COMPL_KNOWN | OBJ_COMPLETED;
+		break;
 	case SOMO_SEQ_COMPLETED:
 		*mask |= OBJ_COMPL_KNOWN | OBJ_COMPLETED;
 		v->flags |= OBJ_COMPL_KNOWN | OBJ_COMPLETED;
@@ -212,7 +218,8 @@ int somo__seq_vals_in(const somo_seq_objective_values *in, somo__seq_vals *v, ui
 		*mask |= OBJ_COMPL_KNOWN | OBJ_COMPLETED;
 		v->flags |= OBJ_COMPL_KNOWN;
 		break;
-	default: return somo__error(SOMO_EINVAL, "bad completion status");
+	default:
+		return somo__error(SOMO_EINVAL, "bad completion status");
 	}
 	if (in->has_scaled) {
 		if (!(in->scaled >= -1.0 && in->scaled <= 1.0))
@@ -228,13 +235,13 @@ int somo__seq_vals_in(const somo_seq_objective_values *in, somo__seq_vals *v, ui
 		v->flags |= OBJ_PROGRESS;
 		v->progress = in->progress;
 	}
-#define SCORE(HAS, F, FIELD)                                                     \
-	if (in->HAS) {                                                           \
-		if (!isfinite(in->FIELD))                                        \
-			return somo__error(SOMO_EINVAL, "score is not a number"); \
-		*mask |= F;                                                      \
-		v->flags |= F;                                                   \
-		v->FIELD = in->FIELD;                                            \
+#define SCORE(HAS, F, FIELD)                                                                       \
+	if (in->HAS) {                                                                             \
+		if (!isfinite(in->FIELD))                                                          \
+			return somo__error(SOMO_EINVAL, "score is not a number");                  \
+		*mask |= F;                                                                        \
+		v->flags |= F;                                                                     \
+		v->FIELD = in->FIELD;                                                              \
 	}
 	SCORE(has_raw, OBJ_RAW, raw)
 	SCORE(has_min, OBJ_MIN, min)
@@ -259,7 +266,7 @@ static void vals_merge(somo__seq_vals *dst, uint16_t mask, const somo__seq_vals 
 }
 
 SOMO_API int somo_seq_globals_at(const somo_seq_globals *g, size_t i,
-				 somo_seq_objective_values *out)
+                                 somo_seq_objective_values *out)
 {
 	if (!g || !out || i >= g->count)
 		return somo__error(SOMO_ENOTFOUND, "no global objective %zu", i);
@@ -268,7 +275,7 @@ SOMO_API int somo_seq_globals_at(const somo_seq_globals *g, size_t i,
 }
 
 SOMO_API int somo_seq_globals_get(const somo_seq_globals *g, const char *id,
-				  somo_seq_objective_values *out)
+                                  somo_seq_objective_values *out)
 {
 	const somo__seq_gobj *o = somo__seq_global_find(g, id);
 	if (!o || !out)
@@ -300,13 +307,20 @@ SOMO_API int somo_seq_globals_set(somo_seq_globals *g, const somo_seq_objective_
 static bool map_reads(const somo_ss_map_info *m, uint16_t f)
 {
 	switch (f) {
-	case OBJ_STATUS: return m->has_imsss && m->read_satisfied_status;
-	case OBJ_MEASURE: return m->has_imsss && m->read_normalized_measure;
-	case OBJ_RAW: return m->has_adlseq && m->read_raw_score;
-	case OBJ_MIN: return m->has_adlseq && m->read_min_score;
-	case OBJ_MAX: return m->has_adlseq && m->read_max_score;
-	case OBJ_COMPL_KNOWN: return m->has_adlseq && m->read_completion_status;
-	case OBJ_PROGRESS: return m->has_adlseq && m->read_progress_measure;
+	case OBJ_STATUS:
+		return m->has_imsss && m->read_satisfied_status;
+	case OBJ_MEASURE:
+		return m->has_imsss && m->read_normalized_measure;
+	case OBJ_RAW:
+		return m->has_adlseq && m->read_raw_score;
+	case OBJ_MIN:
+		return m->has_adlseq && m->read_min_score;
+	case OBJ_MAX:
+		return m->has_adlseq && m->read_max_score;
+	case OBJ_COMPL_KNOWN:
+		return m->has_adlseq && m->read_completion_status;
+	case OBJ_PROGRESS:
+		return m->has_adlseq && m->read_progress_measure;
 	}
 	return false;
 }
@@ -314,13 +328,20 @@ static bool map_reads(const somo_ss_map_info *m, uint16_t f)
 static bool map_writes(const somo_ss_map_info *m, uint16_t f)
 {
 	switch (f) {
-	case OBJ_STATUS: return m->has_imsss && m->write_satisfied_status;
-	case OBJ_MEASURE: return m->has_imsss && m->write_normalized_measure;
-	case OBJ_RAW: return m->has_adlseq && m->write_raw_score;
-	case OBJ_MIN: return m->has_adlseq && m->write_min_score;
-	case OBJ_MAX: return m->has_adlseq && m->write_max_score;
-	case OBJ_COMPL_KNOWN: return m->has_adlseq && m->write_completion_status;
-	case OBJ_PROGRESS: return m->has_adlseq && m->write_progress_measure;
+	case OBJ_STATUS:
+		return m->has_imsss && m->write_satisfied_status;
+	case OBJ_MEASURE:
+		return m->has_imsss && m->write_normalized_measure;
+	case OBJ_RAW:
+		return m->has_adlseq && m->write_raw_score;
+	case OBJ_MIN:
+		return m->has_adlseq && m->write_min_score;
+	case OBJ_MAX:
+		return m->has_adlseq && m->write_max_score;
+	case OBJ_COMPL_KNOWN:
+		return m->has_adlseq && m->write_completion_status;
+	case OBJ_PROGRESS:
+		return m->has_adlseq && m->write_progress_measure;
 	}
 	return false;
 }
@@ -337,7 +358,7 @@ static bool map_writes(const somo_ss_map_info *m, uint16_t f)
 static const somo__seq_gobj unknown_global = {NULL, {0, 0, 0, 0, 0, 0}, 0};
 
 static const somo__seq_gobj *read_global(const somo_seq *seq, const somo_ss_objective *def,
-					 uint16_t f)
+                                         uint16_t f)
 {
 	size_t i;
 	bool reads = false;
@@ -361,16 +382,16 @@ static const somo__seq_gobj *read_global(const somo_seq *seq, const somo_ss_obje
 /* The objective's values as sequencing sees them: globals read through the
  * maps where they are known, local values otherwise. */
 void somo__seq_obj_effective(const somo_seq *seq, const somo__seq_act *a, const somo__seq_obj *o,
-			     somo__seq_vals *out)
+                             somo__seq_vals *out)
 {
-	static const uint16_t fields[] = {OBJ_STATUS, OBJ_MEASURE, OBJ_RAW, OBJ_MIN,
-					  OBJ_MAX,    OBJ_COMPL_KNOWN, OBJ_PROGRESS};
+	static const uint16_t fields[] = {OBJ_STATUS, OBJ_MEASURE,     OBJ_RAW,     OBJ_MIN,
+	                                  OBJ_MAX,    OBJ_COMPL_KNOWN, OBJ_PROGRESS};
 	size_t k;
 
 	*out = o->v;
 	if (o == &a->objs[0]) {
 		/* the primary objective's completion is the attempt's */
-		out->flags &= (uint16_t)~(OBJ_COMPL_KNOWN | OBJ_COMPLETED | OBJ_PROGRESS);
+		out->flags &= (uint16_t) ~(OBJ_COMPL_KNOWN | OBJ_COMPLETED | OBJ_PROGRESS);
 		if (a->flags & ACT_ATT_PROGRESS)
 			out->flags |= OBJ_COMPL_KNOWN;
 		if (a->flags & ACT_ATT_COMPLETED)
@@ -383,9 +404,9 @@ void somo__seq_obj_effective(const somo_seq *seq, const somo__seq_act *a, const 
 	for (k = 0; k < SOMO__ARRAY_SIZE(fields); k++) {
 		const somo__seq_gobj *g = read_global(seq, o->def, fields[k]);
 		uint16_t f = fields[k];
-		uint16_t pair = f == OBJ_STATUS	       ? (OBJ_STATUS | OBJ_SATISFIED)
-				: f == OBJ_COMPL_KNOWN ? (OBJ_COMPL_KNOWN | OBJ_COMPLETED)
-						       : f;
+		uint16_t pair = f == OBJ_STATUS        ? (OBJ_STATUS | OBJ_SATISFIED)
+		                : f == OBJ_COMPL_KNOWN ? (OBJ_COMPL_KNOWN | OBJ_COMPLETED)
+		                                       : f;
 		if (g)
 			vals_merge(out, pair, &g->v);
 	}
@@ -402,7 +423,8 @@ int somo__seq_obj_status(const somo_seq *seq, const somo__seq_act *a, const somo
 	if (o->def->satisfied_by_measure) {
 		if (!somo__seq_obj_measure(seq, a, o, &m))
 			return -1;
-		if ((a->flags & ACT_ACTIVE) && !a->ss->rollup_considerations.measure_satisfaction_if_active)
+		if ((a->flags & ACT_ACTIVE) &&
+		    !a->ss->rollup_considerations.measure_satisfaction_if_active)
 			return -1;
 		return m >= o->def->min_normalized_measure ? 1 : 0;
 	}
@@ -414,7 +436,7 @@ int somo__seq_obj_status(const somo_seq *seq, const somo__seq_act *a, const somo
 }
 
 bool somo__seq_obj_measure(const somo_seq *seq, const somo__seq_act *a, const somo__seq_obj *o,
-			   double *m)
+                           double *m)
 {
 	const somo__seq_gobj *g = read_global(seq, o->def, OBJ_MEASURE);
 	const somo__seq_vals *v = g ? &g->v : &o->v;
@@ -460,10 +482,10 @@ bool somo__seq_amount(const somo_seq *seq, const somo__seq_act *a, double *amt)
 }
 
 static void write_globals(somo_seq *seq, const somo_ss_objective *def, uint16_t mask,
-			  const somo__seq_vals *v)
+                          const somo__seq_vals *v)
 {
-	static const uint16_t fields[] = {OBJ_STATUS, OBJ_MEASURE, OBJ_RAW, OBJ_MIN,
-					  OBJ_MAX,    OBJ_COMPL_KNOWN, OBJ_PROGRESS};
+	static const uint16_t fields[] = {OBJ_STATUS, OBJ_MEASURE,     OBJ_RAW,     OBJ_MIN,
+	                                  OBJ_MAX,    OBJ_COMPL_KNOWN, OBJ_PROGRESS};
 	size_t i, k;
 
 	if (!def)
@@ -474,9 +496,10 @@ static void write_globals(somo_seq *seq, const somo_ss_objective *def, uint16_t 
 		somo__seq_gobj *g;
 		for (k = 0; k < SOMO__ARRAY_SIZE(fields); k++)
 			if ((mask & fields[k]) && map_writes(m, fields[k]))
-				wmask |= fields[k] == OBJ_STATUS	  ? (OBJ_STATUS | OBJ_SATISFIED)
-					 : fields[k] == OBJ_COMPL_KNOWN ? (OBJ_COMPL_KNOWN | OBJ_COMPLETED)
-									: fields[k];
+				wmask |= fields[k] == OBJ_STATUS ? (OBJ_STATUS | OBJ_SATISFIED)
+				         : fields[k] == OBJ_COMPL_KNOWN
+				             ? (OBJ_COMPL_KNOWN | OBJ_COMPLETED)
+				             : fields[k];
 		if (!wmask || !m->target_objective_id)
 			continue;
 		g = somo__seq_global_get(seq->globals, m->target_objective_id);
@@ -490,17 +513,17 @@ static void write_globals(somo_seq *seq, const somo_ss_objective *def, uint16_t 
 
 /* Write fields (mask) of a local objective, and through its write maps. */
 void somo__seq_obj_write(somo_seq *seq, somo__seq_act *a, somo__seq_obj *o, uint16_t mask,
-			 const somo__seq_vals *v)
+                         const somo__seq_vals *v)
 {
 	if (o == &a->objs[0] && (mask & (OBJ_COMPL_KNOWN | OBJ_PROGRESS))) {
 		if (mask & OBJ_COMPL_KNOWN)
 			somo__seq_set_completion(seq, a,
-						 !(v->flags & OBJ_COMPL_KNOWN) ? -1
-						 : (v->flags & OBJ_COMPLETED)  ? 1
-									       : 0);
+			                         !(v->flags & OBJ_COMPL_KNOWN) ? -1
+			                         : (v->flags & OBJ_COMPLETED)  ? 1
+			                                                       : 0);
 		if (mask & OBJ_PROGRESS)
 			somo__seq_set_amount(seq, a, (v->flags & OBJ_PROGRESS) != 0, v->progress);
-		mask &= (uint16_t)~(OBJ_COMPL_KNOWN | OBJ_COMPLETED | OBJ_PROGRESS);
+		mask &= (uint16_t) ~(OBJ_COMPL_KNOWN | OBJ_COMPLETED | OBJ_PROGRESS);
 	}
 	if (mask & OBJ_STATUS)
 		mask |= OBJ_SATISFIED;
@@ -512,7 +535,7 @@ void somo__seq_obj_write(somo_seq *seq, somo__seq_act *a, somo__seq_obj *o, uint
 	 * which is recorded (and written through the maps) too */
 	if (o->def->satisfied_by_measure && (mask & OBJ_MEASURE)) {
 		somo__seq_vals sv = o->v;
-		sv.flags &= (uint16_t)~(OBJ_STATUS | OBJ_SATISFIED);
+		sv.flags &= (uint16_t) ~(OBJ_STATUS | OBJ_SATISFIED);
 		if (o->v.flags & OBJ_MEASURE) {
 			sv.flags |= OBJ_STATUS;
 			if (o->v.measure >= o->def->min_normalized_measure)
@@ -527,7 +550,7 @@ void somo__seq_set_completion(somo_seq *seq, somo__seq_act *a, int completed)
 {
 	somo__seq_vals v;
 
-	a->flags &= (uint16_t)~(ACT_ATT_PROGRESS | ACT_ATT_COMPLETED);
+	a->flags &= (uint16_t) ~(ACT_ATT_PROGRESS | ACT_ATT_COMPLETED);
 	memset(&v, 0, sizeof(v));
 	if (completed >= 0) {
 		a->flags |= ACT_ATT_PROGRESS;
@@ -575,8 +598,10 @@ bool somo__seq_reads_touched(const somo_seq *seq, const somo__seq_act *a)
 		for (m = 0; m < a->objs[k].def->map_count; m++) {
 			const somo_ss_map_info *mi = a->objs[k].def->maps[m];
 			const somo__seq_gobj *g;
-			if (!(mi->has_imsss && (mi->read_satisfied_status || mi->read_normalized_measure)) &&
-			    !(mi->has_adlseq && (mi->read_completion_status || mi->read_progress_measure)))
+			if (!(mi->has_imsss &&
+			      (mi->read_satisfied_status || mi->read_normalized_measure)) &&
+			    !(mi->has_adlseq &&
+			      (mi->read_completion_status || mi->read_progress_measure)))
 				continue;
 			g = somo__seq_global_find(seq->globals, mi->target_objective_id);
 			if (g && g->touched == seq->epoch)

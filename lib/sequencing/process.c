@@ -17,57 +17,57 @@ enum { DIR_NA = 0, DIR_FWD = 1, DIR_BWD = 2 };
 static const struct {
 	const char *code, *text;
 } exceptions[] = {
-	{"NB.2.1-1", "the sequencing session has already begun"},
-	{"NB.2.1-2", "the sequencing session has not begun"},
-	{"NB.2.1-3", "there is no suspended activity to resume"},
-	{"NB.2.1-4", "flow is not allowed in the current activity's cluster"},
-	{"NB.2.1-5", "backward flow is not allowed (flow disabled or forward only)"},
-	{"NB.2.1-6", "there is nothing before the root of the activity tree"},
-	{"NB.2.1-7", "the navigation request is not supported"},
-	{"NB.2.1-8", "an active activity does not allow choice to exit it (choiceExit)"},
-	{"NB.2.1-10", "choice is not allowed among the target's siblings"},
-	{"NB.2.1-11", "the target activity does not exist in the activity tree"},
-	{"NB.2.1-12", "the current activity has already ended"},
-	{"NB.2.1-13", "undefined navigation request"},
-	{"TB.2.3-1", "no current activity to end"},
-	{"TB.2.3-2", "the current activity has already ended"},
-	{"TB.2.3-3", "nothing to suspend"},
-	{"TB.2.3-4", "cannot exit the parent of the root"},
-	{"TB.2.3-7", "undefined termination request"},
-	{"SB.2.1-2", "the cluster has no available children"},
-	{"SB.2.1-3", "cannot move backward from the beginning of the activity tree"},
-	{"SB.2.2-1", "flow is not allowed in the cluster"},
-	{"SB.2.2-2", "the activity is disabled or past its limits"},
-	{"SB.2.4-1", "a stopForwardTraversal rule stops moving forward"},
-	{"SB.2.4-2", "the cluster is forward only"},
-	{"SB.2.4-3", "no parent to check"},
-	{"SB.2.5-1", "the sequencing session has already begun"},
-	{"SB.2.6-1", "the sequencing session has already begun"},
-	{"SB.2.6-2", "there is no suspended activity to resume"},
-	{"SB.2.7-1", "the sequencing session has not begun"},
-	{"SB.2.7-2", "flow is not allowed in the current activity's cluster"},
-	{"SB.2.8-1", "the sequencing session has not begun"},
-	{"SB.2.8-2", "flow is not allowed in the current activity's cluster"},
-	{"SB.2.9-1", "the target activity does not exist"},
-	{"SB.2.9-2", "the target activity or an ancestor is not available"},
-	{"SB.2.9-3", "the target activity or an ancestor is hidden from choice"},
-	{"SB.2.9-4", "choice is not allowed in the target's cluster"},
-	{"SB.2.9-5", "no activity lies between the current and the target activity"},
-	{"SB.2.9-6", "an activity on the way prevents activation"},
-	{"SB.2.9-7", "an active activity does not allow choice to exit it (choiceExit)"},
-	{"SB.2.9-8", "the target is outside the constrained choice boundary"},
-	{"SB.2.9-9", "the chosen cluster has nothing to deliver"},
-	{"SB.2.10-1", "the sequencing session has not begun"},
-	{"SB.2.10-2", "the current activity is still active or suspended"},
-	{"SB.2.10-3", "nothing to deliver in the retried cluster"},
-	{"SB.2.11-1", "the sequencing session has not begun"},
-	{"SB.2.11-2", "the current activity has not ended"},
-	{"SB.2.12-1", "undefined sequencing request"},
-	{"SB.2.13-1", "the sequencing session has not begun"},
-	{"DB.1.1-1", "only a leaf activity can be delivered"},
-	{"DB.1.1-2", "nothing to deliver"},
-	{"DB.1.1-3", "the activity or an ancestor is disabled or past its limits"},
-	{"DB.2-1", "the current activity has not ended"},
+    {"NB.2.1-1", "the sequencing session has already begun"},
+    {"NB.2.1-2", "the sequencing session has not begun"},
+    {"NB.2.1-3", "there is no suspended activity to resume"},
+    {"NB.2.1-4", "flow is not allowed in the current activity's cluster"},
+    {"NB.2.1-5", "backward flow is not allowed (flow disabled or forward only)"},
+    {"NB.2.1-6", "there is nothing before the root of the activity tree"},
+    {"NB.2.1-7", "the navigation request is not supported"},
+    {"NB.2.1-8", "an active activity does not allow choice to exit it (choiceExit)"},
+    {"NB.2.1-10", "choice is not allowed among the target's siblings"},
+    {"NB.2.1-11", "the target activity does not exist in the activity tree"},
+    {"NB.2.1-12", "the current activity has already ended"},
+    {"NB.2.1-13", "undefined navigation request"},
+    {"TB.2.3-1", "no current activity to end"},
+    {"TB.2.3-2", "the current activity has already ended"},
+    {"TB.2.3-3", "nothing to suspend"},
+    {"TB.2.3-4", "cannot exit the parent of the root"},
+    {"TB.2.3-7", "undefined termination request"},
+    {"SB.2.1-2", "the cluster has no available children"},
+    {"SB.2.1-3", "cannot move backward from the beginning of the activity tree"},
+    {"SB.2.2-1", "flow is not allowed in the cluster"},
+    {"SB.2.2-2", "the activity is disabled or past its limits"},
+    {"SB.2.4-1", "a stopForwardTraversal rule stops moving forward"},
+    {"SB.2.4-2", "the cluster is forward only"},
+    {"SB.2.4-3", "no parent to check"},
+    {"SB.2.5-1", "the sequencing session has already begun"},
+    {"SB.2.6-1", "the sequencing session has already begun"},
+    {"SB.2.6-2", "there is no suspended activity to resume"},
+    {"SB.2.7-1", "the sequencing session has not begun"},
+    {"SB.2.7-2", "flow is not allowed in the current activity's cluster"},
+    {"SB.2.8-1", "the sequencing session has not begun"},
+    {"SB.2.8-2", "flow is not allowed in the current activity's cluster"},
+    {"SB.2.9-1", "the target activity does not exist"},
+    {"SB.2.9-2", "the target activity or an ancestor is not available"},
+    {"SB.2.9-3", "the target activity or an ancestor is hidden from choice"},
+    {"SB.2.9-4", "choice is not allowed in the target's cluster"},
+    {"SB.2.9-5", "no activity lies between the current and the target activity"},
+    {"SB.2.9-6", "an activity on the way prevents activation"},
+    {"SB.2.9-7", "an active activity does not allow choice to exit it (choiceExit)"},
+    {"SB.2.9-8", "the target is outside the constrained choice boundary"},
+    {"SB.2.9-9", "the chosen cluster has nothing to deliver"},
+    {"SB.2.10-1", "the sequencing session has not begun"},
+    {"SB.2.10-2", "the current activity is still active or suspended"},
+    {"SB.2.10-3", "nothing to deliver in the retried cluster"},
+    {"SB.2.11-1", "the sequencing session has not begun"},
+    {"SB.2.11-2", "the current activity has not ended"},
+    {"SB.2.12-1", "undefined sequencing request"},
+    {"SB.2.13-1", "the sequencing session has not begun"},
+    {"DB.1.1-1", "only a leaf activity can be delivered"},
+    {"DB.1.1-2", "nothing to deliver"},
+    {"DB.1.1-3", "the activity or an ancestor is disabled or past its limits"},
+    {"DB.2-1", "the current activity has not ended"},
 };
 
 const char *somo__seq_exception_text(const char *code)
@@ -154,8 +154,8 @@ static void terminate_descendents(somo_seq *seq, somo__seq_act *a)
  * termination (TERM_*) and sequencing (SEQ_*) requests it implies, 0 with
  * *exc set when not.
  */
-int somo__seq_nav_check(const somo_seq *seq, somo_nav_request req, somo__seq_act *target,
-			int *term, int *seqreq, const char **exc)
+int somo__seq_nav_check(const somo_seq *seq, somo_nav_request req, somo__seq_act *target, int *term,
+                        int *seqreq, const char **exc)
 {
 	somo__seq_act *cur = seq->current;
 	bool active = cur && (cur->flags & ACT_ACTIVE);
@@ -189,7 +189,8 @@ int somo__seq_nav_check(const somo_seq *seq, somo_nav_request req, somo__seq_act
 			return *exc = "NB.2.1-2", 0;
 		if (!cur->parent)
 			return *exc = "NB.2.1-6", 0;
-		if (!cur->parent->ss->control_mode.flow || cur->parent->ss->control_mode.forward_only)
+		if (!cur->parent->ss->control_mode.flow ||
+		    cur->parent->ss->control_mode.forward_only)
 			return *exc = "NB.2.1-5", 0;
 		*term = active ? TERM_EXIT : TERM_NONE;
 		*seqreq = SEQ_PREVIOUS;
@@ -231,11 +232,12 @@ int somo__seq_nav_check(const somo_seq *seq, somo_nav_request req, somo__seq_act
 		if (!cur)
 			return *exc = "NB.2.1-2", 0;
 		*term = req == SOMO_NAV_EXIT_ALL      ? TERM_EXIT_ALL
-			: req == SOMO_NAV_ABANDON_ALL ? TERM_ABANDON_ALL
-						      : TERM_SUSPEND_ALL;
+		        : req == SOMO_NAV_ABANDON_ALL ? TERM_ABANDON_ALL
+		                                      : TERM_SUSPEND_ALL;
 		*seqreq = SEQ_EXIT;
 		return 1;
-	case SOMO_NAV_NONE: return 1;
+	case SOMO_NAV_NONE:
+		return 1;
 	}
 	return *exc = "NB.2.1-13", 0;
 }
@@ -269,8 +271,8 @@ static void exit_action_rules(somo_seq *seq)
 static void post_condition_rules(somo_seq *seq, int *term, int *seqreq)
 {
 	static const somo_ss_action post[] = {SOMO_SS_ACTION_EXIT_PARENT, SOMO_SS_ACTION_EXIT_ALL,
-					      SOMO_SS_ACTION_RETRY,	  SOMO_SS_ACTION_RETRY_ALL,
-					      SOMO_SS_ACTION_CONTINUE,	  SOMO_SS_ACTION_PREVIOUS};
+	                                      SOMO_SS_ACTION_RETRY,       SOMO_SS_ACTION_RETRY_ALL,
+	                                      SOMO_SS_ACTION_CONTINUE,    SOMO_SS_ACTION_PREVIOUS};
 	const somo_ss_rule *r;
 
 	*term = TERM_NONE;
@@ -278,20 +280,31 @@ static void post_condition_rules(somo_seq *seq, int *term, int *seqreq)
 	if (seq->current->flags & ACT_SUSPENDED)
 		return;
 	r = somo__seq_rules_check(seq, seq->current, SOMO_SS_RULE_POST, post,
-				  SOMO__ARRAY_SIZE(post));
+	                          SOMO__ARRAY_SIZE(post));
 	if (!r)
 		return;
 	switch (r->action) {
-	case SOMO_SS_ACTION_RETRY: *seqreq = SEQ_RETRY; break;
-	case SOMO_SS_ACTION_CONTINUE: *seqreq = SEQ_CONTINUE; break;
-	case SOMO_SS_ACTION_PREVIOUS: *seqreq = SEQ_PREVIOUS; break;
-	case SOMO_SS_ACTION_EXIT_PARENT: *term = TERM_EXIT; break; /* exit parent */
-	case SOMO_SS_ACTION_EXIT_ALL: *term = TERM_EXIT_ALL; break;
+	case SOMO_SS_ACTION_RETRY:
+		*seqreq = SEQ_RETRY;
+		break;
+	case SOMO_SS_ACTION_CONTINUE:
+		*seqreq = SEQ_CONTINUE;
+		break;
+	case SOMO_SS_ACTION_PREVIOUS:
+		*seqreq = SEQ_PREVIOUS;
+		break;
+	case SOMO_SS_ACTION_EXIT_PARENT:
+		*term = TERM_EXIT;
+		break; /* exit parent */
+	case SOMO_SS_ACTION_EXIT_ALL:
+		*term = TERM_EXIT_ALL;
+		break;
 	case SOMO_SS_ACTION_RETRY_ALL:
 		*term = TERM_EXIT_ALL;
 		*seqreq = SEQ_RETRY;
 		break;
-	default: break;
+	default:
+		break;
 	}
 }
 
@@ -370,7 +383,8 @@ static const char *termination(somo_seq *seq, int term, int *seqreq)
 		return NULL;
 	case TERM_SUSPEND_ALL: {
 		somo__seq_act *susp;
-		if ((cur->flags & (ACT_ACTIVE | ACT_SUSPENDED)) || cur->flags & ACT_REPORT_SUSPEND) {
+		if ((cur->flags & (ACT_ACTIVE | ACT_SUSPENDED)) ||
+		    cur->flags & ACT_REPORT_SUSPEND) {
 			somo__seq_rollup(seq, cur);
 			susp = cur;
 		} else if (cur->parent) {
@@ -390,7 +404,7 @@ static const char *termination(somo_seq *seq, int term, int *seqreq)
 	}
 	case TERM_ABANDON:
 		forget_content_status(seq, cur);
-		cur->flags &= (uint16_t)~(ACT_ACTIVE | ACT_REPORT_SUSPEND);
+		cur->flags &= (uint16_t) ~(ACT_ACTIVE | ACT_REPORT_SUSPEND);
 		return NULL;
 	case TERM_ABANDON_ALL:
 		forget_content_status(seq, cur);
@@ -551,7 +565,7 @@ static trav flow_activity(somo_seq *seq, somo__seq_act *a, int dir, int prev, bo
 
 /* SB.2.3 Flow Subprocess. */
 static void flow(somo_seq *seq, somo__seq_act *a, int dir, bool consider, bool dry,
-		 somo__seq_out *out)
+                 somo__seq_out *out)
 {
 	trav t = flow_tree(seq, a, dir, consider, DIR_NA, dry);
 	if (!t.act) {
@@ -770,7 +784,7 @@ static void choice_request(somo_seq *seq, somo__seq_act *target, bool dry, somo_
  * Retry (SB.2.10), Exit (SB.2.11) and Jump (SB.2.13).
  */
 void somo__seq_sequencing(somo_seq *seq, int seqreq, somo__seq_act *target, bool dry,
-			  somo__seq_out *out)
+                          somo__seq_out *out)
 {
 	somo__seq_act *cur = seq->current, *root = root_of(seq);
 
@@ -826,7 +840,9 @@ void somo__seq_sequencing(somo_seq *seq, int seqreq, somo__seq_act *target, bool
 		flow(seq, cur, DIR_BWD, false, dry, out);
 		out->end_session = false;
 		return;
-	case SEQ_CHOICE: choice_request(seq, target, dry, out); return;
+	case SEQ_CHOICE:
+		choice_request(seq, target, dry, out);
+		return;
 	case SEQ_RETRY: /* SB.2.10 Retry Sequencing Request Process */
 		if (!cur) {
 			out->exception = "SB.2.10-1";
@@ -919,9 +935,9 @@ static void begin_attempt(somo__seq_act *a)
 
 	a->attempt_count++;
 	a->flags |= ACT_PROGRESS;
-	a->flags &= (uint16_t)~(ACT_ATT_PROGRESS | ACT_ATT_COMPLETED | ACT_ATT_AMOUNT |
-				ACT_DIRTY_OBJ | ACT_DIRTY_PRO | ACT_RESUMED | ACT_COMPL_BY_CONTENT |
-				ACT_SUCC_BY_CONTENT);
+	a->flags &=
+	    (uint16_t) ~(ACT_ATT_PROGRESS | ACT_ATT_COMPLETED | ACT_ATT_AMOUNT | ACT_DIRTY_OBJ |
+	                 ACT_DIRTY_PRO | ACT_RESUMED | ACT_COMPL_BY_CONTENT | ACT_SUCC_BY_CONTENT);
 	a->amount = 0;
 	a->att_abs = a->att_exp = 0;
 	for (i = 0; i < a->nobjs; i++)
@@ -970,7 +986,7 @@ static const char *content_delivery(somo_seq *seq, somo__seq_act *a)
 /* OP.1 Overall Sequencing Process                                           */
 
 static void result(somo_seq_result *out, bool accepted, const somo__seq_act *deliver, bool ended,
-		   const char *exc)
+                   const char *exc)
 {
 	out->accepted = accepted;
 	out->deliver = deliver ? deliver->id : NULL;
@@ -993,7 +1009,7 @@ static void end_session(somo_seq *seq)
 }
 
 SOMO_API int somo_seq_navigate(somo_seq *seq, somo_nav_request req, const char *target,
-			       somo_seq_result *out)
+                               somo_seq_result *out)
 {
 	somo__seq_act *tgt = NULL;
 	int term, seqreq;

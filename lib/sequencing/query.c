@@ -141,8 +141,7 @@ SOMO_API int somo_seq_report(somo_seq *seq, const somo_seq_report_data *r)
 
 /* ------------------------------------------------------------------------ */
 
-SOMO_API bool somo_seq_request_valid(const somo_seq *cseq, somo_nav_request req,
-				     const char *target)
+SOMO_API bool somo_seq_request_valid(const somo_seq *cseq, somo_nav_request req, const char *target)
 {
 	/* the dry run below never writes: the cast only lets it share code */
 	somo_seq *seq = (somo_seq *)cseq;
@@ -181,7 +180,8 @@ SOMO_API bool somo_seq_request_valid(const somo_seq *cseq, somo_nav_request req,
 		/* TB.2.3: something must be suspendable */
 		return (seq->current->flags & (ACT_ACTIVE | ACT_SUSPENDED)) ||
 		       seq->current->parent != NULL;
-	default: return true;
+	default:
+		return true;
 	}
 }
 
@@ -305,8 +305,8 @@ SOMO_API void somo_seq_course(const somo_seq *seq, somo_seq_course_status *out)
 	root = &seq->acts[0];
 	out->completion = completion_of(seq, root);
 	out->success = success_of(seq, root);
-	out->has_measure = root->nobjs && somo__seq_obj_measure(seq, root, &root->objs[0],
-								 &out->measure);
+	out->has_measure =
+	    root->nobjs && somo__seq_obj_measure(seq, root, &root->objs[0], &out->measure);
 	out->has_progress = somo__seq_amount(seq, root, &out->progress);
 	out->attempt_count = root->attempt_count;
 	out->suspended = seq->suspended != NULL;

@@ -22,7 +22,7 @@ static int child_status(const somo_seq *seq, const somo__seq_act *p, const somo_
 }
 
 static bool child_measure(const somo_seq *seq, const somo__seq_act *p, const somo__seq_act *c,
-			  double *m)
+                          double *m)
 {
 	if (!c->nobjs)
 		return false;
@@ -41,7 +41,7 @@ static int child_completion(const somo_seq *seq, const somo__seq_act *p, const s
 }
 
 static bool child_amount(const somo_seq *seq, const somo__seq_act *p, const somo__seq_act *c,
-			 double *amt)
+                         double *amt)
 {
 	if (p->ss->control_mode.use_current_attempt_progress_info && (c->flags & ACT_DIRTY_PRO) &&
 	    !(c->nobjs && somo__seq_obj_from_global(seq, &c->objs[0], OBJ_PROGRESS)))
@@ -108,7 +108,8 @@ static void completion_measure_rollup(somo_seq *seq, somo__seq_act *a)
 			valid = true;
 		}
 	}
-	somo__seq_set_amount(seq, a, valid && counted > 0, valid && counted > 0 ? total / counted : 0);
+	somo__seq_set_amount(seq, a, valid && counted > 0,
+	                     valid && counted > 0 ? total / counted : 0);
 }
 
 /* RB.1.2a Objective Rollup Using Measure Process. */
@@ -137,16 +138,17 @@ static bool child_counts(const somo_seq *seq, const somo__seq_act *c, somo_ss_ro
 		if (!c->ss->rollup.rollup_objective_satisfied)
 			return false;
 		req = act == SOMO_SS_ROLLUP_SATISFIED ? rc->required_for_satisfied
-						      : rc->required_for_not_satisfied;
+		                                      : rc->required_for_not_satisfied;
 	} else {
 		if (!c->ss->rollup.rollup_progress_completion)
 			return false;
 		req = act == SOMO_SS_ROLLUP_COMPLETED ? rc->required_for_completed
-						      : rc->required_for_incomplete;
+		                                      : rc->required_for_incomplete;
 	}
 	switch (req) {
 	case SOMO_SS_REQUIRED_IF_NOT_SUSPENDED:
-		if (!(c->flags & ACT_PROGRESS) || (c->attempt_count > 0 && (c->flags & ACT_SUSPENDED)))
+		if (!(c->flags & ACT_PROGRESS) ||
+		    (c->attempt_count > 0 && (c->flags & ACT_SUSPENDED)))
 			return false;
 		break;
 	case SOMO_SS_REQUIRED_IF_ATTEMPTED:
@@ -157,14 +159,15 @@ static bool child_counts(const somo_seq *seq, const somo__seq_act *c, somo_ss_ro
 		if (somo__seq_rule_applies(seq, c, SOMO_SS_ACTION_SKIP))
 			return false;
 		break;
-	default: break;
+	default:
+		break;
 	}
 	return true;
 }
 
 /* RB.1.4.1 Evaluate Rollup Conditions Subprocess (three-valued). */
 static int rollup_conditions(const somo_seq *seq, const somo__seq_act *p, const somo__seq_act *c,
-			     const somo_ss_rollup_rule *r)
+                             const somo_ss_rollup_rule *r)
 {
 	size_t i;
 	int acc = r->combination == SOMO_SS_COMBINE_ALL ? 1 : 0;
@@ -176,12 +179,24 @@ static int rollup_conditions(const somo_seq *seq, const somo__seq_act *p, const 
 		const somo_ss_condition *cd = r->conditions[i];
 		int v = -1;
 		switch (cd->condition) {
-		case SOMO_SS_COND_SATISFIED: v = child_status(seq, p, c); break;
-		case SOMO_SS_COND_OBJECTIVE_STATUS_KNOWN: v = child_status(seq, p, c) >= 0; break;
-		case SOMO_SS_COND_OBJECTIVE_MEASURE_KNOWN: v = child_measure(seq, p, c, &m); break;
-		case SOMO_SS_COND_COMPLETED: v = child_completion(seq, p, c); break;
-		case SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN: v = child_completion(seq, p, c) >= 0; break;
-		case SOMO_SS_COND_ATTEMPTED: v = (c->flags & ACT_PROGRESS) && c->attempt_count > 0; break;
+		case SOMO_SS_COND_SATISFIED:
+			v = child_status(seq, p, c);
+			break;
+		case SOMO_SS_COND_OBJECTIVE_STATUS_KNOWN:
+			v = child_status(seq, p, c) >= 0;
+			break;
+		case SOMO_SS_COND_OBJECTIVE_MEASURE_KNOWN:
+			v = child_measure(seq, p, c, &m);
+			break;
+		case SOMO_SS_COND_COMPLETED:
+			v = child_completion(seq, p, c);
+			break;
+		case SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN:
+			v = child_completion(seq, p, c) >= 0;
+			break;
+		case SOMO_SS_COND_ATTEMPTED:
+			v = (c->flags & ACT_PROGRESS) && c->attempt_count > 0;
+			break;
 		case SOMO_SS_COND_ATTEMPT_LIMIT_EXCEEDED:
 			v = (c->flags & ACT_PROGRESS) && c->ss->limits.has_attempt_limit &&
 			    c->ss->limits.attempt_limit > 0 &&
@@ -192,9 +207,15 @@ static int rollup_conditions(const somo_seq *seq, const somo__seq_act *p, const 
 			    (c->flags & ACT_PROGRESS) &&
 			    c->att_abs >= c->ss->limits.attempt_absolute_duration_limit_centis;
 			break;
-		case SOMO_SS_COND_OUTSIDE_AVAILABLE_TIME_RANGE: v = 0; break;
-		case SOMO_SS_COND_ALWAYS: v = 1; break;
-		default: v = -1; break;
+		case SOMO_SS_COND_OUTSIDE_AVAILABLE_TIME_RANGE:
+			v = 0;
+			break;
+		case SOMO_SS_COND_ALWAYS:
+			v = 1;
+			break;
+		default:
+			v = -1;
+			break;
 		}
 		if (cd->op == SOMO_SS_OP_NOT && v >= 0)
 			v = !v;
@@ -234,10 +255,14 @@ static bool rule_fires(const somo_seq *seq, const somo__seq_act *a, const somo_s
 	 * reference: CTS RU-15b/c expect an "all satisfied" rule to fire when
 	 * every child is excluded by its rollup considerations) */
 	switch (r->child_activity_set) {
-	case SOMO_SS_CHILDREN_ALL: return ntrue == n;
-	case SOMO_SS_CHILDREN_ANY: return ntrue > 0;
-	case SOMO_SS_CHILDREN_NONE: return nfalse == n;
-	case SOMO_SS_CHILDREN_AT_LEAST_COUNT: return ntrue >= r->minimum_count;
+	case SOMO_SS_CHILDREN_ALL:
+		return ntrue == n;
+	case SOMO_SS_CHILDREN_ANY:
+		return ntrue > 0;
+	case SOMO_SS_CHILDREN_NONE:
+		return nfalse == n;
+	case SOMO_SS_CHILDREN_AT_LEAST_COUNT:
+		return ntrue >= r->minimum_count;
 	case SOMO_SS_CHILDREN_AT_LEAST_PERCENT:
 		return n > 0 && (double)ntrue / (double)n >= r->minimum_percent - 1e-9;
 	}
@@ -248,19 +273,23 @@ static bool rule_fires(const somo_seq *seq, const somo__seq_act *a, const somo_s
  * rule for the pair of actions): all satisfied -> satisfied, all status
  * known -> not satisfied, all completed -> completed, all progress known ->
  * incomplete. */
-static const somo_ss_condition cond_satisfied = {SOMO_SS_COND_SATISFIED, SOMO_SS_OP_NOOP, NULL, 0, 0};
-static const somo_ss_condition cond_known = {SOMO_SS_COND_OBJECTIVE_STATUS_KNOWN, SOMO_SS_OP_NOOP, NULL, 0, 0};
-static const somo_ss_condition cond_completed = {SOMO_SS_COND_COMPLETED, SOMO_SS_OP_NOOP, NULL, 0, 0};
-static const somo_ss_condition cond_pknown = {SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN, SOMO_SS_OP_NOOP, NULL, 0, 0};
+static const somo_ss_condition cond_satisfied = {SOMO_SS_COND_SATISFIED, SOMO_SS_OP_NOOP, NULL, 0,
+                                                 0};
+static const somo_ss_condition cond_known = {SOMO_SS_COND_OBJECTIVE_STATUS_KNOWN, SOMO_SS_OP_NOOP,
+                                             NULL, 0, 0};
+static const somo_ss_condition cond_completed = {SOMO_SS_COND_COMPLETED, SOMO_SS_OP_NOOP, NULL, 0,
+                                                 0};
+static const somo_ss_condition cond_pknown = {SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN, SOMO_SS_OP_NOOP,
+                                              NULL, 0, 0};
 static const somo_ss_condition *const c_sat[] = {&cond_satisfied};
 static const somo_ss_condition *const c_known[] = {&cond_known};
 static const somo_ss_condition *const c_comp[] = {&cond_completed};
 static const somo_ss_condition *const c_pknown[] = {&cond_pknown};
 static const somo_ss_rollup_rule default_rules[4] = {
-	{SOMO_SS_CHILDREN_ALL, 0, 0, SOMO_SS_COMBINE_ANY, c_sat, 1, SOMO_SS_ROLLUP_SATISFIED, 0},
-	{SOMO_SS_CHILDREN_ALL, 0, 0, SOMO_SS_COMBINE_ANY, c_known, 1, SOMO_SS_ROLLUP_NOT_SATISFIED, 0},
-	{SOMO_SS_CHILDREN_ALL, 0, 0, SOMO_SS_COMBINE_ANY, c_comp, 1, SOMO_SS_ROLLUP_COMPLETED, 0},
-	{SOMO_SS_CHILDREN_ALL, 0, 0, SOMO_SS_COMBINE_ANY, c_pknown, 1, SOMO_SS_ROLLUP_INCOMPLETE, 0}};
+    {SOMO_SS_CHILDREN_ALL, 0, 0, SOMO_SS_COMBINE_ANY, c_sat, 1, SOMO_SS_ROLLUP_SATISFIED, 0},
+    {SOMO_SS_CHILDREN_ALL, 0, 0, SOMO_SS_COMBINE_ANY, c_known, 1, SOMO_SS_ROLLUP_NOT_SATISFIED, 0},
+    {SOMO_SS_CHILDREN_ALL, 0, 0, SOMO_SS_COMBINE_ANY, c_comp, 1, SOMO_SS_ROLLUP_COMPLETED, 0},
+    {SOMO_SS_CHILDREN_ALL, 0, 0, SOMO_SS_COMBINE_ANY, c_pknown, 1, SOMO_SS_ROLLUP_INCOMPLETE, 0}};
 
 /* Does the activity have rules for action a or b? */
 static bool has_rules(const somo__seq_act *a, somo_ss_rollup_action x, somo_ss_rollup_action y)
@@ -273,14 +302,15 @@ static bool has_rules(const somo__seq_act *a, somo_ss_rollup_action x, somo_ss_r
 }
 
 /* RB.1.4 Rollup Rule Check Subprocess: does any rule with this action fire. */
-static bool rollup_rule_check(const somo_seq *seq, const somo__seq_act *a, somo_ss_rollup_action act,
-			      bool use_defaults)
+static bool rollup_rule_check(const somo_seq *seq, const somo__seq_act *a,
+                              somo_ss_rollup_action act, bool use_defaults)
 {
 	size_t i;
 	if (use_defaults)
 		return rule_fires(seq, a, &default_rules[act]);
 	for (i = 0; i < a->ss->rollup.rule_count; i++)
-		if (a->ss->rollup.rules[i]->action == act && rule_fires(seq, a, a->ss->rollup.rules[i]))
+		if (a->ss->rollup.rules[i]->action == act &&
+		    rule_fires(seq, a, a->ss->rollup.rules[i]))
 			return true;
 	return false;
 }
@@ -311,7 +341,7 @@ static void progress_rollup_measure(somo_seq *seq, somo__seq_act *a)
 		somo__seq_set_completion(seq, a, -1);
 	else
 		somo__seq_set_completion(seq, a,
-					 amt >= a->item->completion_threshold.min_progress_measure);
+		                         amt >= a->item->completion_threshold.min_progress_measure);
 }
 
 /* RB.1.3b Activity Progress Rollup Using Rules Process (with the default

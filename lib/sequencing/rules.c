@@ -48,27 +48,39 @@ static int condition(const somo_seq *seq, const somo__seq_act *a, const somo_ss_
 		if (!o)
 			return -1;
 		break;
-	default: break;
+	default:
+		break;
 	}
 	/* an untracked activity has no tracking status to test */
 	if (!a->ss->delivery.tracked) {
 		switch (c->condition) {
 		case SOMO_SS_COND_OBJECTIVE_STATUS_KNOWN:
 		case SOMO_SS_COND_OBJECTIVE_MEASURE_KNOWN:
-		case SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN: v = 0; break;
+		case SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN:
+			v = 0;
+			break;
 		case SOMO_SS_COND_SATISFIED:
 		case SOMO_SS_COND_OBJECTIVE_MEASURE_GREATER_THAN:
 		case SOMO_SS_COND_OBJECTIVE_MEASURE_LESS_THAN:
-		case SOMO_SS_COND_COMPLETED: v = -1; break;
-		default: goto tracked;
+		case SOMO_SS_COND_COMPLETED:
+			v = -1;
+			break;
+		default:
+			goto tracked;
 		}
 		return c->op == SOMO_SS_OP_NOT ? tri_not(v) : v;
 	}
 tracked:
 	switch (c->condition) {
-	case SOMO_SS_COND_SATISFIED: v = somo__seq_obj_status(seq, a, o); break;
-	case SOMO_SS_COND_OBJECTIVE_STATUS_KNOWN: v = somo__seq_obj_status(seq, a, o) >= 0; break;
-	case SOMO_SS_COND_OBJECTIVE_MEASURE_KNOWN: v = somo__seq_obj_measure(seq, a, o, &m); break;
+	case SOMO_SS_COND_SATISFIED:
+		v = somo__seq_obj_status(seq, a, o);
+		break;
+	case SOMO_SS_COND_OBJECTIVE_STATUS_KNOWN:
+		v = somo__seq_obj_status(seq, a, o) >= 0;
+		break;
+	case SOMO_SS_COND_OBJECTIVE_MEASURE_KNOWN:
+		v = somo__seq_obj_measure(seq, a, o, &m);
+		break;
 	case SOMO_SS_COND_OBJECTIVE_MEASURE_GREATER_THAN:
 		v = somo__seq_obj_measure(seq, a, o, &m) ? m > c->measure_threshold : -1;
 		break;
@@ -80,8 +92,8 @@ tracked:
 		/* 4th edition: a referenced objective other than the primary one
 		 * has its own completion status (adlseq:mapInfo reads it) */
 		o = c->referenced_objective
-			    ? somo__seq_obj_by_id((somo__seq_act *)a, c->referenced_objective)
-			    : NULL;
+		        ? somo__seq_obj_by_id((somo__seq_act *)a, c->referenced_objective)
+		        : NULL;
 		if (o && o != &a->objs[0]) {
 			somo__seq_vals ev;
 			somo__seq_obj_effective(seq, a, o, &ev);
@@ -92,7 +104,9 @@ tracked:
 		if (c->condition == SOMO_SS_COND_ACTIVITY_PROGRESS_KNOWN)
 			v = v >= 0;
 		break;
-	case SOMO_SS_COND_ATTEMPTED: v = (a->flags & ACT_PROGRESS) && a->attempt_count > 0; break;
+	case SOMO_SS_COND_ATTEMPTED:
+		v = (a->flags & ACT_PROGRESS) && a->attempt_count > 0;
+		break;
 	case SOMO_SS_COND_ATTEMPT_LIMIT_EXCEEDED:
 		v = (a->flags & ACT_PROGRESS) && a->ss->limits.has_attempt_limit &&
 		    a->ss->limits.attempt_limit > 0 &&
@@ -107,7 +121,9 @@ tracked:
 		/* begin/end time limits are not used by SCORM: never outside */
 		v = 0;
 		break;
-	case SOMO_SS_COND_ALWAYS: v = 1; break;
+	case SOMO_SS_COND_ALWAYS:
+		v = 1;
+		break;
 	}
 	return c->op == SOMO_SS_OP_NOT ? tri_not(v) : v;
 }
@@ -142,8 +158,8 @@ int somo__seq_rule_conditions(const somo_seq *seq, const somo__seq_act *a, const
 /* UP.2 Sequencing Rules Check Process: the first rule of the kind whose
  * action is one of actions and whose conditions hold, or NULL. */
 const somo_ss_rule *somo__seq_rules_check(const somo_seq *seq, const somo__seq_act *a,
-					  somo_ss_rule_kind kind, const somo_ss_action *actions,
-					  size_t nactions)
+                                          somo_ss_rule_kind kind, const somo_ss_action *actions,
+                                          size_t nactions)
 {
 	const somo_ss_rule *const *rules;
 	size_t n, i, k;

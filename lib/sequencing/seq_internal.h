@@ -40,16 +40,16 @@ typedef struct {
 enum {
 	ACT_ACTIVE = 1 << 0,
 	ACT_SUSPENDED = 1 << 1,
-	ACT_PROGRESS = 1 << 2,        /* activity progress status (attempted at least once) */
-	ACT_ATT_PROGRESS = 1 << 3,    /* attempt progress status (completion known) */
-	ACT_ATT_COMPLETED = 1 << 4,   /* attempt completion status */
-	ACT_ATT_AMOUNT = 1 << 5,      /* attempt completion amount status */
-	ACT_AVAILABLE = 1 << 6,       /* selected into its parent's available children */
-	ACT_DIRTY_OBJ = 1 << 7,       /* objective info is from an earlier attempt of an ancestor */
-	ACT_DIRTY_PRO = 1 << 8,       /* progress info likewise */
-	ACT_REPORT_SUSPEND = 1 << 9,  /* the content asked for suspension at its end */
-	ACT_RESUMED = 1 << 10,        /* the current attempt was resumed when delivered */
-	ACT_SELECTED = 1 << 11,       /* selection with timing "once" already made */
+	ACT_PROGRESS = 1 << 2,       /* activity progress status (attempted at least once) */
+	ACT_ATT_PROGRESS = 1 << 3,   /* attempt progress status (completion known) */
+	ACT_ATT_COMPLETED = 1 << 4,  /* attempt completion status */
+	ACT_ATT_AMOUNT = 1 << 5,     /* attempt completion amount status */
+	ACT_AVAILABLE = 1 << 6,      /* selected into its parent's available children */
+	ACT_DIRTY_OBJ = 1 << 7,      /* objective info is from an earlier attempt of an ancestor */
+	ACT_DIRTY_PRO = 1 << 8,      /* progress info likewise */
+	ACT_REPORT_SUSPEND = 1 << 9, /* the content asked for suspension at its end */
+	ACT_RESUMED = 1 << 10,       /* the current attempt was resumed when delivered */
+	ACT_SELECTED = 1 << 11,      /* selection with timing "once" already made */
 	ACT_COMPL_BY_CONTENT = 1 << 12, /* the content reported a completion status this attempt */
 	ACT_SUCC_BY_CONTENT = 1 << 13   /* the content reported a success status this attempt */
 };
@@ -71,9 +71,9 @@ struct somo__seq_act {
 	uint16_t depth;
 	uint16_t flags;
 	uint32_t attempt_count;
-	double amount; /* attempt completion amount */
+	double amount;                              /* attempt completion amount */
 	int64_t att_abs, att_exp, act_abs, act_exp; /* durations, centiseconds */
-	somo__seq_obj *objs; /* objs[0] is the primary objective */
+	somo__seq_obj *objs;                        /* objs[0] is the primary objective */
 	uint32_t nobjs;
 };
 
@@ -96,7 +96,7 @@ struct somo_seq {
 	const somo_manifest_org *org;
 	somo__seq_act *acts; /* manifest preorder; acts[0] is the root */
 	uint32_t nacts;
-	somo__seq_act **ptrs; /* child pointer storage */
+	somo__seq_act **ptrs;    /* child pointer storage */
 	somo__seq_act **byorder; /* available preorder */
 	uint32_t norder;
 	uint32_t *hash; /* id -> index + 1 */
@@ -121,7 +121,7 @@ struct somo_seq {
 
 /* Process outcome shared by the sequencing functions. */
 typedef struct {
-	const char *exception; /* NULL: no exception */
+	const char *exception;  /* NULL: no exception */
 	somo__seq_act *deliver; /* delivery request */
 	bool end_session;
 } somo__seq_out;
@@ -142,11 +142,11 @@ int somo__seq_vals_in(const somo_seq_objective_values *in, somo__seq_vals *v, ui
 void somo__seq_vals_out(const char *id, const somo__seq_vals *v, somo_seq_objective_values *out);
 int somo__seq_obj_status(const somo_seq *seq, const somo__seq_act *a, const somo__seq_obj *o);
 bool somo__seq_obj_measure(const somo_seq *seq, const somo__seq_act *a, const somo__seq_obj *o,
-			   double *m);
+                           double *m);
 void somo__seq_obj_effective(const somo_seq *seq, const somo__seq_act *a, const somo__seq_obj *o,
-			     somo__seq_vals *out);
+                             somo__seq_vals *out);
 void somo__seq_obj_write(somo_seq *seq, somo__seq_act *a, somo__seq_obj *o, uint16_t mask,
-			 const somo__seq_vals *v);
+                         const somo__seq_vals *v);
 int somo__seq_completion(const somo_seq *seq, const somo__seq_act *a);
 bool somo__seq_amount(const somo_seq *seq, const somo__seq_act *a, double *amt);
 void somo__seq_set_completion(somo_seq *seq, somo__seq_act *a, int completed);
@@ -158,8 +158,8 @@ bool somo__seq_reads_touched(const somo_seq *seq, const somo__seq_act *a);
 /* rules.c */
 int somo__seq_rule_conditions(const somo_seq *seq, const somo__seq_act *a, const somo_ss_rule *r);
 const somo_ss_rule *somo__seq_rules_check(const somo_seq *seq, const somo__seq_act *a,
-					  somo_ss_rule_kind kind, const somo_ss_action *actions,
-					  size_t nactions);
+                                          somo_ss_rule_kind kind, const somo_ss_action *actions,
+                                          size_t nactions);
 bool somo__seq_rule_applies(const somo_seq *seq, const somo__seq_act *a, somo_ss_action act);
 bool somo__seq_limit_exceeded(const somo_seq *seq, const somo__seq_act *a);
 bool somo__seq_check_activity(const somo_seq *seq, const somo__seq_act *a);
@@ -170,10 +170,10 @@ void somo__seq_rollup(somo_seq *seq, somo__seq_act *a);
 
 /* process.c */
 void somo__seq_end_attempt(somo_seq *seq, somo__seq_act *a);
-int somo__seq_nav_check(const somo_seq *seq, somo_nav_request req, somo__seq_act *target,
-			int *term, int *seqreq, const char **exc);
+int somo__seq_nav_check(const somo_seq *seq, somo_nav_request req, somo__seq_act *target, int *term,
+                        int *seqreq, const char **exc);
 void somo__seq_sequencing(somo_seq *seq, int seqreq, somo__seq_act *target, bool dry,
-			  somo__seq_out *out);
+                          somo__seq_out *out);
 const char *somo__seq_delivery_check(const somo_seq *seq, somo__seq_act *a);
 const char *somo__seq_exception_text(const char *code);
 

@@ -13,16 +13,16 @@
 #include "sequencing/seq_internal.h"
 
 #define STATE_FORMAT "somo-sequencing-1"
-#define ACT_SAVED_FLAGS                                                                   \
-	(ACT_ACTIVE | ACT_SUSPENDED | ACT_PROGRESS | ACT_ATT_PROGRESS | ACT_ATT_COMPLETED | \
-	 ACT_ATT_AMOUNT | ACT_DIRTY_OBJ | ACT_DIRTY_PRO | ACT_REPORT_SUSPEND | ACT_RESUMED |     \
+#define ACT_SAVED_FLAGS                                                                            \
+	(ACT_ACTIVE | ACT_SUSPENDED | ACT_PROGRESS | ACT_ATT_PROGRESS | ACT_ATT_COMPLETED |        \
+	 ACT_ATT_AMOUNT | ACT_DIRTY_OBJ | ACT_DIRTY_PRO | ACT_REPORT_SUSPEND | ACT_RESUMED |       \
 	 ACT_COMPL_BY_CONTENT | ACT_SUCC_BY_CONTENT)
 #define OBJ_ALL_FLAGS 0x1ff
 
 static json_t *vals_json(const somo__seq_vals *v)
 {
 	return json_pack("[i,f,f,f,f,f]", (int)v->flags, v->measure, v->raw, v->min, v->max,
-			 v->progress);
+	                 v->progress);
 }
 
 static int vals_read(json_t *j, somo__seq_vals *v)
@@ -57,8 +57,8 @@ static json_t *globals_json(const somo_seq_globals *g)
 	if (!arr)
 		return NULL;
 	for (i = 0; i < g->count; i++) {
-		json_t *o = json_pack("{s:s,s:o}", "id", g->items[i].id, "v",
-				      vals_json(&g->items[i].v));
+		json_t *o =
+		    json_pack("{s:s,s:o}", "id", g->items[i].id, "v", vals_json(&g->items[i].v));
 		if (!o || json_array_append_new(arr, o) < 0) {
 			json_decref(arr);
 			return NULL;
@@ -80,7 +80,7 @@ static somo_seq_globals *globals_read(json_t *arr)
 	}
 	if (somo_seq_globals_new(&g) < 0)
 		return NULL;
-	json_array_foreach(arr, i, o) {
+	json_array_foreach (arr, i, o) {
 		const char *id = json_string_value(json_object_get(o, "id"));
 		somo__seq_vals v;
 		somo__seq_gobj *go;
@@ -190,10 +190,10 @@ SOMO_API char *somo_seq_state_to_json(const somo_seq *seq)
 	snprintf(rng, sizeof(rng), "%016" PRIx64, seq->rng);
 	acts = json_array();
 	root = json_pack("{s:s,s:s,s:I,s:s,s:b,s:o*,s:o*}", "format", STATE_FORMAT, "org",
-			 seq->acts[0].id, "count", (json_int_t)seq->nacts, "rng", rng, "ended",
-			 seq->ended, "current",
-			 seq->current ? json_string(seq->current->id) : json_null(), "suspended",
-			 seq->suspended ? json_string(seq->suspended->id) : json_null());
+	                 seq->acts[0].id, "count", (json_int_t)seq->nacts, "rng", rng, "ended",
+	                 seq->ended, "current",
+	                 seq->current ? json_string(seq->current->id) : json_null(), "suspended",
+	                 seq->suspended ? json_string(seq->suspended->id) : json_null());
 	if (!root || !acts) {
 		json_decref(root);
 		json_decref(acts);
@@ -208,10 +208,10 @@ SOMO_API char *somo_seq_state_to_json(const somo_seq *seq)
 		if (pristine(a))
 			continue;
 		o = json_pack("{s:I,s:s,s:i,s:I,s:f,s:[I,I,I,I]}", "i", (json_int_t)i, "id", a->id,
-			      "f", (int)(a->flags & ACT_SAVED_FLAGS), "n",
-			      (json_int_t)a->attempt_count, "amt", a->amount, "d",
-			      (json_int_t)a->att_abs, (json_int_t)a->att_exp, (json_int_t)a->act_abs,
-			      (json_int_t)a->act_exp);
+		              "f", (int)(a->flags & ACT_SAVED_FLAGS), "n",
+		              (json_int_t)a->attempt_count, "amt", a->amount, "d",
+		              (json_int_t)a->att_abs, (json_int_t)a->att_exp,
+		              (json_int_t)a->act_abs, (json_int_t)a->act_exp);
 		objs = json_array();
 		if (!o || !objs || json_array_append_new(acts, o) < 0) {
 			json_decref(objs);
@@ -301,7 +301,7 @@ SOMO_API int somo_seq_state_from_json(somo_seq *seq, const char *json)
 			t->avail[k] = a->children[k];
 		navail += a->nchildren;
 	}
-	json_array_foreach(acts, ai, o) {
+	json_array_foreach (acts, ai, o) {
 		json_t *d = json_object_get(o, "d"), *ob = json_object_get(o, "obj"),
 		       *av = json_object_get(o, "avail"), *x;
 		json_int_t f, n, idx = json_integer_value(json_object_get(o, "i"));
@@ -310,7 +310,8 @@ SOMO_API int somo_seq_state_from_json(somo_seq *seq, const char *json)
 		size_t m;
 		if (!json_is_integer(json_object_get(o, "i")) || idx < 0 ||
 		    idx >= (json_int_t)seq->nacts || (seen[idx] & 1)) {
-			rc = somo__error(SOMO_ECORRUPT, "sequencing state: bad activity entry %zu", ai);
+			rc = somo__error(SOMO_ECORRUPT, "sequencing state: bad activity entry %zu",
+			                 ai);
 			goto out;
 		}
 		i = (size_t)idx;
@@ -322,8 +323,10 @@ SOMO_API int somo_seq_state_from_json(somo_seq *seq, const char *json)
 		    !json_is_integer(json_object_get(o, "f")) ||
 		    !json_is_integer(json_object_get(o, "n")) ||
 		    !json_is_number(json_object_get(o, "amt")) || !json_is_array(d) ||
-		    json_array_size(d) != 4 || !json_is_array(ob) || json_array_size(ob) != a->nobjs) {
-			rc = somo__error(SOMO_ECORRUPT, "sequencing state: activity %zu differs", i);
+		    json_array_size(d) != 4 || !json_is_array(ob) ||
+		    json_array_size(ob) != a->nobjs) {
+			rc =
+			    somo__error(SOMO_ECORRUPT, "sequencing state: activity %zu differs", i);
 			goto out;
 		}
 		f = json_integer_value(json_object_get(o, "f"));
@@ -339,7 +342,7 @@ SOMO_API int somo_seq_state_from_json(somo_seq *seq, const char *json)
 		t->att_exp = json_integer_value(json_array_get(d, 1));
 		t->act_abs = json_integer_value(json_array_get(d, 2));
 		t->act_exp = json_integer_value(json_array_get(d, 3));
-		json_array_foreach(ob, m, x) {
+		json_array_foreach (ob, m, x) {
 			if (vals_read(x, &ov[m]) < 0) {
 				rc = somo__error(SOMO_ECORRUPT, "sequencing state: bad objective");
 				goto out;
@@ -352,12 +355,14 @@ SOMO_API int somo_seq_state_from_json(somo_seq *seq, const char *json)
 				goto out;
 			}
 			t->navail = (uint32_t)json_array_size(av);
-			json_array_foreach(av, m, x) {
+			json_array_foreach (av, m, x) {
 				json_int_t cidx = json_integer_value(x);
 				somo__seq_act *c;
-				if (!json_is_integer(x) || cidx <= 0 || cidx >= (json_int_t)seq->nacts ||
+				if (!json_is_integer(x) || cidx <= 0 ||
+				    cidx >= (json_int_t)seq->nacts ||
 				    (c = &seq->acts[cidx])->parent != a || seen[cidx] & 2) {
-					rc = somo__error(SOMO_ECORRUPT, "sequencing state: bad child");
+					rc = somo__error(SOMO_ECORRUPT,
+					                 "sequencing state: bad child");
 					goto out;
 				}
 				seen[cidx] |= 2; /* each child at most once */

@@ -6,9 +6,9 @@
 
 #include "sequencing/seq_internal.h"
 
-static const char *const nav_names[] = {"start",   "resumeAll", "continue",   "previous",
-					"choice",  "jump",      "exit",       "exitAll",
-					"abandon", "abandonAll", "suspendAll", "_none_"};
+static const char *const nav_names[] = {"start",   "resumeAll",  "continue",   "previous",
+                                        "choice",  "jump",       "exit",       "exitAll",
+                                        "abandon", "abandonAll", "suspendAll", "_none_"};
 
 SOMO_API const char *somo_nav_name(somo_nav_request req)
 {
@@ -18,7 +18,7 @@ SOMO_API const char *somo_nav_name(somo_nav_request req)
 }
 
 SOMO_API int somo_nav_parse(const char *s, somo_nav_request *req, const char **target,
-			    size_t *target_len)
+                            size_t *target_len)
 {
 	const char *t = NULL;
 	size_t tl = 0;
@@ -41,7 +41,8 @@ SOMO_API int somo_nav_parse(const char *s, somo_nav_request *req, const char **t
 	} else {
 		size_t i;
 		for (i = 0; i < SOMO__ARRAY_SIZE(nav_names); i++)
-			if (i != SOMO_NAV_CHOICE && i != SOMO_NAV_JUMP && strcmp(s, nav_names[i]) == 0)
+			if (i != SOMO_NAV_CHOICE && i != SOMO_NAV_JUMP &&
+			    strcmp(s, nav_names[i]) == 0)
 				break;
 		if (i == SOMO__ARRAY_SIZE(nav_names))
 			return somo__error(SOMO_EINVAL, "bad navigation request '%s'", s);
@@ -114,7 +115,7 @@ somo__seq_act *somo__seq_common_ancestor(somo__seq_act *a, somo__seq_act *b)
 
 /* Count the activities under an item list (sub-manifests included). */
 static int count_items(const somo_manifest_item *const *items, size_t n, uint32_t *count,
-		       uint32_t max, int depth)
+                       uint32_t max, int depth)
 {
 	size_t i;
 
@@ -159,7 +160,7 @@ static void init_act(build_ctx *c, somo__seq_act *a, const somo_ss_sequencing *s
 }
 
 static uint32_t add_items(build_ctx *c, somo__seq_act *parent,
-			  const somo_manifest_item *const *items, size_t n)
+                          const somo_manifest_item *const *items, size_t n)
 {
 	size_t i;
 	somo__seq_act **kids = c->seq->ptrs + c->next_ptr;
@@ -184,14 +185,14 @@ static uint32_t add_items(build_ctx *c, somo__seq_act *parent,
 			add_items(c, a, it->children, it->child_count);
 		else if (it->submanifest && it->submanifest->default_org)
 			add_items(c, a, it->submanifest->default_org->items,
-				  it->submanifest->default_org->item_count);
+			          it->submanifest->default_org->item_count);
 	}
 	return (uint32_t)n;
 }
 
 /* Numbers of pointers and objectives needed. */
 static void count_storage(const somo_manifest_item *const *items, size_t n, size_t *ptrs,
-			  size_t *objs)
+                          size_t *objs)
 {
 	size_t i;
 	*ptrs += 2 * n;
@@ -201,7 +202,7 @@ static void count_storage(const somo_manifest_item *const *items, size_t n, size
 			count_storage(items[i]->children, items[i]->child_count, ptrs, objs);
 		else if (items[i]->submanifest && items[i]->submanifest->default_org)
 			count_storage(items[i]->submanifest->default_org->items,
-				      items[i]->submanifest->default_org->item_count, ptrs, objs);
+			              items[i]->submanifest->default_org->item_count, ptrs, objs);
 	}
 }
 
@@ -309,16 +310,17 @@ static bool reads_globals(const somo__seq_act *a)
 	for (k = 0; k < a->nobjs; k++)
 		for (m = 0; m < a->objs[k].def->map_count; m++) {
 			const somo_ss_map_info *mi = a->objs[k].def->maps[m];
-			if ((mi->has_imsss && (mi->read_satisfied_status || mi->read_normalized_measure)) ||
-			    (mi->has_adlseq && (mi->read_completion_status || mi->read_progress_measure ||
-						mi->read_raw_score)))
+			if ((mi->has_imsss &&
+			     (mi->read_satisfied_status || mi->read_normalized_measure)) ||
+			    (mi->has_adlseq && (mi->read_completion_status ||
+			                        mi->read_progress_measure || mi->read_raw_score)))
 				return true;
 		}
 	return false;
 }
 
 SOMO_API int somo_seq_new(somo_seq **out, const somo_manifest *man, const char *org_id,
-			  const somo_seq_opts *opts)
+                          const somo_seq_opts *opts)
 {
 	somo_seq *seq;
 	const somo_manifest_org *org = NULL;
@@ -331,7 +333,7 @@ SOMO_API int somo_seq_new(somo_seq **out, const somo_manifest *man, const char *
 	*out = NULL;
 	if (opts && opts->version != SOMO_SEQ_OPTS_VERSION)
 		return somo__error(SOMO_EINVAL, "unknown sequencing options version %u",
-				   opts->version);
+		                   opts->version);
 	if (org_id) {
 		for (i = 0; i < somo_manifest_org_count(man); i++)
 			if (strcmp(somo_manifest_org_at(man, i)->identifier, org_id) == 0)
@@ -341,9 +343,9 @@ SOMO_API int somo_seq_new(somo_seq **out, const somo_manifest *man, const char *
 	}
 	if (!org)
 		return somo__error(SOMO_ENOTFOUND, org_id ? "no organization '%s'" : "%s",
-				   org_id ? org_id : "the manifest has no organization");
+		                   org_id ? org_id : "the manifest has no organization");
 	if (count_items(org->items, org->item_count, &n,
-			opts && opts->max_activities ? opts->max_activities : 1000000u, 0) < 0)
+	                opts && opts->max_activities ? opts->max_activities : 1000000u, 0) < 0)
 		return somo_error_last()->code;
 
 	seq = somo__calloc(1, sizeof(*seq));

@@ -76,7 +76,7 @@ static void do_report(json_t *r)
 	d.suspend = json_is_true(json_object_get(r, "suspend"));
 	d.terminated = true;
 	memset(objs, 0, sizeof(objs));
-	json_array_foreach(arr, i, o) {
+	json_array_foreach (arr, i, o) {
 		if (n == 64)
 			break;
 		objs[n].id = json_string_value(json_object_get(o, "id"));
@@ -108,15 +108,16 @@ static void do_state(void)
 	for (i = 0; i < n; i++) {
 		somo_seq_toc_entry e;
 		if (somo_seq_toc_at(g_seq, i, &e) == 0)
-			json_array_append_new(toc, json_pack("{s:s,s:s,s:b,s:b,s:i}", "id", e.id, "title",
-							     e.title, "visible", e.visible, "choosable",
-							     e.choosable, "depth", e.depth));
+			json_array_append_new(toc, json_pack("{s:s,s:s,s:b,s:b,s:i}", "id", e.id,
+			                                     "title", e.title, "visible", e.visible,
+			                                     "choosable", e.choosable, "depth",
+			                                     e.depth));
 	}
 	j = json_pack("{s:o,s:i,s:b,s:{s:b,s:b,s:b,s:b,s:b},s:o}", "current",
-		      cur ? json_string(d.id) : json_null(), "hide", cur ? (int)d.hide_lms_ui : 0,
-		      "active", cur && d.active, "valid", "continue", v.continue_, "previous",
-		      v.previous, "exit", v.exit, "exitAll", v.exit_all, "suspendAll", v.suspend_all,
-		      "toc", toc);
+	              cur ? json_string(d.id) : json_null(), "hide", cur ? (int)d.hide_lms_ui : 0,
+	              "active", cur && d.active, "valid", "continue", v.continue_, "previous",
+	              v.previous, "exit", v.exit, "exitAll", v.exit_all, "suspendAll",
+	              v.suspend_all, "toc", toc);
 	if (cur && d.has_completion_threshold)
 		json_object_set_new(j, "threshold", json_real(d.completion_threshold));
 	if (cur && d.has_scaled_passing_score)
@@ -151,14 +152,15 @@ int main(void)
 			somo_manifest_free(g_man);
 			g_seq = NULL;
 			g_man = NULL;
-			int rc = somo_package_open(&pkg, json_string_value(json_array_get(req, 1)), NULL);
+			int rc = somo_package_open(&pkg, json_string_value(json_array_get(req, 1)),
+			                           NULL);
 			if (rc == 0)
 				rc = somo_manifest_load(&g_man, pkg, NULL, &d);
 			somo_package_free(pkg);
 			if (rc == 0)
 				rc = somo_seq_new(&g_seq, g_man, NULL, NULL);
 			reply(json_pack("{s:b,s:s}", "ok", rc == 0, "error",
-					rc ? somo_error_last()->message : ""));
+			                rc ? somo_error_last()->message : ""));
 		} else if (!g_seq) {
 			reply(json_pack("{s:s}", "error", "no package"));
 		} else if (!strcmp(cmd, "nav")) {
@@ -168,11 +170,13 @@ int main(void)
 			if (!name || nav_of(name, &r) != 0) {
 				reply(json_pack("{s:s}", "error", "bad request"));
 			} else {
-				somo_seq_navigate(g_seq, r, json_string_value(json_array_get(req, 2)), &res);
-				reply(json_pack("{s:b,s:o,s:b,s:o}", "accepted", res.accepted, "deliver",
-						res.deliver ? json_string(res.deliver) : json_null(), "ended",
-						res.ended, "exception",
-						res.exception ? json_string(res.exception) : json_null()));
+				somo_seq_navigate(g_seq, r,
+				                  json_string_value(json_array_get(req, 2)), &res);
+				reply(json_pack(
+				    "{s:b,s:o,s:b,s:o}", "accepted", res.accepted, "deliver",
+				    res.deliver ? json_string(res.deliver) : json_null(), "ended",
+				    res.ended, "exception",
+				    res.exception ? json_string(res.exception) : json_null()));
 			}
 		} else if (!strcmp(cmd, "report")) {
 			do_report(json_array_get(req, 1));
@@ -182,14 +186,16 @@ int main(void)
 			somo_nav_request r;
 			const char *name = json_string_value(json_array_get(req, 1));
 			bool v = name && nav_of(name, &r) == 0 &&
-				 somo_seq_request_valid(g_seq, r, json_string_value(json_array_get(req, 2)));
+			         somo_seq_request_valid(g_seq, r,
+			                                json_string_value(json_array_get(req, 2)));
 			reply(json_pack("{s:b}", "valid", v));
 		} else if (!strcmp(cmd, "globals")) {
 			char *g = somo_seq_globals_to_json(somo_seq_globals_of(g_seq));
 			json_t *gj = g ? json_loads(g, 0, NULL) : NULL;
 			somo_free(g);
-			reply(json_pack("{s:o,s:b}", "globals", gj ? gj : json_array(), "global_to_system",
-					somo_manifest_default_org(g_man)->objectives_global_to_system));
+			reply(json_pack(
+			    "{s:o,s:b}", "globals", gj ? gj : json_array(), "global_to_system",
+			    somo_manifest_default_org(g_man)->objectives_global_to_system));
 		} else if (!strcmp(cmd, "setglobals")) {
 			char *g = json_dumps(json_array_get(req, 1), JSON_COMPACT);
 			int rc = g ? somo_seq_globals_from_json(somo_seq_globals_of(g_seq), g) : -1;

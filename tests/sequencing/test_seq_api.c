@@ -16,41 +16,42 @@
 #include "somo.h"
 
 static const char manifest_text[] =
-	"<?xml version=\"1.0\"?>\n"
-	"<manifest identifier=\"m\" version=\"1\" xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\" "
-	"xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\" "
-	"xmlns:imsss=\"http://www.imsglobal.org/xsd/imsss\" "
-	"xmlns:adlseq=\"http://www.adlnet.org/xsd/adlseq_v1p3\">\n"
-	"<metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>\n"
-	"<organizations default=\"org\"><organization identifier=\"org\"><title>C</title>\n"
-	" <item identifier=\"pool\"><title>Pool</title>\n"
-	"  <item identifier=\"p1\" identifierref=\"r\"><title>P1</title></item>\n"
-	"  <item identifier=\"p2\" identifierref=\"r\"><title>P2</title></item>\n"
-	"  <item identifier=\"p3\" identifierref=\"r\"><title>P3</title></item>\n"
-	"  <item identifier=\"p4\" identifierref=\"r\"><title>P4</title></item>\n"
-	"  <item identifier=\"p5\" identifierref=\"r\"><title>P5</title></item>\n"
-	"  <imsss:sequencing><imsss:controlMode choice=\"true\" flow=\"true\"/>\n"
-	"   <imsss:randomizationControls selectCount=\"3\" selectionTiming=\"once\" "
-	"reorderChildren=\"true\" randomizationTiming=\"once\"/></imsss:sequencing>\n"
-	" </item>\n"
-	" <item identifier=\"x\" identifierref=\"r\"><title>X</title>\n"
-	"  <imsss:sequencing><imsss:objectives><imsss:primaryObjective objectiveID=\"px\">"
-	"<imsss:mapInfo targetObjectiveID=\"G\" writeSatisfiedStatus=\"true\"/>"
-	"</imsss:primaryObjective></imsss:objectives></imsss:sequencing>\n"
-	" </item>\n"
-	" <imsss:sequencing><imsss:controlMode choice=\"true\" flow=\"true\"/></imsss:sequencing>\n"
-	"</organization></organizations>\n"
-	"<resources><resource identifier=\"r\" type=\"webcontent\" adlcp:scormType=\"sco\" "
-	"href=\"a.html\"/></resources>\n"
-	"</manifest>\n";
+    "<?xml version=\"1.0\"?>\n"
+    "<manifest identifier=\"m\" version=\"1\" xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\" "
+    "xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\" "
+    "xmlns:imsss=\"http://www.imsglobal.org/xsd/imsss\" "
+    "xmlns:adlseq=\"http://www.adlnet.org/xsd/adlseq_v1p3\">\n"
+    "<metadata><schema>ADL SCORM</schema><schemaversion>2004 4th "
+    "Edition</schemaversion></metadata>\n"
+    "<organizations default=\"org\"><organization identifier=\"org\"><title>C</title>\n"
+    " <item identifier=\"pool\"><title>Pool</title>\n"
+    "  <item identifier=\"p1\" identifierref=\"r\"><title>P1</title></item>\n"
+    "  <item identifier=\"p2\" identifierref=\"r\"><title>P2</title></item>\n"
+    "  <item identifier=\"p3\" identifierref=\"r\"><title>P3</title></item>\n"
+    "  <item identifier=\"p4\" identifierref=\"r\"><title>P4</title></item>\n"
+    "  <item identifier=\"p5\" identifierref=\"r\"><title>P5</title></item>\n"
+    "  <imsss:sequencing><imsss:controlMode choice=\"true\" flow=\"true\"/>\n"
+    "   <imsss:randomizationControls selectCount=\"3\" selectionTiming=\"once\" "
+    "reorderChildren=\"true\" randomizationTiming=\"once\"/></imsss:sequencing>\n"
+    " </item>\n"
+    " <item identifier=\"x\" identifierref=\"r\"><title>X</title>\n"
+    "  <imsss:sequencing><imsss:objectives><imsss:primaryObjective objectiveID=\"px\">"
+    "<imsss:mapInfo targetObjectiveID=\"G\" writeSatisfiedStatus=\"true\"/>"
+    "</imsss:primaryObjective></imsss:objectives></imsss:sequencing>\n"
+    " </item>\n"
+    " <imsss:sequencing><imsss:controlMode choice=\"true\" flow=\"true\"/></imsss:sequencing>\n"
+    "</organization></organizations>\n"
+    "<resources><resource identifier=\"r\" type=\"webcontent\" adlcp:scormType=\"sco\" "
+    "href=\"a.html\"/></resources>\n"
+    "</manifest>\n";
 
 static somo_manifest *load(void)
 {
 	somo_manifest *man = NULL;
 	somo_diag d;
 	assert_int_equal(somo_manifest_parse_memory(&man, manifest_text, sizeof(manifest_text) - 1,
-						    NULL, NULL, &d),
-			 0);
+	                                            NULL, NULL, &d),
+	                 0);
 	return man;
 }
 
@@ -162,7 +163,7 @@ static void test_shared_globals(void **state)
 	assert_non_null(json);
 	assert_int_equal(somo_seq_globals_from_json(g, "{\"bad\":1}"), SOMO_ECORRUPT);
 	assert_int_equal(somo_seq_globals_from_json(g, "[{\"id\":\"G\",\"v\":[1,2,0,0,0,0]}]"),
-			 SOMO_ECORRUPT); /* measure out of range */
+	                 SOMO_ECORRUPT); /* measure out of range */
 	assert_int_equal(somo_seq_globals_count(g), 1);
 	assert_int_equal(somo_seq_globals_from_json(g, "[]"), 0);
 	assert_int_equal(somo_seq_globals_count(g), 0);
@@ -344,9 +345,9 @@ static void test_out_of_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_nav_names),      cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_shared_globals), cmocka_unit_test(test_state_refusals),
-		cmocka_unit_test(test_seeded_selection), cmocka_unit_test(test_out_of_memory),
+	    cmocka_unit_test(test_nav_names),        cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_shared_globals),   cmocka_unit_test(test_state_refusals),
+	    cmocka_unit_test(test_seeded_selection), cmocka_unit_test(test_out_of_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

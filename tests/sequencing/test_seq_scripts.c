@@ -60,22 +60,22 @@ typedef struct {
 	char fail[1024];
 } script;
 
-#define CHECK(s, cond, ...)                                                          \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			char _m[768];                                                \
-			snprintf(_m, sizeof(_m), __VA_ARGS__);                       \
-			snprintf((s)->fail, sizeof((s)->fail), "%s:%d: %s", (s)->file, \
-				 (s)->line, _m);                                     \
-			return -1;                                                   \
-		}                                                                    \
+#define CHECK(s, cond, ...)                                                                        \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			char _m[768];                                                              \
+			snprintf(_m, sizeof(_m), __VA_ARGS__);                                     \
+			snprintf((s)->fail, sizeof((s)->fail), "%s:%d: %s", (s)->file, (s)->line,  \
+			         _m);                                                              \
+			return -1;                                                                 \
+		}                                                                                  \
 	} while (0)
 
 static int nav_of(const char *s, somo_nav_request *r)
 {
-	static const char *names[] = {"start",	 "resumeAll",  "continue",   "previous",
-				      "choice",	 "jump",       "exit",	     "exitAll",
-				      "abandon", "abandonAll", "suspendAll", "_none_"};
+	static const char *names[] = {"start",   "resumeAll",  "continue",   "previous",
+	                              "choice",  "jump",       "exit",       "exitAll",
+	                              "abandon", "abandonAll", "suspendAll", "_none_"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(s, names[i]) == 0) {
 			*r = (somo_nav_request)i;
@@ -87,12 +87,18 @@ static int nav_of(const char *s, somo_nav_request *r)
 static const char *status_name(somo_seq_status s)
 {
 	switch (s) {
-	case SOMO_SEQ_KEEP: return "keep";
-	case SOMO_SEQ_UNKNOWN: return "unknown";
-	case SOMO_SEQ_COMPLETED: return "completed";
-	case SOMO_SEQ_INCOMPLETE: return "incomplete";
-	case SOMO_SEQ_PASSED: return "passed";
-	case SOMO_SEQ_FAILED: return "failed";
+	case SOMO_SEQ_KEEP:
+		return "keep";
+	case SOMO_SEQ_UNKNOWN:
+		return "unknown";
+	case SOMO_SEQ_COMPLETED:
+		return "completed";
+	case SOMO_SEQ_INCOMPLETE:
+		return "incomplete";
+	case SOMO_SEQ_PASSED:
+		return "passed";
+	case SOMO_SEQ_FAILED:
+		return "failed";
 	}
 	return "?";
 }
@@ -166,7 +172,7 @@ static int fill_vals(script *s, const char *k, const char *v, somo_seq_objective
 }
 
 static int check_vals(script *s, const char *what, const somo_seq_objective_values *o, char **w,
-		      int n)
+                      int n)
 {
 	for (int i = 0; i < n; i++) {
 		char *eq = strchr(w[i], '=');
@@ -174,18 +180,19 @@ static int check_vals(script *s, const char *what, const somo_seq_objective_valu
 		*eq = 0;
 		const char *k = w[i], *v = eq + 1;
 		if (strcmp(k, "success") == 0)
-			CHECK(s, strcmp(status_name(o->success), v) == 0, "%s success %s, expected %s",
-			      what, status_name(o->success), v);
+			CHECK(s, strcmp(status_name(o->success), v) == 0,
+			      "%s success %s, expected %s", what, status_name(o->success), v);
 		else if (strcmp(k, "completion") == 0)
 			CHECK(s, strcmp(status_name(o->completion), v) == 0,
 			      "%s completion %s, expected %s", what, status_name(o->completion), v);
-#define NUM(F, HAS)                                                                        \
-	else if (strcmp(k, #F) == 0) {                                                     \
-		if (strcmp(v, "unknown") == 0)                                             \
-			CHECK(s, !o->HAS, "%s " #F " known (%g), expected unknown", what, o->F); \
-		else                                                                       \
-			CHECK(s, o->HAS && num_eq(o->F, v), "%s " #F " %s%g, expected %s", what,  \
-			      o->HAS ? "" : "unknown ", o->F, v);                          \
+#define NUM(F, HAS)                                                                                \
+	else if (strcmp(k, #F) == 0)                                                               \
+	{                                                                                          \
+		if (strcmp(v, "unknown") == 0)                                                     \
+			CHECK(s, !o->HAS, "%s " #F " known (%g), expected unknown", what, o->F);   \
+		else                                                                               \
+			CHECK(s, o->HAS &&num_eq(o->F, v), "%s " #F " %s%g, expected %s", what,    \
+			      o->HAS ? "" : "unknown ", o->F, v);                                  \
 	}
 		NUM(scaled, has_scaled)
 		NUM(raw, has_raw)
@@ -217,7 +224,7 @@ static int step_nav(script *s, char **w, int n)
 	const char *exp = w[arrow + 1], *arg = arrow + 2 < n ? w[arrow + 2] : NULL;
 	char got[512];
 	snprintf(got, sizeof(got), "accepted=%d deliver=%s ended=%d exception=%s", res.accepted,
-		 res.deliver ? res.deliver : "-", res.ended, res.exception ? res.exception : "-");
+	         res.deliver ? res.deliver : "-", res.ended, res.exception ? res.exception : "-");
 	if (strcmp(exp, "deliver") == 0) {
 		CHECK(s, arg && res.deliver && strcmp(res.deliver, arg) == 0,
 		      "nav %s: expected delivery of %s, got %s", w[1], arg ? arg : "?", got);
@@ -227,13 +234,15 @@ static int step_nav(script *s, char **w, int n)
 		      w[1], got);
 		CHECK(s, somo_seq_current_id(s->seq) == NULL, "a current activity after the end");
 	} else if (strcmp(exp, "refused") == 0) {
-		CHECK(s, !res.accepted && !res.deliver && (!arg || (res.exception &&
-								     strcmp(res.exception, arg) == 0)),
+		CHECK(s,
+		      !res.accepted && !res.deliver &&
+		          (!arg || (res.exception && strcmp(res.exception, arg) == 0)),
 		      "nav %s: expected refusal %s, got %s", w[1], arg ? arg : "", got);
 	} else if (strcmp(exp, "none") == 0) {
-		CHECK(s, res.accepted && !res.deliver && !res.ended &&
-				 (!arg ? !res.exception
-				       : (res.exception && strcmp(res.exception, arg) == 0)),
+		CHECK(s,
+		      res.accepted && !res.deliver && !res.ended &&
+		          (!arg ? !res.exception
+		                : (res.exception && strcmp(res.exception, arg) == 0)),
 		      "nav %s: expected nothing delivered (%s), got %s", w[1], arg ? arg : "-",
 		      got);
 	} else {
@@ -344,8 +353,8 @@ static int step_toc(script *s, char **w, int n)
 		else if (strcmp(k, "available") == 0)
 			rc = expect_bool(s, what, e.available, v);
 		else if (strcmp(k, "attempts") == 0)
-			CHECK(s, e.attempt_count == strtoul(v, NULL, 10), "%s %u, expected %s", what,
-			      e.attempt_count, v);
+			CHECK(s, e.attempt_count == strtoul(v, NULL, 10), "%s %u, expected %s",
+			      what, e.attempt_count, v);
 		else if (strcmp(k, "completion") == 0)
 			CHECK(s, strcmp(status_name(e.completion), v) == 0, "%s %s, expected %s",
 			      what, status_name(e.completion), v);
@@ -353,10 +362,11 @@ static int step_toc(script *s, char **w, int n)
 			CHECK(s, strcmp(status_name(e.success), v) == 0, "%s %s, expected %s", what,
 			      status_name(e.success), v);
 		else if (strcmp(k, "measure") == 0)
-			CHECK(s, strcmp(v, "unknown") == 0 ? !e.has_measure
-							   : (e.has_measure && num_eq(e.measure, v)),
-			      "%s %s%g, expected %s", what, e.has_measure ? "" : "unknown ", e.measure,
-			      v);
+			CHECK(s,
+			      strcmp(v, "unknown") == 0 ? !e.has_measure
+			                                : (e.has_measure && num_eq(e.measure, v)),
+			      "%s %s%g, expected %s", what, e.has_measure ? "" : "unknown ",
+			      e.measure, v);
 		else
 			CHECK(s, 0, "unknown toc field '%s'", k);
 		if (rc)
@@ -378,11 +388,12 @@ static int step_course(script *s, char **w, int n)
 			CHECK(s, strcmp(status_name(c.completion), v) == 0,
 			      "course completion %s, expected %s", status_name(c.completion), v);
 		else if (strcmp(k, "success") == 0)
-			CHECK(s, strcmp(status_name(c.success), v) == 0, "course success %s, expected %s",
-			      status_name(c.success), v);
+			CHECK(s, strcmp(status_name(c.success), v) == 0,
+			      "course success %s, expected %s", status_name(c.success), v);
 		else if (strcmp(k, "measure") == 0)
-			CHECK(s, strcmp(v, "unknown") == 0 ? !c.has_measure
-							   : (c.has_measure && num_eq(c.measure, v)),
+			CHECK(s,
+			      strcmp(v, "unknown") == 0 ? !c.has_measure
+			                                : (c.has_measure && num_eq(c.measure, v)),
 			      "course measure %s%g, expected %s", c.has_measure ? "" : "unknown ",
 			      c.measure, v);
 		else if (strcmp(k, "suspended") == 0) {
@@ -392,8 +403,8 @@ static int step_course(script *s, char **w, int n)
 			if (expect_bool(s, "course ended", c.ended, v))
 				return -1;
 		} else if (strcmp(k, "attempts") == 0)
-			CHECK(s, c.attempt_count == strtoul(v, NULL, 10), "course attempts %u, expected %s",
-			      c.attempt_count, v);
+			CHECK(s, c.attempt_count == strtoul(v, NULL, 10),
+			      "course attempts %u, expected %s", c.attempt_count, v);
 		else
 			CHECK(s, 0, "unknown course field '%s'", k);
 	}
@@ -413,17 +424,19 @@ static int step_delivery(script *s, char **w, int n)
 			const char *e = d.entry == SOMO_SEQ_ENTRY_RESUME ? "resume" : "ab-initio";
 			CHECK(s, strcmp(e, v) == 0, "entry %s, expected %s", e, v);
 		} else if (strcmp(k, "attempts") == 0) {
-			CHECK(s, d.attempt_count == strtoul(v, NULL, 10), "attempts %u, expected %s",
-			      d.attempt_count, v);
+			CHECK(s, d.attempt_count == strtoul(v, NULL, 10),
+			      "attempts %u, expected %s", d.attempt_count, v);
 		} else if (strcmp(k, "threshold") == 0) {
-			CHECK(s, strcmp(v, "none") == 0 ? !d.has_completion_threshold
-							: (d.has_completion_threshold &&
-							   num_eq(d.completion_threshold, v)),
+			CHECK(s,
+			      strcmp(v, "none") == 0 ? !d.has_completion_threshold
+			                             : (d.has_completion_threshold &&
+			                                num_eq(d.completion_threshold, v)),
 			      "completion threshold differs from %s", v);
 		} else if (strcmp(k, "passing") == 0) {
-			CHECK(s, strcmp(v, "none") == 0 ? !d.has_scaled_passing_score
-							: (d.has_scaled_passing_score &&
-							   num_eq(d.scaled_passing_score, v)),
+			CHECK(s,
+			      strcmp(v, "none") == 0 ? !d.has_scaled_passing_score
+			                             : (d.has_scaled_passing_score &&
+			                                num_eq(d.scaled_passing_score, v)),
 			      "scaled passing score differs from %s", v);
 		} else if (strcmp(k, "hide") == 0) {
 			CHECK(s, d.hide_lms_ui == strtoul(v, NULL, 0), "hideLMSUI %u, expected %s",
@@ -624,11 +637,14 @@ static int run_script(script *s, char *text)
 		next = nl ? nl + 1 : NULL;
 		s->line++;
 		if (in_manifest) {
-			if (strncmp(line, "end", 3) == 0 && (line[3] == '\n' || line[3] == '\r' || !line[3])) {
+			if (strncmp(line, "end", 3) == 0 &&
+			    (line[3] == '\n' || line[3] == '\r' || !line[3])) {
 				somo_diag d;
 				in_manifest = false;
 				size_t len = (size_t)(line - mstart);
-				CHECK(s, somo_manifest_parse_memory(&s->man, mstart, len, NULL, NULL, &d) == 0,
+				CHECK(s,
+				      somo_manifest_parse_memory(&s->man, mstart, len, NULL, NULL,
+				                                 &d) == 0,
 				      "inline manifest: line %d: %s", d.line, d.text);
 			}
 			continue;

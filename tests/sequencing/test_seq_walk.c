@@ -63,8 +63,8 @@ static void check_invariants(somo_seq *seq, uint32_t *attempts, const char *pkg,
 				assert_int_equal(somo_seq_find(seq, e.parent, &pi), 0);
 				assert_int_equal(somo_seq_toc_at(seq, pi, &pe), 0);
 				if (!pe.active)
-					fail_msg("%s step %d: %s active under inactive %s", pkg, step, e.id,
-						 e.parent);
+					fail_msg("%s step %d: %s active under inactive %s", pkg,
+					         step, e.id, e.parent);
 			}
 		}
 	}
@@ -77,8 +77,8 @@ static void check_invariants(somo_seq *seq, uint32_t *attempts, const char *pkg,
 		assert_int_equal(somo_seq_find(seq, cur, &ci), 0);
 		assert_int_equal(somo_seq_toc_at(seq, ci, &e), 0);
 		if (e.active && strcmp(cur, deepest_id) != 0)
-			fail_msg("%s step %d: current %s is not the deepest active %s", pkg, step, cur,
-				 deepest_id);
+			fail_msg("%s step %d: current %s is not the deepest active %s", pkg, step,
+			         cur, deepest_id);
 	}
 }
 
@@ -127,9 +127,10 @@ static void walk(const somo_manifest *man, const char *pkg, uint64_t seed)
 		if ((r >> 20) % 3 == 0 && somo_seq_current_id(seq)) {
 			somo_seq_report_data rep = SOMO_SEQ_REPORT_INIT;
 			static const somo_seq_status c[] = {SOMO_SEQ_KEEP, SOMO_SEQ_UNKNOWN,
-							    SOMO_SEQ_COMPLETED, SOMO_SEQ_INCOMPLETE};
+			                                    SOMO_SEQ_COMPLETED,
+			                                    SOMO_SEQ_INCOMPLETE};
 			static const somo_seq_status p[] = {SOMO_SEQ_KEEP, SOMO_SEQ_UNKNOWN,
-							    SOMO_SEQ_PASSED, SOMO_SEQ_FAILED};
+			                                    SOMO_SEQ_PASSED, SOMO_SEQ_FAILED};
 			rep.completion = c[(r >> 24) % 4];
 			rep.success = p[(r >> 26) % 4];
 			rep.has_scaled = (r >> 28) & 1;
@@ -145,11 +146,13 @@ static void walk(const somo_manifest *man, const char *pkg, uint64_t seed)
 		assert_int_equal(somo_seq_navigate(seq, req, target, &res), 0);
 		if (req == SOMO_NAV_CHOICE && !valid && !running && res.deliver)
 			fail_msg("%s step %d: choice of %s said invalid but delivered", pkg, step,
-				 target);
-		if ((req == SOMO_NAV_CHOICE || req == SOMO_NAV_START || req == SOMO_NAV_RESUME_ALL) &&
+			         target);
+		if ((req == SOMO_NAV_CHOICE || req == SOMO_NAV_START ||
+		     req == SOMO_NAV_RESUME_ALL) &&
 		    valid && !running && !res.deliver && !res.ended)
-			fail_msg("%s step %d: %s %s said valid but gave %s", pkg, step, somo_nav_name(req),
-				 target ? target : "", res.exception ? res.exception : "nothing");
+			fail_msg("%s step %d: %s %s said valid but gave %s", pkg, step,
+			         somo_nav_name(req), target ? target : "",
+			         res.exception ? res.exception : "nothing");
 		check_invariants(seq, attempts, pkg, step);
 		if (step % 50 == 0)
 			roundtrip(seq, man, pkg);
@@ -195,7 +198,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {cmocka_unit_test(test_walks)};
 
 	snprintf(g_courses, sizeof(g_courses), "%s/adl-cts-2004-4th/LMSRTE/Courses",
-		 env && *env ? env : SOMO_SOURCE_DIR "/../shared/corpus");
+	         env && *env ? env : SOMO_SOURCE_DIR "/../shared/corpus");
 	if (stat(g_courses, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		printf("corpus not found at %s: skipped\n", g_courses);
 		return 77;
