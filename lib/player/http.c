@@ -265,7 +265,7 @@ int somo__player_http_start(somo_player *p, uint16_t port)
 {
 	struct sockaddr_in addr;
 	const union MHD_DaemonInfo *info;
-	size_t mem = p->max_header + 8192;
+	size_t mem = p->max_header + 4096; /* the head, and room to read the body in */
 
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;

@@ -256,6 +256,7 @@
 		document.title = s.title ? s.title + ' \u2013 Somo' : 'Somo';
 		el('title').textContent = s.title || '';
 		el('activity').textContent = s.currentTitle || '';
+		el('learner').textContent = s.learner ? s.learner.name : '';
 		drawToc(s);
 		drawControls(s);
 		drawStatus(s);
