@@ -349,8 +349,7 @@ SOMO_API int somo_seq_state_from_json(somo_seq *seq, const char *json)
 			}
 		}
 		if (a->nchildren) {
-			if (!json_is_array(av) || json_array_size(av) == 0 ||
-			    json_array_size(av) > a->nchildren) {
+			if (!json_is_array(av) || json_array_size(av) > a->nchildren) {
 				rc = somo__error(SOMO_ECORRUPT, "sequencing state: bad children");
 				goto out;
 			}

@@ -266,7 +266,7 @@ void somo__seq_select_randomize(somo_seq *seq, somo__seq_act *a, bool new_attemp
 	if (!a->nchildren || (a->flags & (ACT_ACTIVE | ACT_SUSPENDED)))
 		return;
 	/* SR.1 */
-	if (r->has_select_count && r->select_count < a->nchildren &&
+	if (r->has_select_count && r->select_count > 0 && r->select_count < a->nchildren &&
 	    ((r->selection_timing == SOMO_SS_TIMING_ONCE && !new_attempt &&
 	      !(a->flags & ACT_PROGRESS)) ||
 	     r->selection_timing == SOMO_SS_TIMING_ON_EACH_NEW_ATTEMPT)) {
