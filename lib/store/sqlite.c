@@ -265,8 +265,9 @@ static int sq_error(const sq *s, int rc, const char *what)
 		                   msg);
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return somo__error(code, "store '%s' stayed locked by another handle for %u ms: %s",
-		                   s->path, s->busy_ms, what);
+		return somo__error(
+		    code, "store '%s' is locked by another handle (waited up to %u ms): %s",
+		    s->path, s->busy_ms, what);
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 		return somo__error(code, "store '%s' is damaged or not a Somo store: %s: %s",
@@ -1309,6 +1310,47 @@ static int recognise(sq *s, bool read_only, int target)
 	return 0;
 }
 
+/* Sleep ms milliseconds. */
+static void nap(unsigned ms)
+{
+	struct timespec d = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+	nanosleep(&d, NULL);
+}
+
+/*
+ * PRAGMA journal_mode = WAL. Switching needs the file to itself, and SQLite
+ * answers SQLITE_BUSY at once (without its busy handler) when other
+ * processes are opening the same new file: retry for up to busy_ms.
+ */
+static int switch_to_wal(sq *s, uint32_t busy_ms)
+{
+	unsigned waited = 0, pause = 1;
+
+	for (;;) {
+		sqlite3_stmt *st = NULL;
+		int r = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+		bool wal = false;
+
+		if (r == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *mode = (const char *)sqlite3_column_text(st, 0);
+			wal = mode && sqlite3_stricmp(mode, "wal") == 0;
+			r = SQLITE_OK;
+		}
+		sqlite3_finalize(st);
+		if (wal)
+			return 0;
+		if (r == SQLITE_OK)
+			return somo__error(SOMO_EIO, "store '%s' cannot use WAL mode here",
+			                   s->path);
+		if (((r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED) || waited >= busy_ms)
+			return sq_error(s, r, "switch to WAL mode");
+		nap(pause);
+		waited += pause;
+		if (pause < 64)
+			pause *= 2;
+	}
+}
+
 static int open_db(sq **out, const char *path, const somo_store_opts *o, int target)
 {
 	bool exists = false;
@@ -1367,23 +1409,9 @@ static int open_db(sq **out, const char *path, const somo_store_opts *o, int tar
 			rc = recognise(s, true, target); /* only reports */
 			goto fail;
 		}
+		if (!ro && (rc = switch_to_wal(s, o->busy_timeout_ms)) < 0)
+			goto fail;
 		if (!ro) {
-			int64_t wal = 0;
-			sqlite3_stmt *st = NULL;
-			if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) ==
-			        SQLITE_OK &&
-			    sqlite3_step(st) == SQLITE_ROW)
-				wal = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0),
-				                      "wal") == 0;
-			int r2 = sqlite3_errcode(s->db);
-			sqlite3_finalize(st);
-			if (!wal) {
-				rc = sq_error(s, r2, "switch to WAL mode");
-				if (rc == SOMO_ERROR)
-					rc = somo__error(SOMO_EIO, "store '%s' cannot use WAL mode",
-					                 path);
-				goto fail;
-			}
 			if ((rc = exec_sql(s, "PRAGMA journal_size_limit = 67108864",
 			                   "configure the connection")) < 0)
 				goto fail;

@@ -133,6 +133,67 @@ static int verify(int t, somo_store *st)
 	return 0;
 }
 
+/* Several processes creating the same new store at once: one makes the
+ * schema, the others wait for it and find it made (10 rounds of 8). */
+#define RACERS 8
+static int race_to_create(void)
+{
+	char fresh[160], learner[16];
+	pid_t pids[RACERS];
+	int failed = 0;
+
+	for (int round = 0; round < 10 && !failed; round++) {
+		int gate[2];
+		snprintf(fresh, sizeof(fresh), "%s/fresh-%d.db", dir, round);
+		if (pipe(gate) != 0)
+			return 1;
+		for (int i = 0; i < RACERS; i++) {
+			pids[i] = fork();
+			if (pids[i] < 0)
+				return 1;
+			if (pids[i] == 0) {
+				somo_store *st = NULL;
+				char c;
+				/* All start together: when the gate closes. */
+				close(gate[1]);
+				if (read(gate[0], &c, 1) != 0)
+					_exit(1);
+				snprintf(learner, sizeof(learner), "racer-%d", i);
+				somo_store_learner l = {learner, ""};
+				CHECK(somo_store_open_sqlite(&st, fresh, NULL));
+				CHECK(somo_store_learner_put(st, &l));
+				somo_store_close(st);
+				_exit(0);
+			}
+		}
+		close(gate[0]);
+		close(gate[1]);
+		for (int i = 0; i < RACERS; i++) {
+			int status = 0;
+			if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
+			    WEXITSTATUS(status) != 0)
+				failed = 1;
+		}
+		somo_store *st = NULL;
+		int count = 0;
+		CHECK(somo_store_open_sqlite(&st, fresh, NULL));
+		for (int i = 0; i < RACERS; i++) {
+			somo_store_learner *l = NULL;
+			snprintf(learner, sizeof(learner), "racer-%d", i);
+			if (somo_store_learner_get(st, learner, &l) == 0)
+				count++;
+			somo_free(l);
+		}
+		somo_store_close(st);
+		if (failed || count != RACERS) {
+			fprintf(stderr, "processes creating one store at once: %d of %d learners\n",
+			        count, RACERS);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int main(void)
 {
 	somo_store *st = NULL;
@@ -146,6 +207,8 @@ int main(void)
 		return 1;
 	snprintf(path, sizeof(path), "%s/store.db", dir);
 
+	if (race_to_create() != 0)
+		return 1;
 	CHECK(somo_store_open_sqlite(&st, path, NULL));
 	somo_store_package p = {"golf", "", "", "Golf", "scorm2004-4"};
 	somo_store_learner counter = {"counter", ""};
