@@ -34,8 +34,9 @@ static void on_signal(int sig)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: somo play PACKAGE [--learner ID --name NAME] [--port N] [--db FILE]\n"
-			"                 [--lrs URL --lrs-user U --lrs-password-file F] [--open]\n");
+	fprintf(stderr,
+	        "usage: somo play PACKAGE [--learner ID --name NAME] [--port N] [--db FILE]\n"
+	        "                 [--lrs URL --lrs-user U --lrs-password-file F] [--open]\n");
 	return 2;
 }
 
@@ -74,7 +75,7 @@ static char *default_db(void)
 	}
 	if (path && make_parents(path) < 0) {
 		fprintf(stderr, "somo play: cannot create the folder of %s: %s\n", path,
-			strerror(errno));
+		        strerror(errno));
 		free(path);
 		return NULL;
 	}
@@ -165,7 +166,8 @@ int somo_cmd_play(int argc, char **argv)
 		return usage();
 	if (pwfile) {
 		if (!(password = read_secret(pwfile))) {
-			fprintf(stderr, "somo play: cannot read the LRS password from %s\n", pwfile);
+			fprintf(stderr, "somo play: cannot read the LRS password from %s\n",
+			        pwfile);
 			return 2;
 		}
 		o.lrs_password = password;
@@ -196,7 +198,7 @@ int somo_cmd_play(int argc, char **argv)
 	printf("%s\n", somo_player_url(playing));
 	fflush(stdout);
 	fprintf(stderr, "somo play: serving %s for learner '%s' (records in %s); Ctrl-C stops\n",
-		package, o.learner_id ? o.learner_id : "learner", db);
+	        package, o.learner_id ? o.learner_id : "learner", db);
 	if (open)
 		open_browser(somo_player_url(playing));
 

@@ -45,22 +45,24 @@ typedef struct {
 	unsigned version;         /**< SOMO_PLAYER_OPTS_VERSION */
 	uint16_t port;            /**< TCP port on 127.0.0.1; 0 picks a free one */
 	const char *db_path;      /**< the SQLite store; NULL: a store in memory,
-				       lost when the player is freed */
+	                               lost when the player is freed */
 	const char *learner_id;   /**< NULL: "learner" */
 	const char *learner_name; /**< NULL: the learner id */
 	const char *lrs_url;      /**< an LRS endpoint the outbox is synced to; NULL: none */
 	const char *lrs_user;     /**< Basic authentication for the LRS, may be NULL */
 	const char *lrs_password; /**< may be NULL */
 	size_t max_body;          /**< largest request body in bytes, default 1 MiB
-				       (xAPI statement requests: four times that) */
+	                               (xAPI statement requests: four times that) */
 	size_t max_header;        /**< largest request head (line and headers) in
-				       bytes, default 16 KiB */
+	                               bytes, default 16 KiB */
 	unsigned max_connections; /**< open connections at once, default 64 */
 } somo_player_opts;
 
 #define SOMO_PLAYER_OPTS_VERSION 1
-#define SOMO_PLAYER_OPTS_INIT {SOMO_PLAYER_OPTS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, \
-			       0, 0, 0}
+#define SOMO_PLAYER_OPTS_INIT                                                                      \
+	{                                                                                          \
+		SOMO_PLAYER_OPTS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0           \
+	}
 
 /**
  * Open the package at path (a .zip or a folder: SCORM 1.2, SCORM 2004 or a

@@ -40,22 +40,22 @@ static const struct {
 	call_kind kind;
 	int nargs;
 } calls[] = {
-	{"Initialize", CALL_INITIALIZE, 1},
-	{"LMSInitialize", CALL_INITIALIZE, 1},
-	{"Terminate", CALL_TERMINATE, 1},
-	{"LMSFinish", CALL_TERMINATE, 1},
-	{"GetValue", CALL_GET_VALUE, 1},
-	{"LMSGetValue", CALL_GET_VALUE, 1},
-	{"SetValue", CALL_SET_VALUE, 2},
-	{"LMSSetValue", CALL_SET_VALUE, 2},
-	{"Commit", CALL_COMMIT, 1},
-	{"LMSCommit", CALL_COMMIT, 1},
-	{"GetLastError", CALL_GET_LAST_ERROR, 0},
-	{"LMSGetLastError", CALL_GET_LAST_ERROR, 0},
-	{"GetErrorString", CALL_GET_ERROR_STRING, 1},
-	{"LMSGetErrorString", CALL_GET_ERROR_STRING, 1},
-	{"GetDiagnostic", CALL_GET_DIAGNOSTIC, 1},
-	{"LMSGetDiagnostic", CALL_GET_DIAGNOSTIC, 1},
+    {"Initialize", CALL_INITIALIZE, 1},
+    {"LMSInitialize", CALL_INITIALIZE, 1},
+    {"Terminate", CALL_TERMINATE, 1},
+    {"LMSFinish", CALL_TERMINATE, 1},
+    {"GetValue", CALL_GET_VALUE, 1},
+    {"LMSGetValue", CALL_GET_VALUE, 1},
+    {"SetValue", CALL_SET_VALUE, 2},
+    {"LMSSetValue", CALL_SET_VALUE, 2},
+    {"Commit", CALL_COMMIT, 1},
+    {"LMSCommit", CALL_COMMIT, 1},
+    {"GetLastError", CALL_GET_LAST_ERROR, 0},
+    {"LMSGetLastError", CALL_GET_LAST_ERROR, 0},
+    {"GetErrorString", CALL_GET_ERROR_STRING, 1},
+    {"LMSGetErrorString", CALL_GET_ERROR_STRING, 1},
+    {"GetDiagnostic", CALL_GET_DIAGNOSTIC, 1},
+    {"LMSGetDiagnostic", CALL_GET_DIAGNOSTIC, 1},
 };
 
 static const char *status_name(somo_seq_status s)
@@ -103,7 +103,7 @@ static void set_json(somo__reply *r, json_t *o)
 
 /* Run one API call; *ret is borrowed from the session. */
 static int run_call(somo_player *p, const char *name, json_t *args, const char **ret, int *err,
-		    somo_session_nav *nav, bool *terminated)
+                    somo_session_nav *nav, bool *terminated)
 {
 	size_t i;
 	const char *a0 = "", *a1 = "";
@@ -194,9 +194,9 @@ static json_t *valid_json(somo_player *p)
 	if (p->ses)
 		somo_session_nav_valid(p->ses, &v);
 	return json_pack("{s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b}", "start", v.start, "resumeAll",
-			 v.resume_all, "continue", v.continue_, "previous", v.previous, "exit",
-			 v.exit, "exitAll", v.exit_all, "abandon", v.abandon, "abandonAll",
-			 v.abandon_all, "suspendAll", v.suspend_all);
+	                 v.resume_all, "continue", v.continue_, "previous", v.previous, "exit",
+	                 v.exit, "exitAll", v.exit_all, "abandon", v.abandon, "abandonAll",
+	                 v.abandon_all, "suspendAll", v.suspend_all);
 }
 
 static json_t *hide_json(unsigned bits)
@@ -205,10 +205,13 @@ static json_t *hide_json(unsigned bits)
 		unsigned bit;
 		const char *name;
 	} names[] = {
-		{SOMO_HIDE_PREVIOUS, "previous"},     {SOMO_HIDE_CONTINUE, "continue"},
-		{SOMO_HIDE_EXIT, "exit"},             {SOMO_HIDE_EXIT_ALL, "exitAll"},
-		{SOMO_HIDE_ABANDON, "abandon"},       {SOMO_HIDE_ABANDON_ALL, "abandonAll"},
-		{SOMO_HIDE_SUSPEND_ALL, "suspendAll"},
+	    {SOMO_HIDE_PREVIOUS, "previous"},
+	    {SOMO_HIDE_CONTINUE, "continue"},
+	    {SOMO_HIDE_EXIT, "exit"},
+	    {SOMO_HIDE_EXIT_ALL, "exitAll"},
+	    {SOMO_HIDE_ABANDON, "abandon"},
+	    {SOMO_HIDE_ABANDON_ALL, "abandonAll"},
+	    {SOMO_HIDE_SUSPEND_ALL, "suspendAll"},
 	};
 	json_t *a = json_array();
 	size_t i;
@@ -250,25 +253,25 @@ static json_t *scorm_state(somo_player *p)
 		if (somo_session_toc_at(p->ses, i, &e) < 0)
 			continue;
 		json_array_append_new(
-			toc, json_pack("{s:s,s:s,s:i,s:b,s:b,s:b,s:s,s:s}", "id", e.id ? e.id : "",
-				       "title", e.title ? e.title : "", "depth", e.depth, "visible",
-				       e.visible, "choosable", e.choosable, "current", e.current,
-				       "completion", status_name(e.completion), "success",
-				       status_name(e.success)));
+		    toc,
+		    json_pack("{s:s,s:s,s:i,s:b,s:b,s:b,s:s,s:s}", "id", e.id ? e.id : "", "title",
+		              e.title ? e.title : "", "depth", e.depth, "visible", e.visible,
+		              "choosable", e.choosable, "current", e.current, "completion",
+		              status_name(e.completion), "success", status_name(e.success)));
 	}
 	somo_session_course(p->ses, &cs);
 	course = json_pack("{s:s,s:s,s:b,s:b}", "completion", status_name(cs.completion), "success",
-			   status_name(cs.success), "suspended", cs.suspended, "ended", cs.ended);
+	                   status_name(cs.success), "suspended", cs.suspended, "ended", cs.ended);
 	if (course && cs.has_measure)
 		json_object_set_new(course, "measure", json_real(cs.measure));
 	url = somo_session_launch_url(p->ses);
 	json_object_set_new(st, "standard",
-			    json_string(somo_session_scorm_version(p->ses) == SOMO_SCORM_12
-						? "scorm12"
-						: "scorm2004"));
+	                    json_string(somo_session_scorm_version(p->ses) == SOMO_SCORM_12
+	                                    ? "scorm12"
+	                                    : "scorm2004"));
 	json_object_set_new(st, "current", cur ? json_string(cur) : json_null());
 	json_object_set_new(st, "currentTitle",
-			    item && item->title ? json_string(item->title) : json_null());
+	                    item && item->title ? json_string(item->title) : json_null());
 	json_object_set_new(st, "launch", launch_json(url));
 	json_object_set_new(st, "hide", hide_json(item ? item->hide_lms_ui : 0));
 	json_object_set_new(st, "valid", valid_json(p));
@@ -292,14 +295,13 @@ static json_t *tincan_state(somo_player *p)
 	json_object_set_new(st, "launch", url ? json_string(url) : json_null());
 	json_object_set_new(st, "hide", json_array());
 	json_object_set_new(st, "valid", valid_json(p));
-	json_object_set_new(
-		st, "toc",
-		json_pack("[{s:s,s:s,s:i,s:b,s:b,s:b,s:s,s:s}]", "id", a ? a->id : "", "title",
-			  title, "depth", 0, "visible", 1, "choosable", 0, "current", 1, "completion",
-			  "unknown", "success", "unknown"));
-	json_object_set_new(st, "course", json_pack("{s:s,s:s,s:b,s:b}", "completion", "unknown",
-						    "success", "unknown", "suspended", 0, "ended",
-						    0));
+	json_object_set_new(st, "toc",
+	                    json_pack("[{s:s,s:s,s:i,s:b,s:b,s:b,s:s,s:s}]", "id", a ? a->id : "",
+	                              "title", title, "depth", 0, "visible", 1, "choosable", 0,
+	                              "current", 1, "completion", "unknown", "success", "unknown"));
+	json_object_set_new(st, "course",
+	                    json_pack("{s:s,s:s,s:b,s:b}", "completion", "unknown", "success",
+	                              "unknown", "suspended", 0, "ended", 0));
 	json_object_set_new(st, "registration", json_string(p->registration));
 	somo__free(url);
 	return st;
@@ -312,8 +314,8 @@ static json_t *state_json(somo_player *p)
 	if (!st)
 		return NULL;
 	json_object_set_new(st, "title", json_string(p->title ? p->title : ""));
-	json_object_set_new(st, "learner", json_pack("{s:s,s:s}", "id", p->learner_id, "name",
-						      p->learner_name));
+	json_object_set_new(st, "learner",
+	                    json_pack("{s:s,s:s}", "id", p->learner_id, "name", p->learner_name));
 	return st;
 }
 
@@ -336,9 +338,9 @@ char *somo__player_state_json(somo_player *p, const char *message)
 static json_t *nav_json(const somo_session_nav *nav)
 {
 	return json_pack("{s:b,s:o,s:b,s:o}", "accepted", nav->accepted, "deliver",
-			 nav->deliver ? json_string(nav->deliver) : json_null(), "ended",
-			 nav->ended, "reason",
-			 nav->reason ? json_string(nav->reason) : json_null());
+	                 nav->deliver ? json_string(nav->deliver) : json_null(), "ended",
+	                 nav->ended, "reason",
+	                 nav->reason ? json_string(nav->reason) : json_null());
 }
 
 static void route_api(somo_player *p, json_t *req, somo__reply *r)
@@ -364,7 +366,7 @@ static void route_api(somo_player *p, json_t *req, somo__reply *r)
 			json_object_set_new(st, "nav", nav_json(&nav));
 		json_object_set_new(o, "state", st);
 	} else if (strstr(json_string_value(json_object_get(req, "call")), "Commit") &&
-		   !strcmp(json_string_value(json_object_get(o, "ret")), "true")) {
+	           !strcmp(json_string_value(json_object_get(o, "ret")), "true")) {
 		/* what was committed may change the statuses and the valid requests */
 		json_object_set_new(o, "state", state_json(p));
 	}
@@ -381,8 +383,7 @@ static void route_beacon(somo_player *p, json_t *req, somo__reply *r)
 		set_error(r, MHD_HTTP_BAD_REQUEST, "not a list of API calls");
 		return;
 	}
-	json_array_foreach(list, i, c)
-	{
+	json_array_foreach (list, i, c) {
 		bool terminated = false;
 		somo_session_nav nav;
 		json_t *o = json_is_object(c) ? call_json(p, c, &terminated, &nav) : NULL;
@@ -401,9 +402,9 @@ static void route_nav(somo_player *p, json_t *req, somo__reply *r)
 	json_t *st;
 	size_t i;
 	static const somo_nav_request all[] = {
-		SOMO_NAV_START,      SOMO_NAV_RESUME_ALL, SOMO_NAV_CONTINUE,    SOMO_NAV_PREVIOUS,
-		SOMO_NAV_CHOICE,     SOMO_NAV_JUMP,       SOMO_NAV_EXIT,        SOMO_NAV_EXIT_ALL,
-		SOMO_NAV_ABANDON,    SOMO_NAV_ABANDON_ALL, SOMO_NAV_SUSPEND_ALL,
+	    SOMO_NAV_START,   SOMO_NAV_RESUME_ALL,  SOMO_NAV_CONTINUE,    SOMO_NAV_PREVIOUS,
+	    SOMO_NAV_CHOICE,  SOMO_NAV_JUMP,        SOMO_NAV_EXIT,        SOMO_NAV_EXIT_ALL,
+	    SOMO_NAV_ABANDON, SOMO_NAV_ABANDON_ALL, SOMO_NAV_SUSPEND_ALL,
 	};
 
 	if (p->kind != SOMO__PLAY_SCORM) {
@@ -435,7 +436,7 @@ static void route_nav(somo_player *p, json_t *req, somo__reply *r)
 }
 
 void somo__player_api(somo_player *p, const char *route, const char *body, size_t len,
-		      somo__reply *r)
+                      somo__reply *r)
 {
 	json_error_t jerr;
 	json_t *req;

@@ -45,63 +45,63 @@ struct somo__player_cache {
  * fetch, beacons) only to this player, and be framed only by the launcher.
  */
 #define CONTENT_CSP                                                                                \
-	"default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob: https:; "                     \
+	"default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob: https:; "                    \
 	"connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
 
 /* The launcher itself runs only its own script and style. */
 #define LAUNCHER_CSP                                                                               \
-	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "           \
-	"frame-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "               \
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
+	"frame-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "              \
 	"frame-ancestors 'none'"
 
 static const struct {
 	const char *ext;
 	const char *type;
 } mime_types[] = {
-	{"html", "text/html"},
-	{"htm", "text/html"},
-	{"xhtml", "application/xhtml+xml"},
-	{"js", "text/javascript"},
-	{"mjs", "text/javascript"},
-	{"css", "text/css"},
-	{"json", "application/json"},
-	{"xml", "application/xml"},
-	{"xsd", "application/xml"},
-	{"dtd", "application/xml-dtd"},
-	{"txt", "text/plain"},
-	{"csv", "text/csv"},
-	{"vtt", "text/vtt"},
-	{"srt", "text/plain"},
-	{"png", "image/png"},
-	{"jpg", "image/jpeg"},
-	{"jpeg", "image/jpeg"},
-	{"gif", "image/gif"},
-	{"svg", "image/svg+xml"},
-	{"ico", "image/x-icon"},
-	{"webp", "image/webp"},
-	{"avif", "image/avif"},
-	{"bmp", "image/bmp"},
-	{"mp4", "video/mp4"},
-	{"m4v", "video/mp4"},
-	{"webm", "video/webm"},
-	{"ogv", "video/ogg"},
-	{"mov", "video/quicktime"},
-	{"mp3", "audio/mpeg"},
-	{"m4a", "audio/mp4"},
-	{"aac", "audio/aac"},
-	{"oga", "audio/ogg"},
-	{"ogg", "audio/ogg"},
-	{"wav", "audio/wav"},
-	{"flac", "audio/flac"},
-	{"woff", "font/woff"},
-	{"woff2", "font/woff2"},
-	{"ttf", "font/ttf"},
-	{"otf", "font/otf"},
-	{"eot", "application/vnd.ms-fontobject"},
-	{"pdf", "application/pdf"},
-	{"swf", "application/x-shockwave-flash"},
-	{"wasm", "application/wasm"},
-	{"zip", "application/zip"},
+    {"html", "text/html"},
+    {"htm", "text/html"},
+    {"xhtml", "application/xhtml+xml"},
+    {"js", "text/javascript"},
+    {"mjs", "text/javascript"},
+    {"css", "text/css"},
+    {"json", "application/json"},
+    {"xml", "application/xml"},
+    {"xsd", "application/xml"},
+    {"dtd", "application/xml-dtd"},
+    {"txt", "text/plain"},
+    {"csv", "text/csv"},
+    {"vtt", "text/vtt"},
+    {"srt", "text/plain"},
+    {"png", "image/png"},
+    {"jpg", "image/jpeg"},
+    {"jpeg", "image/jpeg"},
+    {"gif", "image/gif"},
+    {"svg", "image/svg+xml"},
+    {"ico", "image/x-icon"},
+    {"webp", "image/webp"},
+    {"avif", "image/avif"},
+    {"bmp", "image/bmp"},
+    {"mp4", "video/mp4"},
+    {"m4v", "video/mp4"},
+    {"webm", "video/webm"},
+    {"ogv", "video/ogg"},
+    {"mov", "video/quicktime"},
+    {"mp3", "audio/mpeg"},
+    {"m4a", "audio/mp4"},
+    {"aac", "audio/aac"},
+    {"oga", "audio/ogg"},
+    {"ogg", "audio/ogg"},
+    {"wav", "audio/wav"},
+    {"flac", "audio/flac"},
+    {"woff", "font/woff"},
+    {"woff2", "font/woff2"},
+    {"ttf", "font/ttf"},
+    {"otf", "font/otf"},
+    {"eot", "application/vnd.ms-fontobject"},
+    {"pdf", "application/pdf"},
+    {"swf", "application/x-shockwave-flash"},
+    {"wasm", "application/wasm"},
+    {"zip", "application/zip"},
 };
 
 const char *somo__player_mime(const char *path)
@@ -119,8 +119,8 @@ const char *somo__player_mime(const char *path)
 
 static enum MHD_Result plain(struct MHD_Connection *c, unsigned status, const char *text)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
-								 MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
 	if (!r)
@@ -342,10 +342,10 @@ int somo__player_serve_content(somo_player *p, struct MHD_Connection *c, const c
 
 		if (somo_package_read(p->pkg, name, &data, &size) < 0) {
 			somo__free(name);
-			return plain(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the package cannot be read\n") ==
-					       MHD_YES
-				       ? 0
-				       : -1;
+			return plain(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			             "the package cannot be read\n") == MHD_YES
+			           ? 0
+			           : -1;
 		}
 		resp = MHD_create_response_from_buffer_with_free_callback(size, data, somo_free);
 		if (!resp)
@@ -367,12 +367,12 @@ int somo__player_serve_content(somo_player *p, struct MHD_Connection *c, const c
 		s->start = first;
 		s->name = somo__strdup(name);
 		resp = MHD_create_response_from_callback(e.size ? last - first + 1 : 0, 64 * 1024,
-							 stream_read, s, stream_free);
+		                                         stream_read, s, stream_free);
 		if (!resp)
 			stream_free(s);
 		else if (status == MHD_HTTP_PARTIAL_CONTENT) {
-			snprintf(cr, sizeof(cr), "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, first, last,
-				 e.size);
+			snprintf(cr, sizeof(cr), "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, first,
+			         last, e.size);
 			MHD_add_response_header(resp, "Content-Range", cr);
 		}
 	}
@@ -433,7 +433,7 @@ int somo__player_serve_asset(somo_player *p, struct MHD_Connection *c, const cha
 		MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
 	} else {
 		resp = MHD_create_response_from_buffer(a->size, (void *)a->bytes,
-						       MHD_RESPMEM_PERSISTENT);
+		                                       MHD_RESPMEM_PERSISTENT);
 		if (!resp)
 			return -1;
 		MHD_add_response_header(resp, "Cache-Control", "no-cache");

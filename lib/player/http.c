@@ -111,7 +111,7 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, somo__reply *r)
 	enum MHD_Result ret;
 
 	resp = MHD_create_response_from_buffer(r->body_len, r->body ? r->body : (char *)"",
-					       MHD_RESPMEM_MUST_COPY);
+	                                       MHD_RESPMEM_MUST_COPY);
 	if (!resp)
 		return MHD_NO;
 	add_common(resp);
@@ -120,11 +120,9 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, somo__reply *r)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
 	if (r->allow)
 		MHD_add_response_header(resp, "Allow", r->allow);
-	if (r->www_auth)
-		MHD_add_response_header(resp, "WWW-Authenticate", r->www_auth);
 	if (r->etag)
 		MHD_add_response_header(resp, "ETag", r->etag);
-	if (r->content_type && strstr(r->content_type, "json"))
+	if (r->xapi)
 		MHD_add_response_header(resp, "X-Experience-API-Version", "1.0.3");
 	ret = MHD_queue_response(c, r->status ? r->status : 200, resp);
 	MHD_destroy_response(resp);
@@ -133,8 +131,8 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, somo__reply *r)
 
 static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, const char *text)
 {
-	somo__reply r = {status, "text/plain; charset=utf-8", (char *)text, strlen(text), NULL, NULL,
-			 NULL};
+	somo__reply r = {
+	    status, "text/plain; charset=utf-8", (char *)text, strlen(text), NULL, NULL, false};
 	return queue_reply(c, &r);
 }
 
@@ -164,12 +162,13 @@ static enum MHD_Result serve_launcher(somo_player *p, struct MHD_Connection *c)
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
-			      const char *method, const char *version, const char *upload,
-			      size_t *upload_size, void **con_cls)
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **con_cls)
 {
 	somo_player *p = cls;
 	req_ctx *rq = *con_cls;
-	bool get = !strcmp(method, MHD_HTTP_METHOD_GET), head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	bool get = !strcmp(method, MHD_HTTP_METHOD_GET),
+	     head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
 	bool xapi = somo__str_starts(url, "/xapi/");
 	(void)version;
 
@@ -182,7 +181,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		rq->limit = xapi ? p->max_body * 4 : p->max_body;
 		if (!from_us(p, c)) {
 			rq->answered = true;
-			return reply_text(c, MHD_HTTP_FORBIDDEN, "refused: foreign Host or Origin\n");
+			return reply_text(c, MHD_HTTP_FORBIDDEN,
+			                  "refused: foreign Host or Origin\n");
 		}
 		cl = somo__player_header(c, "Content-Length");
 		if (cl) {
@@ -194,7 +194,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			if (errno || end == cl || *end || n > rq->limit) {
 				rq->answered = true;
 				return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
-						  "refused: request body too large\n");
+				                  "refused: request body too large\n");
 			}
 		}
 		/* everything else is answered once the request is complete, so
@@ -215,14 +215,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	rq->answered = true;
 	if (rq->too_big)
-		return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "refused: request body too large\n");
+		return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
+		                  "refused: request body too large\n");
 	if ((get || head) && !xapi) {
 		if (!strcmp(url, "/"))
 			return serve_launcher(p, c);
 		if (somo__str_starts(url, "/content/"))
-			return somo__player_serve_content(p, c, url + 9, head) == 0 ? MHD_YES : MHD_NO;
+			return somo__player_serve_content(p, c, url + 9, head) == 0 ? MHD_YES
+			                                                            : MHD_NO;
 		if (somo__str_starts(url, "/_somo/") && !strchr(url + 7, '/'))
-			return somo__player_serve_asset(p, c, url + 7, head) == 0 ? MHD_YES : MHD_NO;
+			return somo__player_serve_asset(p, c, url + 7, head) == 0 ? MHD_YES
+			                                                          : MHD_NO;
 		return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
 	}
 	if (!xapi && !somo__str_starts(url, "/_somo/"))
@@ -233,6 +236,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		const char *body = rq->body.ptr ? rq->body.ptr : "";
 
 		if (xapi) {
+			r.xapi = true;
 			somo__player_xapi(p, c, method, url + 6, body, rq->body.len, &r);
 		} else if (!strcmp(method, MHD_HTTP_METHOD_POST)) {
 			somo__player_api(p, url + 7, body, rq->body.len, &r);
@@ -247,7 +251,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
-		      enum MHD_RequestTerminationCode toe)
+                      enum MHD_RequestTerminationCode toe)
 {
 	req_ctx *rq = *con_cls;
 	(void)cls;
@@ -271,14 +275,12 @@ int somo__player_http_start(somo_player *p, uint16_t port)
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons(port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	p->mhd = MHD_start_daemon(MHD_USE_AUTO, port, NULL, NULL, handle, p,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
-				  MHD_OPTION_CONNECTION_LIMIT, p->max_connections,
-				  MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-				  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-				  MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-				  MHD_OPTION_END);
+	p->mhd = MHD_start_daemon(MHD_USE_AUTO, port, NULL, NULL, handle, p, MHD_OPTION_SOCK_ADDR,
+	                          (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
+	                          MHD_OPTION_CONNECTION_LIMIT, p->max_connections,
+	                          MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_UNESCAPE_CALLBACK,
+	                          no_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	                          MHD_OPTION_END);
 	if (!p->mhd)
 		return somo__error(SOMO_EIO, "cannot listen on 127.0.0.1:%u (in use?)", port);
 	info = MHD_get_daemon_info(p->mhd, MHD_DAEMON_INFO_BIND_PORT);

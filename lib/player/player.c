@@ -10,8 +10,8 @@
 #include "player/player_int.h"
 #include "util/text.h"
 
-#define DEFAULT_MAX_BODY (1u << 20)
-#define DEFAULT_MAX_HEADER (16u * 1024u)
+#define DEFAULT_MAX_BODY        (1u << 20)
+#define DEFAULT_MAX_HEADER      (16u * 1024u)
 #define DEFAULT_MAX_CONNECTIONS 64u
 
 static int make_token(somo_player *p)
@@ -74,14 +74,15 @@ static int open_tincan(somo_player *p, const char *path)
 	if ((rc = somo_store_learner_put(p->store, &l)) < 0 ||
 	    (rc = somo_store_package_put(p->store, &pk)) < 0 ||
 	    (rc = somo_store_registration_list(p->store, p->learner_id, p->package_id,
-					       last_registration, &f)) < 0) {
+	                                       last_registration, &f)) < 0) {
 		somo__free(f.latest);
 		return rc;
 	}
 	if (!f.latest) {
 		somo_store_registration r = {id, p->learner_id, p->package_id, 0};
 
-		if ((rc = somo__uuid_v4(id)) < 0 || (rc = somo_store_registration_put(p->store, &r)) < 0)
+		if ((rc = somo__uuid_v4(id)) < 0 ||
+		    (rc = somo_store_registration_put(p->store, &r)) < 0)
 			return rc;
 		f.latest = somo__strdup(id);
 		if (!f.latest)
@@ -101,7 +102,7 @@ static int open_scorm(somo_player *p, const char *path)
 
 	if (std != SOMO_STANDARD_SCORM12 && std != SOMO_STANDARD_SCORM2004)
 		return somo__error(SOMO_EUNSUPPORTED, "%s: a %s package, not SCORM 1.2 or 2004",
-				   path, somo_standard_name(std));
+		                   path, somo_standard_name(std));
 	so.package_path = path;
 	so.learner_name = p->learner_name;
 	if ((rc = somo_session_open(&p->ses, p->store, p->man, p->learner_id, &so)) < 0)
@@ -128,7 +129,7 @@ int somo_player_new(somo_player **out, const char *path, const somo_player_opts 
 	if (opts) {
 		if (opts->version != SOMO_PLAYER_OPTS_VERSION)
 			return somo__error(SOMO_EINVAL, "somo_player_opts: unknown version %u",
-					   opts->version);
+			                   opts->version);
 		o = *opts;
 	}
 	if (!(p = somo__calloc(1, sizeof(*p))))
@@ -137,8 +138,8 @@ int somo_player_new(somo_player **out, const char *path, const somo_player_opts 
 	p->max_header = o.max_header ? o.max_header : DEFAULT_MAX_HEADER;
 	p->max_connections = o.max_connections ? o.max_connections : DEFAULT_MAX_CONNECTIONS;
 	p->learner_id = somo__strdup(o.learner_id && *o.learner_id ? o.learner_id : "learner");
-	p->learner_name = somo__strdup(o.learner_name && *o.learner_name ? o.learner_name
-									  : p->learner_id);
+	p->learner_name =
+	    somo__strdup(o.learner_name && *o.learner_name ? o.learner_name : p->learner_id);
 	if (!p->learner_id || !p->learner_name) {
 		rc = somo__error_oom();
 		goto fail;
@@ -146,7 +147,7 @@ int somo_player_new(somo_player **out, const char *path, const somo_player_opts 
 	if ((rc = make_token(p)) < 0 || (rc = somo_package_open(&p->pkg, path, NULL)) < 0)
 		goto fail;
 	rc = o.db_path ? somo_store_open_sqlite(&p->store, o.db_path, NULL)
-		       : somo_store_open_memory(&p->store, NULL);
+	               : somo_store_open_memory(&p->store, NULL);
 	if (rc < 0)
 		goto fail;
 	if (somo_package_stat(p->pkg, "imsmanifest.xml", NULL) == 0) {
@@ -169,7 +170,7 @@ int somo_player_new(somo_player **out, const char *path, const somo_player_opts 
 		rc = open_tincan(p, path);
 	} else {
 		rc = somo__error(SOMO_EUNSUPPORTED,
-				 "%s: no imsmanifest.xml or tincan.xml at the package root", path);
+		                 "%s: no imsmanifest.xml or tincan.xml at the package root", path);
 	}
 	if (rc < 0)
 		goto fail;

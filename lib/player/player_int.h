@@ -61,9 +61,9 @@ typedef struct {
 	const char *content_type; /* static */
 	char *body;               /* somo__malloc'd or NULL */
 	size_t body_len;
-	const char *allow;        /* for 405, static */
-	const char *www_auth;     /* for 401, static */
-	char *etag;               /* xAPI documents */
+	const char *allow; /* for 405, static */
+	char *etag;        /* xAPI documents */
+	bool xapi;         /* an answer of the xAPI endpoint */
 } somo__reply;
 
 /* HTTP (http.c) */
@@ -84,16 +84,15 @@ bool somo__player_secret_eq(const char *given, const char *expected);
 
 /* The content's files and the launcher's (files.c). Queues the response. */
 int somo__player_serve_content(somo_player *p, struct MHD_Connection *c, const char *path,
-			       bool head);
-int somo__player_serve_asset(somo_player *p, struct MHD_Connection *c, const char *name,
-			     bool head);
+                               bool head);
+int somo__player_serve_asset(somo_player *p, struct MHD_Connection *c, const char *name, bool head);
 const char *somo__player_mime(const char *path);
 /* Release the responses kept for the package's files. */
 void somo__player_cache_free(somo_player *p);
 
 /* The launcher's protocol (api.c): body is the request's JSON. */
 void somo__player_api(somo_player *p, const char *route, const char *body, size_t len,
-		      somo__reply *r);
+                      somo__reply *r);
 /* The state JSON the launcher draws from; caller frees. */
 char *somo__player_state_json(somo_player *p, const char *message);
 /* End a running SCO as an unload would and store everything. */
@@ -101,7 +100,7 @@ int somo__player_commit_all(somo_player *p);
 
 /* The local xAPI endpoint (xapi_endpoint.c). route starts after "/xapi/". */
 void somo__player_xapi(somo_player *p, struct MHD_Connection *c, const char *method,
-		       const char *route, const char *body, size_t len, somo__reply *r);
+                       const char *route, const char *body, size_t len, somo__reply *r);
 /* The Tin Can launch URL (under /content/), caller frees. */
 char *somo__player_tincan_launch(somo_player *p);
 

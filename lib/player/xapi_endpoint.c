@@ -75,9 +75,9 @@ static int put_component(somo__buf *b, const char *s)
 /* The actor the content is launched with. */
 static char *actor_json(somo_player *p)
 {
-	json_t *a = json_pack("{s:s,s:s,s:{s:s,s:s}}", "objectType", "Agent", "name",
-			      p->learner_name, "account", "homePage", "http://localhost/", "name",
-			      p->learner_id);
+	json_t *a =
+	    json_pack("{s:s,s:s,s:{s:s,s:s}}", "objectType", "Agent", "name", p->learner_name,
+	              "account", "homePage", "http://localhost/", "name", p->learner_id);
 	char *s = a ? json_dumps(a, JSON_COMPACT) : NULL, *out;
 
 	json_decref(a);
@@ -99,7 +99,7 @@ char *somo__player_tincan_launch(somo_player *p)
 		return NULL;
 	}
 	ok = somo__buf_printf(&b, "%s%s%cendpoint=", strstr(a->launch, "://") ? "" : "/content/",
-			      a->launch, strchr(a->launch, '?') ? '&' : '?') == 0 &&
+	                      a->launch, strchr(a->launch, '?') ? '&' : '?') == 0 &&
 	     put_component(&b, endpoint) == 0 && somo__buf_puts(&b, "&auth=") == 0 &&
 	     put_component(&b, p->xapi_auth) == 0 && somo__buf_puts(&b, "&actor=") == 0 &&
 	     put_component(&b, actor) == 0 && somo__buf_puts(&b, "&registration=") == 0 &&
@@ -171,7 +171,7 @@ bad:
 
 /* One statement: validated, an id given when it has none, into the outbox. */
 static int enqueue_one(somo_player *p, json_t *stmt, somo_xapi_version ver, char id[37],
-		       char **problem)
+                       char **problem)
 {
 	char *text = json_dumps(stmt, JSON_COMPACT);
 	somo_xapi_statement *st = NULL;
@@ -192,13 +192,11 @@ static int enqueue_one(somo_player *p, json_t *stmt, somo_xapi_version ver, char
 		goto out;
 	rc = somo_xapi_statement_validate(st, &vo, &probs);
 	if (rc < 0 || somo_xapi_problems_count(probs) > 0) {
-		*problem = somo__sprintf("%s: %s",
-					 somo_xapi_problems_count(probs)
-						 ? somo_xapi_problems_path(probs, 0)
-						 : "$",
-					 somo_xapi_problems_count(probs)
-						 ? somo_xapi_problems_message(probs, 0)
-						 : somo_error_last()->message);
+		*problem = somo__sprintf(
+		    "%s: %s",
+		    somo_xapi_problems_count(probs) ? somo_xapi_problems_path(probs, 0) : "$",
+		    somo_xapi_problems_count(probs) ? somo_xapi_problems_message(probs, 0)
+		                                    : somo_error_last()->message);
 		rc = SOMO_EINVALID;
 		goto out;
 	}
@@ -218,7 +216,7 @@ out:
 }
 
 static void statements(somo_player *p, struct MHD_Connection *c, const char *method,
-		       const char *body, size_t len, somo__reply *r)
+                       const char *body, size_t len, somo__reply *r)
 {
 	const char *vh = somo__player_header(c, "X-Experience-API-Version");
 	somo_xapi_version ver = vh && vh[0] == '2' ? SOMO_XAPI_2_0 : SOMO_XAPI_1_0_3;
@@ -233,7 +231,7 @@ static void statements(somo_player *p, struct MHD_Connection *c, const char *met
 
 		if (!sid) {
 			reply_err(r, MHD_HTTP_BAD_REQUEST,
-				  "the local endpoint answers statementId queries only");
+			          "the local endpoint answers statementId queries only");
 		} else if (somo_store_outbox_get(p->store, sid, &e) < 0) {
 			reply_err(r, MHD_HTTP_NOT_FOUND, "no such statement");
 		} else {
@@ -256,8 +254,8 @@ static void statements(somo_player *p, struct MHD_Connection *c, const char *met
 	if (!doc || (!json_is_object(doc) && !json_is_array(doc)) ||
 	    (!strcmp(method, "PUT") && (!sid || !json_is_object(doc)))) {
 		reply_err(r, MHD_HTTP_BAD_REQUEST,
-			  !doc ? "the body is not JSON"
-			       : "PUT takes one statement and a statementId parameter");
+		          !doc ? "the body is not JSON"
+		               : "PUT takes one statement and a statementId parameter");
 		goto out;
 	}
 	if (json_is_object(doc)) {
@@ -270,16 +268,16 @@ static void statements(somo_player *p, struct MHD_Connection *c, const char *met
 	if (sid) {
 		json_t *given = json_object_get(json_array_get(doc, 0), "id");
 
-		if (given && (!json_is_string(given) ||
-			      !somo__str_ieq(json_string_value(given), sid))) {
-			reply_err(r, MHD_HTTP_BAD_REQUEST, "statementId differs from the statement's id");
+		if (given &&
+		    (!json_is_string(given) || !somo__str_ieq(json_string_value(given), sid))) {
+			reply_err(r, MHD_HTTP_BAD_REQUEST,
+			          "statementId differs from the statement's id");
 			goto out;
 		}
 		json_object_set_new(json_array_get(doc, 0), "id", json_string(sid));
 	}
 	/* all or nothing: every statement is checked before any is kept */
-	json_array_foreach(doc, i, one)
-	{
+	json_array_foreach (doc, i, one) {
 		somo_xapi_problems *probs = NULL;
 		char *text = json_is_object(one) ? json_dumps(one, JSON_COMPACT) : NULL;
 		somo_xapi_validate_opts vo = SOMO_XAPI_VALIDATE_OPTS_INIT;
@@ -294,10 +292,9 @@ static void statements(somo_player *p, struct MHD_Connection *c, const char *met
 		free(text);
 		n = somo_xapi_problems_count(probs);
 		if (rc < 0 || n > 0) {
-			char *m = somo__sprintf("statement %zu: %s: %s", i,
-						n ? somo_xapi_problems_path(probs, 0) : "$",
-						n ? somo_xapi_problems_message(probs, 0)
-						  : somo_error_last()->message);
+			char *m = somo__sprintf(
+			    "statement %zu: %s: %s", i, n ? somo_xapi_problems_path(probs, 0) : "$",
+			    n ? somo_xapi_problems_message(probs, 0) : somo_error_last()->message);
 
 			reply_err(r, MHD_HTTP_BAD_REQUEST, m ? m : "invalid statement");
 			somo__free(m);
@@ -311,18 +308,17 @@ static void statements(somo_player *p, struct MHD_Connection *c, const char *met
 		reply_err(r, MHD_HTTP_SERVICE_UNAVAILABLE, somo_error_last()->message);
 		goto out;
 	}
-	json_array_foreach(doc, i, one)
-	{
+	json_array_foreach (doc, i, one) {
 		char id[37], *problem = NULL;
 
 		rc = enqueue_one(p, one, ver, id, &problem);
 		if (rc < 0) {
 			somo_store_rollback(p->store);
 			reply_err(r,
-				  rc == SOMO_EEXISTS ? MHD_HTTP_CONFLICT
-				  : rc == SOMO_EINVALID ? MHD_HTTP_BAD_REQUEST
-							: MHD_HTTP_INTERNAL_SERVER_ERROR,
-				  problem ? problem : somo_error_last()->message);
+			          rc == SOMO_EEXISTS    ? MHD_HTTP_CONFLICT
+			          : rc == SOMO_EINVALID ? MHD_HTTP_BAD_REQUEST
+			                                : MHD_HTTP_INTERNAL_SERVER_ERROR,
+			          problem ? problem : somo_error_last()->message);
 			somo__free(problem);
 			goto out;
 		}
@@ -410,7 +406,7 @@ static int collect_doc(const somo_store_document *d, void *payload)
 }
 
 static void activity_state(somo_player *p, struct MHD_Connection *c, const char *method,
-			   const char *body, size_t len, somo__reply *r)
+                           const char *body, size_t len, somo__reply *r)
 {
 	bool has_id = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "stateId") != NULL;
 	bool get = !strcmp(method, "GET"), del = !strcmp(method, "DELETE");
@@ -436,9 +432,9 @@ static void activity_state(somo_player *p, struct MHD_Connection *c, const char 
 		if (get) {
 			reply_json(r, MHD_HTTP_OK, w.ids);
 		} else {
-			json_array_foreach(w.ids, i, k)
+			json_array_foreach (w.ids, i, k)
 				somo_store_document_delete(p->store, SOMO_STORE_DOC_STATE,
-							   json_string_value(k));
+				                           json_string_value(k));
 			r->status = MHD_HTTP_NO_CONTENT;
 		}
 		json_decref(w.ids);
@@ -450,8 +446,8 @@ static void activity_state(somo_player *p, struct MHD_Connection *c, const char 
 		} else {
 			r->status = MHD_HTTP_OK;
 			r->content_type = d->content_type[0] && strstr(d->content_type, "json")
-						  ? "application/json"
-						  : "application/octet-stream";
+			                      ? "application/json"
+			                      : "application/octet-stream";
 			r->body = somo__malloc(d->body_size + 1);
 			if (r->body) {
 				memcpy(r->body, d->body, d->body_size);
@@ -471,7 +467,8 @@ static void activity_state(somo_player *p, struct MHD_Connection *c, const char 
 		json_t *merged = NULL;
 		char *mtext = NULL;
 
-		if (post && somo_store_document_get(p->store, SOMO_STORE_DOC_STATE, key, &old) == 0) {
+		if (post &&
+		    somo_store_document_get(p->store, SOMO_STORE_DOC_STATE, key, &old) == 0) {
 			/* xAPI: POST merges JSON objects' top-level properties */
 			json_t *a = json_loadb(old->body, old->body_size, 0, NULL);
 			json_t *b = json_loadb(body, len, 0, NULL);
@@ -481,8 +478,7 @@ static void activity_state(somo_player *p, struct MHD_Connection *c, const char 
 				json_decref(b);
 				somo_free(old);
 				somo__free(key);
-				reply_err(r, MHD_HTTP_BAD_REQUEST,
-					  "POST merges JSON objects only");
+				reply_err(r, MHD_HTTP_BAD_REQUEST, "POST merges JSON objects only");
 				return;
 			}
 			json_object_update(a, b);
@@ -505,7 +501,7 @@ static void activity_state(somo_player *p, struct MHD_Connection *c, const char 
 }
 
 void somo__player_xapi(somo_player *p, struct MHD_Connection *c, const char *method,
-		       const char *route, const char *body, size_t len, somo__reply *r)
+                       const char *route, const char *body, size_t len, somo__reply *r)
 {
 	if (!strcmp(route, "about")) {
 		json_t *o = json_pack("{s:[s,s]}", "version", "1.0.3", "2.0.0");

@@ -60,7 +60,7 @@ static size_t collect(char *ptr, size_t size, size_t n, void *ud)
  * be NULL. Returns the status (0 when the connection failed).
  */
 static long request(fixture *f, const char *method, const char *path, const char **headers,
-		    const char *body, size_t len, response *out)
+                    const char *body, size_t len, response *out)
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *hl = NULL;
@@ -131,11 +131,11 @@ static void finish(fixture *f)
 static char *api_body(const char *token, const char *call, const char *a, const char *b)
 {
 	return somo__sprintf("{\"token\":\"%s\",\"call\":\"%s\",\"args\":[\"%s\"%s%s%s]}", token,
-			     call, a, b ? ",\"" : "", b ? b : "", b ? "\"" : "");
+	                     call, a, b ? ",\"" : "", b ? b : "", b ? "\"" : "");
 }
 
 static long api(fixture *f, const char **headers, const char *token, const char *call,
-		const char *a, const char *b, response *out)
+                const char *a, const char *b, response *out)
 {
 	char *body = api_body(token, call, a, b);
 	long st = request(f, "POST", "/_somo/api", headers, body, strlen(body), out);
@@ -163,7 +163,8 @@ static void test_scorm(void **unused)
 {
 	fixture f;
 	char path[1024], big_header[70000];
-	const char *source = getenv("SOMO_SOURCE_DIR") ? getenv("SOMO_SOURCE_DIR") : SOMO_SOURCE_DIR;
+	const char *source =
+	    getenv("SOMO_SOURCE_DIR") ? getenv("SOMO_SOURCE_DIR") : SOMO_SOURCE_DIR;
 	const char *token;
 	char *nav, *huge, *reg = NULL;
 	response r = {0, SOMO__BUF_INIT};
@@ -187,23 +188,23 @@ static void test_scorm(void **unused)
 	/* no path escapes the package */
 	{
 		static const char *const bad[] = {
-			"/content/../CMakeLists.txt",
-			"/content/intro/../../CMakeLists.txt",
-			"/content/%2e%2e/CMakeLists.txt",
-			"/content/%2E%2E%2FCMakeLists.txt",
-			"/content/intro/%2e%2e%2f%2e%2e%2fCMakeLists.txt",
-			"/content/%252e%252e/CMakeLists.txt",
-			"/content/%252e%252e%252fCMakeLists.txt",
-			"/content/%25252e%25252e/CMakeLists.txt",
-			"/content/..%5cCMakeLists.txt",
-			"/content/intro%5c..%5c..%5cCMakeLists.txt",
-			"/content/..\\CMakeLists.txt",
-			"/content/%255c..%255cCMakeLists.txt",
-			"/content//etc/passwd",
-			"/content/%2fetc%2fpasswd",
-			"/content/intro/index.html%00.png",
-			"/content/%c0%ae%c0%ae/CMakeLists.txt", /* overlong UTF-8 dots */
-			"/content/%zz",
+		    "/content/../CMakeLists.txt",
+		    "/content/intro/../../CMakeLists.txt",
+		    "/content/%2e%2e/CMakeLists.txt",
+		    "/content/%2E%2E%2FCMakeLists.txt",
+		    "/content/intro/%2e%2e%2f%2e%2e%2fCMakeLists.txt",
+		    "/content/%252e%252e/CMakeLists.txt",
+		    "/content/%252e%252e%252fCMakeLists.txt",
+		    "/content/%25252e%25252e/CMakeLists.txt",
+		    "/content/..%5cCMakeLists.txt",
+		    "/content/intro%5c..%5c..%5cCMakeLists.txt",
+		    "/content/..\\CMakeLists.txt",
+		    "/content/%255c..%255cCMakeLists.txt",
+		    "/content//etc/passwd",
+		    "/content/%2fetc%2fpasswd",
+		    "/content/intro/index.html%00.png",
+		    "/content/%c0%ae%c0%ae/CMakeLists.txt", /* overlong UTF-8 dots */
+		    "/content/%zz",
 		};
 		for (i = 0; i < SOMO__ARRAY_SIZE(bad); i++) {
 			long s = request(&f, "GET", bad[i], NULL, NULL, 0, &r);
@@ -219,25 +220,29 @@ static void test_scorm(void **unused)
 	assert_int_equal(request(&f, "GET", "/content/intro/", NULL, NULL, 0, NULL), 404);
 	assert_int_equal(request(&f, "GET", "/content/nothing.html", NULL, NULL, 0, NULL), 404);
 	assert_int_equal(request(&f, "GET", "/etc/passwd", NULL, NULL, 0, NULL), 404);
-	assert_int_equal(request(&f, "GET", "/_somo/../../CMakeLists.txt", NULL, NULL, 0, NULL), 404);
+	assert_int_equal(request(&f, "GET", "/_somo/../../CMakeLists.txt", NULL, NULL, 0, NULL),
+	                 404);
 
 	/* API calls without the token, with a wrong one, from elsewhere, too big */
 	{
-		const char *no_token = "{\"call\":\"SetValue\",\"args\":[\"cmi.location\",\"EVIL1\"]}";
+		const char *no_token =
+		    "{\"call\":\"SetValue\",\"args\":[\"cmi.location\",\"EVIL1\"]}";
 
-		assert_int_equal(request(&f, "POST", "/_somo/api", NULL, no_token, strlen(no_token), NULL),
-				 403);
+		assert_int_equal(
+		    request(&f, "POST", "/_somo/api", NULL, no_token, strlen(no_token), NULL), 403);
 	}
 	assert_int_equal(api(&f, NULL, "", "SetValue", "cmi.location", "EVIL2", NULL), 403);
-	assert_int_equal(api(&f, NULL, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-			     "SetValue", "cmi.location", "EVIL3", NULL),
-			 403);
+	assert_int_equal(api(&f, NULL,
+	                     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	                     "SetValue", "cmi.location", "EVIL3", NULL),
+	                 403);
 	{
 		char wrong[65];
 
 		snprintf(wrong, sizeof(wrong), "%s", token);
 		wrong[63] = wrong[63] == 'a' ? 'b' : 'a'; /* one character off */
-		assert_int_equal(api(&f, NULL, wrong, "SetValue", "cmi.location", "EVIL4", NULL), 403);
+		assert_int_equal(api(&f, NULL, wrong, "SetValue", "cmi.location", "EVIL4", NULL),
+		                 403);
 		assert_int_equal(api(&f, NULL, wrong, "Commit", "", NULL, NULL), 403);
 		wrong[63] = '\0'; /* a prefix */
 		assert_int_equal(api(&f, NULL, wrong, "Commit", "", NULL, NULL), 403);
@@ -252,27 +257,31 @@ static void test_scorm(void **unused)
 
 		snprintf(host, sizeof(host), "Host: rebound.example:%d", f.port);
 		snprintf(origin, sizeof(origin), "Origin: http://127.0.0.1:%d", f.port + 1);
-		assert_int_equal(api(&f, foreign_host, token, "SetValue", "cmi.location", "EVIL5", NULL), 403);
-		assert_int_equal(api(&f, foreign_host_port, token, "SetValue", "cmi.location", "EVIL6", NULL),
-				 403);
-		assert_int_equal(api(&f, foreign_origin, token, "SetValue", "cmi.location", "EVIL7", NULL),
-				 403);
-		assert_int_equal(api(&f, null_origin, token, "SetValue", "cmi.location", "EVIL8", NULL), 403);
-		assert_int_equal(api(&f, port_origin, token, "SetValue", "cmi.location", "EVIL9", NULL), 403);
+		assert_int_equal(
+		    api(&f, foreign_host, token, "SetValue", "cmi.location", "EVIL5", NULL), 403);
+		assert_int_equal(
+		    api(&f, foreign_host_port, token, "SetValue", "cmi.location", "EVIL6", NULL),
+		    403);
+		assert_int_equal(
+		    api(&f, foreign_origin, token, "SetValue", "cmi.location", "EVIL7", NULL), 403);
+		assert_int_equal(
+		    api(&f, null_origin, token, "SetValue", "cmi.location", "EVIL8", NULL), 403);
+		assert_int_equal(
+		    api(&f, port_origin, token, "SetValue", "cmi.location", "EVIL9", NULL), 403);
 		/* a rebound name cannot read the launcher (and its token) either */
 		assert_int_equal(request(&f, "GET", "/", foreign_host_port, NULL, 0, NULL), 403);
-		assert_int_equal(request(&f, "GET", "/content/intro/index.html", foreign_host_port, NULL, 0,
-					 NULL),
-				 403);
+		assert_int_equal(request(&f, "GET", "/content/intro/index.html", foreign_host_port,
+		                         NULL, 0, NULL),
+		                 403);
 		/* a beacon from elsewhere */
 		char *beacon = somo__sprintf("{\"token\":\"%s\",\"calls\":[{\"call\":\"SetValue\","
-					     "\"args\":[\"cmi.location\",\"EVIL11\"]},"
-					     "{\"call\":\"Commit\",\"args\":[\"\"]}]}",
-					     token);
+		                             "\"args\":[\"cmi.location\",\"EVIL11\"]},"
+		                             "{\"call\":\"Commit\",\"args\":[\"\"]}]}",
+		                             token);
 
 		assert_int_equal(request(&f, "POST", "/_somo/beacon", foreign_origin, beacon,
-					 strlen(beacon), NULL),
-				 403);
+		                         strlen(beacon), NULL),
+		                 403);
 		somo__free(beacon);
 	}
 	/* a body over the limit (1 MiB) is refused before it is read */
@@ -337,10 +346,10 @@ static void test_tincan(void **unused)
 	const char *foreign_host[3];
 	char auth_line[200];
 	const char *stmt = "{\"actor\":{\"mbox\":\"mailto:k@example.org\"},"
-			   "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/experienced\"},"
-			   "\"object\":{\"id\":\"http://example.org/EVIL\"}}";
+	                   "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/experienced\"},"
+	                   "\"object\":{\"id\":\"http://example.org/EVIL\"}}";
 	const char *invalid = "{\"actor\":{\"mbox\":\"k@example.org\"},"
-			      "\"verb\":{\"id\":\"experienced\"},\"object\":{\"id\":\"EVIL\"}}";
+	                      "\"verb\":{\"id\":\"experienced\"},\"object\":{\"id\":\"EVIL\"}}";
 	char *big;
 	somo_store *st = NULL;
 	somo_store_outbox_counts n;
@@ -350,10 +359,11 @@ static void test_tincan(void **unused)
 	snprintf(pkg, sizeof(pkg), "/tmp/somo-player-tc-XXXXXX");
 	assert_non_null(mkdtemp(pkg));
 	snprintf(file, sizeof(file), "%s/tincan.xml", pkg);
-	write_file(file, "<?xml version=\"1.0\"?><tincan xmlns=\"http://projecttincan.com/tincan.xsd\">"
-			 "<activities><activity id=\"http://example.org/course\" "
-			 "type=\"http://adlnet.gov/expapi/activities/course\"><name>T</name>"
-			 "<launch lang=\"en\">index.html</launch></activity></activities></tincan>");
+	write_file(file,
+	           "<?xml version=\"1.0\"?><tincan xmlns=\"http://projecttincan.com/tincan.xsd\">"
+	           "<activities><activity id=\"http://example.org/course\" "
+	           "type=\"http://adlnet.gov/expapi/activities/course\"><name>T</name>"
+	           "<launch lang=\"en\">index.html</launch></activity></activities></tincan>");
 	snprintf(file, sizeof(file), "%s/index.html", pkg);
 	write_file(file, "<!DOCTYPE html><title>T</title>");
 	start(&f, pkg);
@@ -369,32 +379,35 @@ static void test_tincan(void **unused)
 	foreign_host[1] = host;
 	foreign_host[2] = NULL;
 
-	assert_int_equal(request(&f, "POST", "/xapi/statements", no_auth, stmt, strlen(stmt), NULL), 401);
-	assert_int_equal(request(&f, "POST", "/xapi/statements", wrong_auth, stmt, strlen(stmt), NULL),
-			 401);
-	assert_int_equal(request(&f, "POST", "/xapi/statements", foreign_origin, stmt, strlen(stmt), NULL),
-			 403);
-	assert_int_equal(request(&f, "POST", "/xapi/statements", foreign_host, stmt, strlen(stmt), NULL),
-			 403);
-	assert_int_equal(request(&f, "POST", "/xapi/statements", auth_hdr, invalid, strlen(invalid), NULL),
-			 400);
+	assert_int_equal(request(&f, "POST", "/xapi/statements", no_auth, stmt, strlen(stmt), NULL),
+	                 401);
+	assert_int_equal(
+	    request(&f, "POST", "/xapi/statements", wrong_auth, stmt, strlen(stmt), NULL), 401);
+	assert_int_equal(
+	    request(&f, "POST", "/xapi/statements", foreign_origin, stmt, strlen(stmt), NULL), 403);
+	assert_int_equal(
+	    request(&f, "POST", "/xapi/statements", foreign_host, stmt, strlen(stmt), NULL), 403);
+	assert_int_equal(
+	    request(&f, "POST", "/xapi/statements", auth_hdr, invalid, strlen(invalid), NULL), 400);
 	assert_int_equal(request(&f, "POST", "/xapi/statements", auth_hdr, "[1,2", 4, NULL), 400);
 	big = somo__malloc(5u << 20);
 	assert_non_null(big);
 	memset(big, ' ', 5u << 20);
 	memcpy(big, stmt, strlen(stmt));
-	assert_int_equal(request(&f, "POST", "/xapi/statements", auth_hdr, big, 5u << 20, NULL), 413);
+	assert_int_equal(request(&f, "POST", "/xapi/statements", auth_hdr, big, 5u << 20, NULL),
+	                 413);
 	somo__free(big);
 	/* an array with one bad statement stores none of them */
 	{
 		char *arr = somo__sprintf("[%s,%s]", stmt, invalid);
 
-		assert_int_equal(request(&f, "POST", "/xapi/statements", auth_hdr, arr, strlen(arr), NULL),
-				 400);
+		assert_int_equal(
+		    request(&f, "POST", "/xapi/statements", auth_hdr, arr, strlen(arr), NULL), 400);
 		somo__free(arr);
 	}
 	/* the launch's own credentials work, once */
-	assert_int_equal(request(&f, "POST", "/xapi/statements", auth_hdr, stmt, strlen(stmt), &r), 200);
+	assert_int_equal(request(&f, "POST", "/xapi/statements", auth_hdr, stmt, strlen(stmt), &r),
+	                 200);
 	assert_non_null(strstr(r.body.ptr, "-"));
 	stop(&f);
 
@@ -411,8 +424,8 @@ static void test_tincan(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scorm),
-		cmocka_unit_test(test_tincan),
+	    cmocka_unit_test(test_scorm),
+	    cmocka_unit_test(test_tincan),
 	};
 	int rc;
 
