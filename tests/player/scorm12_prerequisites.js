@@ -53,7 +53,22 @@ h.main(async () => {
 	h.check(choosable(s).indexOf('module2') >= 0, 'module 2 (prerequisite module1) can be chosen');
 	h.check(choosable(s).indexOf('module3') < 0, 'module 3 (module1 AND module2) cannot yet');
 
-	await page.click('#toc-list li[data-id="module2"] button');
+	/* by keyboard: Tab through the launcher to the table of contents entry, Enter */
+	const names = await page.evaluate(() => Array.from(document.querySelectorAll('button'))
+		.filter(b => !b.hidden && b.offsetParent !== null)
+		.map(b => (b.getAttribute('aria-label') || b.textContent).trim()));
+	h.check(names.length >= 5 && names.every(n => n.length > 0), 'every visible button is labelled (' +
+		names.join(', ') + ')');
+	let focused = '';
+	for (let i = 0; i < 12 && focused !== 'module2'; i++) {
+		await page.keyboard.press('Tab');
+		focused = await page.evaluate(() => {
+			const li = document.activeElement && document.activeElement.closest('.toc-entry');
+			return li ? li.dataset.id : '';
+		});
+	}
+	h.equal(focused, 'module2', 'Tab reaches module 2 in the table of contents');
+	await page.keyboard.press('Enter');
 	sco = await h.scoFrame(page, 'module2.html');
 	s = await h.checkView(page, 'module 2 chosen');
 	h.equal(s.current, 'module2', 'the table of contents delivers module 2');
