@@ -106,6 +106,7 @@ static void open_browser(const char *url)
 	char *argv[] = {"xdg-open", (char *)url, NULL};
 	pid_t pid;
 
+	signal(SIGCHLD, SIG_IGN); /* the opener is not waited for: let it be reaped */
 	if (posix_spawnp(&pid, "xdg-open", NULL, NULL, argv, environ) != 0)
 		fprintf(stderr, "somo play: could not open a browser; open %s yourself\n", url);
 }

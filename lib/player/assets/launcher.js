@@ -39,7 +39,9 @@
 		xhr.setRequestHeader('Content-Type', 'application/json');
 		xhr.send(JSON.stringify(body));
 		if (xhr.status !== 200) {
-			throw new Error('player answered ' + xhr.status + ': ' + xhr.responseText);
+			var err = new Error('player answered ' + xhr.status + ': ' + xhr.responseText);
+			err.status = xhr.status;
+			throw err;
 		}
 		return JSON.parse(xhr.responseText);
 	}
@@ -76,16 +78,27 @@
 				: (AFTER_TERMINATE_2004[base] || '0');
 			return base === 'GetValue' ? '' : 'false';
 		}
+		if (lastLocalError && base === 'GetLastError') {
+			return lastLocalError; /* the refusal above never reached the run-time */
+		}
 		var reply;
 		try {
 			reply = post('api', {call: name, args: args});
 		} catch (e) {
+			if (e.status) {
+				/* the player answered, and refused: a general exception */
+				lastLocalError = '101';
+				return /^(LMS)?Get(Value|ErrorString|Diagnostic)$/.test(name) ? '' : 'false';
+			}
 			/* a synchronous request refused while the page goes away */
 			pending.push({call: name, args: args});
 			if (base === 'Commit' || base === 'Terminate' || base === 'Finish') {
 				beacon();
 			}
 			return optimistic(name);
+		}
+		if (!terminated) {
+			lastLocalError = null;
 		}
 		if (base === 'Commit' && reply.state) {
 			redraw(reply.state);
