@@ -1157,6 +1157,23 @@ static int exec_sql(sq *s, const char *sql, const char *what)
 	return rc == SQLITE_OK ? 0 : sq_error(s, rc, what);
 }
 
+/* The application id, schema version and number of schema objects, read in
+ * one transaction: another process may be creating the schema meanwhile. */
+static int read_header(sq *s, int64_t *app, int64_t *ver, int64_t *objects)
+{
+	int rc;
+
+	if ((rc = exec_sql(s, "BEGIN", "read the file's header")) < 0)
+		return rc;
+	if ((rc = query_int(s, "PRAGMA application_id", app)) < 0 ||
+	    (rc = query_int(s, "PRAGMA user_version", ver)) < 0 ||
+	    (rc = query_int(s, "SELECT count(*) FROM sqlite_schema", objects)) < 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return exec_sql(s, "COMMIT", "read the file's header");
+}
+
 static uint32_t be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -1251,9 +1268,7 @@ static int recognise(sq *s, bool read_only, int target)
 	int rc;
 
 	for (int pass = 0; pass < 2; pass++) {
-		if ((rc = query_int(s, "PRAGMA application_id", &app)) < 0 ||
-		    (rc = query_int(s, "PRAGMA user_version", &ver)) < 0 ||
-		    (rc = query_int(s, "SELECT count(*) FROM sqlite_schema", &objects)) < 0)
+		if ((rc = read_header(s, &app, &ver, &objects)) < 0)
 			return rc;
 		if ((uint32_t)app == SOMO__STORE_APPLICATION_ID) {
 			if (ver > SOMO__STORE_SCHEMA_VERSION)
@@ -1399,9 +1414,7 @@ static int open_db(sq **out, const char *path, const somo_store_opts *o, int tar
 	/* Recognise the file before anything is written to it. */
 	{
 		int64_t app = 0, ver = 0, objects = 0;
-		if ((rc = query_int(s, "PRAGMA application_id", &app)) < 0 ||
-		    (rc = query_int(s, "PRAGMA user_version", &ver)) < 0 ||
-		    (rc = query_int(s, "SELECT count(*) FROM sqlite_schema", &objects)) < 0)
+		if ((rc = read_header(s, &app, &ver, &objects)) < 0)
 			goto fail;
 		bool ours = (uint32_t)app == SOMO__STORE_APPLICATION_ID;
 		bool empty = app == 0 && ver == 0 && objects == 0;
