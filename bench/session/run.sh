@@ -1,0 +1,32 @@
+#!/bin/sh
+# The session benchmark: memory per open session (against a bare run-time)
+# and durable Commits per second through a session (against straight store
+# writes), in one run.
+#
+#   bench/session/run.sh [BUILD_DIR] [--sessions N] [--commits M] [--dir DIR]
+#
+# DIR (default: a folder under BUILD_DIR) must be on a real disk: on tmpfs an
+# fsync costs nothing.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${SOMO_BUILD_DIR:-$repo/build}
+case ${1:-} in
+	--*|"") ;;
+	*) build=$1; shift ;;
+esac
+sessions=10000 commits=500 dir=
+while [ $# -gt 1 ]; do
+	case $1 in
+		--sessions) sessions=$2 ;;
+		--commits) commits=$2 ;;
+		--dir) dir=$2 ;;
+		*) echo "usage: $0 [BUILD_DIR] [--sessions N] [--commits M] [--dir DIR]" >&2; exit 2 ;;
+	esac
+	shift 2
+done
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$repo" -B "$build" >/dev/null
+cmake --build "$build" --target bench-session >/dev/null
+[ -n "$dir" ] || dir=$build/bench-session-files
+mkdir -p "$dir"
+"$build/bench/bench-session" "$repo" "$dir" "$sessions" "$commits"
