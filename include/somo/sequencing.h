@@ -105,12 +105,12 @@ typedef struct {
 	 * requests give the same order. 0 takes the default seed (1). */
 	uint64_t seed;
 	/** The global objectives to use, borrowed (must outlive the handle);
-	 * NULL: the handle keeps its own, saved with its state. A handle's own
-	 * table of an organization whose objectives are not global to the
-	 * system (adlseq:objectivesGlobalToSystem="false") starts over with
-	 * each new attempt on the whole activity tree (retry of the root, or
-	 * start after an ended session); a borrowed table is the host's to
-	 * scope. */
+	 * NULL: the handle keeps its own, saved with its state. For an
+	 * organization whose objectives are not global to the system
+	 * (adlseq:objectivesGlobalToSystem="false") give a table of this
+	 * course alone (or NULL): it starts over with each new attempt on the
+	 * whole activity tree (retry of the root, or start after an ended
+	 * session). */
 	somo_seq_globals *globals;
 	/** Largest activity tree accepted, default 1,000,000 activities. */
 	uint32_t max_activities;

@@ -410,6 +410,19 @@ void somo__seq_obj_effective(const somo_seq *seq, const somo__seq_act *a, const 
 		if (g)
 			vals_merge(out, pair, &g->v);
 	}
+	/* satisfaction and measure as the rules see them (by measure where
+	 * so defined, an unknown global read as unknown) */
+	{
+		int st = somo__seq_obj_status(seq, a, o);
+		double m;
+		out->flags &= (uint16_t) ~(OBJ_STATUS | OBJ_SATISFIED | OBJ_MEASURE);
+		if (st >= 0)
+			out->flags |= (uint16_t)(OBJ_STATUS | (st ? OBJ_SATISFIED : 0));
+		if (somo__seq_obj_measure(seq, a, o, &m)) {
+			out->flags |= OBJ_MEASURE;
+			out->measure = m;
+		}
+	}
 }
 
 /* Satisfaction: 1 satisfied, 0 not satisfied, -1 unknown. */
@@ -578,6 +591,12 @@ void somo__seq_set_amount(somo_seq *seq, somo__seq_act *a, bool known, double am
 	}
 	if (a->nobjs)
 		write_globals(seq, a->objs[0].def, OBJ_PROGRESS, &v);
+	/* completed by measure: a new progress measure decides the completion
+	 * status, which is recorded (and written through the maps) too */
+	if (known && a->item && a->item->completion_threshold.written &&
+	    a->item->completion_threshold.completed_by_measure)
+		somo__seq_set_completion(seq, a,
+		                         amt >= a->item->completion_threshold.min_progress_measure);
 }
 
 /* Is field f (OBJ_STATUS, OBJ_MEASURE ...) of the objective read from a
@@ -618,13 +637,45 @@ somo__seq_obj *somo__seq_obj_by_id(somo__seq_act *a, const char *id)
 	if (!id)
 		return a->nobjs ? &a->objs[0] : NULL;
 	for (i = 0; i < a->nobjs; i++)
-		if (a->objs[i].def->id && strcmp(a->objs[i].def->id, id) == 0)
+		if (a->objs[i].id && strcmp(a->objs[i].id, id) == 0)
 			return &a->objs[i];
 	if (!id_normal(id, want, sizeof(want)))
 		return NULL;
 	for (i = 0; i < a->nobjs; i++)
-		if (a->objs[i].def->id && id_normal(a->objs[i].def->id, have, sizeof(have)) &&
+		if (a->objs[i].id && id_normal(a->objs[i].id, have, sizeof(have)) &&
 		    strcmp(have, want) == 0)
 			return &a->objs[i];
 	return NULL;
+}
+
+/*
+ * Give every objective the id content sees (cmi.objectives.n.id): the
+ * manifest's, with %20 escapes and whitespace read as xs:anyURI reads them
+ * (ADL's CTS OB-12a finds the objective "ob%20j%201" as "ob j 1").
+ */
+int somo__seq_normalise_ids(somo_seq *seq)
+{
+	uint32_t i, k;
+	char buf[256];
+
+	for (i = 0; i < seq->nacts; i++) {
+		somo__seq_act *a = &seq->acts[i];
+		for (k = 0; k < a->nobjs; k++) {
+			const char *id = a->objs[k].def->id;
+			char *copy, **pool;
+			a->objs[k].id = id;
+			if (!id || !id_normal(id, buf, sizeof(buf)) || strcmp(buf, id) == 0 ||
+			    !*buf)
+				continue;
+			pool = somo__realloc(seq->idpool, (seq->nidpool + 1) * sizeof(*pool));
+			if (!pool)
+				return somo__error_oom();
+			seq->idpool = pool;
+			if (!(copy = somo__strdup(buf)))
+				return somo__error_oom();
+			seq->idpool[seq->nidpool++] = copy;
+			a->objs[k].id = copy;
+		}
+	}
+	return 0;
 }

@@ -970,7 +970,7 @@ static const char *content_delivery(somo_seq *seq, somo__seq_act *a)
 			begin_attempt(x);
 			/* global objectives not global to the system live for one
 			 * attempt on the activity tree: a new one starts them over */
-			if (!x->parent && x->attempt_count > 1 && seq->own_globals &&
+			if (!x->parent && x->attempt_count > 1 &&
 			    !seq->org->objectives_global_to_system)
 				somo__seq_globals_clear(seq->globals);
 		}
@@ -1047,7 +1047,7 @@ SOMO_API int somo_seq_navigate(somo_seq *seq, somo_nav_request req, const char *
 		 * objectives not global to the system start over before the
 		 * retry flows (as ADL's reference does; CTS RU-13d) */
 		if (seqreq == SEQ_RETRY && seq->current && !seq->current->parent &&
-		    seq->own_globals && !seq->org->objectives_global_to_system)
+		    !seq->org->objectives_global_to_system)
 			somo__seq_globals_clear(seq->globals);
 	}
 	if (seqreq == SEQ_NONE) {

@@ -62,7 +62,7 @@ SOMO_API int somo_seq_objective_at(const somo_seq *seq, size_t i, somo_seq_objec
 	if (!seq || !out || !(a = seq->current) || i >= a->nobjs)
 		return somo__error(SOMO_ENOTFOUND, "no objective %zu", i);
 	somo__seq_obj_effective(seq, a, &a->objs[i], &v);
-	somo__seq_vals_out(a->objs[i].def->id, &v, out);
+	somo__seq_vals_out(a->objs[i].id, &v, out);
 	return 0;
 }
 
@@ -133,8 +133,21 @@ SOMO_API int somo_seq_report(somo_seq *seq, const somo_seq_report_data *r)
 		}
 		somo__seq_obj_write(seq, a, o, om, &ov);
 	}
-	if (a->nobjs)
+	if (a->nobjs) {
+		/* by measure, the measures decide: a status reported next to a
+		 * known measure (in SCORM, one the run-time evaluated against the
+		 * threshold it was given) does not undo what the measure gives */
+		bool amount = (mask & OBJ_PROGRESS) ? (v.flags & OBJ_PROGRESS) != 0
+		                                    : (a->flags & ACT_ATT_AMOUNT) != 0;
+		bool measure = (mask & OBJ_MEASURE) ? (v.flags & OBJ_MEASURE) != 0
+		                                    : (a->objs[0].v.flags & OBJ_MEASURE) != 0;
+		if (amount && a->item && a->item->completion_threshold.written &&
+		    a->item->completion_threshold.completed_by_measure)
+			mask &= (uint16_t) ~(OBJ_COMPL_KNOWN | OBJ_COMPLETED);
+		if (measure && a->objs[0].def->satisfied_by_measure)
+			mask &= (uint16_t) ~(OBJ_STATUS | OBJ_SATISFIED);
 		somo__seq_obj_write(seq, a, &a->objs[0], mask, &v);
+	}
 	somo__seq_rollup(seq, a);
 	return 0;
 }

@@ -367,35 +367,34 @@ static bool completed_by_measure(const somo__seq_act *a)
 }
 
 /*
- * RB.1.5 Overall Rollup Process: from the activity up to the root, roll up
- * measure, completion measure, objective (RB.1.2) and activity progress
- * (RB.1.3). Leaves take part only through their own measure (satisfied by
- * measure) and progress measure (completed by measure).
+ * RB.1.5 Overall Rollup Process: from the activity's cluster up to the
+ * root, roll up measure, completion measure, objective (RB.1.2) and
+ * activity progress (RB.1.3). Untracked clusters record nothing.
  */
 void somo__seq_overall_rollup(somo_seq *seq, somo__seq_act *a)
 {
+	/* a leaf's own values come from its content (satisfied and completed
+	 * by measure are evaluated as the measures are written); rollup
+	 * starts at the parent */
+	if (a && somo__seq_is_leaf(a))
+		a = a->parent;
 	for (; a; a = a->parent) {
-		bool leaf = somo__seq_is_leaf(a);
-		if (!leaf && a->nobjs) {
+		if (!a->ss->delivery.tracked)
+			continue;
+		if (a->nobjs) {
 			measure_rollup(seq, a);
 			completion_measure_rollup(seq, a);
 		}
 		/* RB.1.2 Objective Rollup Process */
-		double x;
-		if (a->nobjs && a->objs[0].def->satisfied_by_measure) {
-			/* a leaf without a measure keeps what its content said */
-			if (!leaf || somo__seq_obj_measure(seq, a, &a->objs[0], &x))
-				objective_rollup_measure(seq, a);
-		} else if (!leaf) {
+		if (a->nobjs && a->objs[0].def->satisfied_by_measure)
+			objective_rollup_measure(seq, a);
+		else
 			objective_rollup_rules(seq, a);
-		}
 		/* RB.1.3 Activity Progress Rollup Process */
-		if (completed_by_measure(a)) {
-			if (!leaf || somo__seq_amount(seq, a, &x))
-				progress_rollup_measure(seq, a);
-		} else if (!leaf) {
+		if (completed_by_measure(a))
+			progress_rollup_measure(seq, a);
+		else
 			progress_rollup_rules(seq, a);
-		}
 	}
 }
 

@@ -33,6 +33,7 @@ typedef struct {
 /* Objective progress information of one objective of an activity. */
 typedef struct {
 	const somo_ss_objective *def;
+	const char *id; /* def->id as xs:anyURI reads it (see id_normal), or def->id */
 	somo__seq_vals v;
 } somo__seq_obj;
 
@@ -114,6 +115,8 @@ struct somo_seq {
 	bool globals_dirty;
 	uint32_t epoch;
 	uint32_t nleaves;
+	char **idpool; /* normalised objective ids that differ from the manifest's */
+	size_t nidpool;
 	uint64_t rng;
 	bool ended;
 	uint32_t max_acts;
@@ -139,6 +142,7 @@ somo__seq_gobj *somo__seq_global_find(const somo_seq_globals *g, const char *id)
 somo__seq_gobj *somo__seq_global_get(somo_seq_globals *g, const char *id);
 void somo__seq_globals_clear(somo_seq_globals *g);
 int somo__seq_vals_in(const somo_seq_objective_values *in, somo__seq_vals *v, uint16_t *mask);
+int somo__seq_normalise_ids(somo_seq *seq);
 void somo__seq_vals_out(const char *id, const somo__seq_vals *v, somo_seq_objective_values *out);
 int somo__seq_obj_status(const somo_seq *seq, const somo__seq_act *a, const somo__seq_obj *o);
 bool somo__seq_obj_measure(const somo_seq *seq, const somo__seq_act *a, const somo__seq_obj *o,

@@ -396,6 +396,10 @@ SOMO_API int somo_seq_new(somo_seq **out, const somo_manifest *man, const char *
 		if (!dup) /* the first of duplicate identifiers wins */
 			seq->hash[h] = i + 1;
 	}
+	if (somo__seq_normalise_ids(seq) < 0) {
+		somo_seq_free(seq);
+		return SOMO_ENOMEM;
+	}
 	/* activities with read maps, and the leaves */
 	for (i = 0; i < n; i++) {
 		if (!seq->acts[i].nchildren)
@@ -432,5 +436,8 @@ SOMO_API void somo_seq_free(somo_seq *seq)
 	somo__free(seq->objstore);
 	somo__free(seq->hash);
 	somo__free(seq->readers);
+	while (seq->nidpool)
+		somo__free(seq->idpool[--seq->nidpool]);
+	somo__free(seq->idpool);
 	somo__free(seq);
 }
