@@ -1420,6 +1420,9 @@ static int open_db(sq **out, const char *path, const somo_store_opts *o, int tar
 		bool empty = app == 0 && ver == 0 && objects == 0;
 		if (!ours && !empty) {
 			rc = recognise(s, true, target); /* only reports */
+			if (rc == 0)
+				rc = somo__error(SOMO_ECORRUPT, "store '%s' is not a Somo store",
+				                 path);
 			goto fail;
 		}
 		if (!ro && (rc = switch_to_wal(s, o->busy_timeout_ms)) < 0)
