@@ -90,6 +90,16 @@ async function run(folder) {
 			await finishPages(sco);
 		}
 		s = await h.checkView(page, name + ' finished and committed');
+		if (i === 0) {
+			/* Exit ends the activity and delivers nothing: the launcher says so */
+			h.check(s.valid.exit, 'Exit is valid while ' + id + ' runs');
+			await page.click('#nav-exit');
+			await page.waitForSelector('#message:not([hidden])');
+			h.check(await page.isHidden('#sco'), 'after Exit the SCO is taken away');
+			s = await h.checkView(page, 'after Exit');
+			h.equal(await page.textContent('#message-title'), 'This activity has ended',
+				'Exit delivers nothing, and the launcher says so');
+		}
 	}
 
 	/* past the last SCO the course ends, rolled up */

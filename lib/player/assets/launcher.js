@@ -276,6 +276,14 @@
 		if (fromTerminate && s.current && !(s.nav && s.nav.deliver)) {
 			return; /* the SCO ended and nothing new was delivered: the learner chooses */
 		}
+		if (!fromTerminate && s.current && s.nav && !s.nav.deliver) {
+			/* the learner's request ended the activity and delivered nothing */
+			loadedLaunch = null;
+			showMessage(s.nav.accepted ? 'This activity has ended' : 'That is not available now',
+				(s.nav.reason ? s.nav.reason + '. ' : '') +
+				'Go on with the controls below or the table of contents.', null);
+			return;
+		}
 		if (s.current && s.launch) {
 			if (fromTerminate) {
 				loadedLaunch = null; /* a new delivery, even of the same SCO */
@@ -321,9 +329,6 @@
 			lastLocalError = null;
 			loadedLaunch = null;
 			show(s, false);
-			if (s.nav && !s.nav.accepted && s.current) {
-				el('course-status').textContent = s.nav.reason || 'Not available now';
-			}
 		};
 		if (loadedLaunch) {
 			loadedLaunch = null;
