@@ -181,7 +181,7 @@ static void do_state(somo_session *s)
 			cur ? json_string(cur) : json_null(), "valid", "continue", v.continue_,
 			"previous", v.previous, "exit", v.exit, "exitAll", v.exit_all, "suspendAll",
 			v.suspend_all, "toc", toc);
-	snprintf(measure, sizeof(measure), "%.4g", c.measure);
+	snprintf(measure, sizeof(measure), "%.7g", c.measure);
 	json_object_set_new(obj, "course",
 			    json_pack("{s:s,s:s,s:o}", "completion", status_text(c.completion),
 				      "success", status_text(c.success), "measure",

@@ -323,7 +323,7 @@ static json_t *host_line(somo_session *s, json_t *in)
 								     "title", e.title, "visible",
 								     e.visible, "choosable",
 								     e.choosable));
-		snprintf(m, sizeof(m), "%.4g", c.measure);
+		snprintf(m, sizeof(m), "%.7g", c.measure);
 		return json_pack("{s:s,s:o,s:{s:b,s:b,s:b,s:b,s:b},s:o,s:{s:s,s:s,s:o}}", "call",
 				 "state", "current", cur ? json_string(cur) : json_null(), "valid",
 				 "continue", v.continue_, "previous", v.previous, "exit", v.exit,

@@ -1,6 +1,7 @@
 /*
  * Many sessions on several threads, each with its own store handle on one
- * SQLite file and its own session handles, sharing one parsed manifest.
+ * SQLite file and its own session handles, sharing one parsed manifest,
+ * while a second process plays its own learners on the same file.
  * Every learner plays the sample course's first SCO (a committed location,
  * completion, continue) and suspends in the second; afterwards every
  * learner's state is read back from a fresh handle: nothing lost, nothing
@@ -10,6 +11,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +129,7 @@ int main(int argc, char **argv)
 	pthread_t *tid;
 	worker *w;
 	int t, failures = 0;
+	pid_t child;
 
 	if (threads < 1 || threads > 64 || sessions < 1 || sessions > 10000)
 		return 2;
@@ -146,6 +149,25 @@ int main(int argc, char **argv)
 		}
 		somo_store_close(st);
 	}
+	{
+		/* the second process: one more worker, on its own */
+		pid_t pid;
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			worker pw;
+			memset(&pw, 0, sizeof(pw));
+			pw.man = man;
+			pw.db = db;
+			pw.thread = threads; /* its learners are t<threads>-l<i> */
+			pw.sessions = sessions;
+			run(&pw);
+			if (pw.failures)
+				fprintf(stderr, "process: %s (%d failures)\n", pw.message, pw.failures);
+			_exit(pw.failures ? 1 : 0);
+		}
+		child = pid;
+	}
 	tid = calloc((size_t)threads, sizeof(*tid));
 	w = calloc((size_t)threads, sizeof(*w));
 	for (t = 0; t < threads; t++) {
@@ -162,8 +184,16 @@ int main(int argc, char **argv)
 			failures += w[t].failures;
 		}
 	}
-	failures += verify(man, db, threads, sessions);
-	printf("threads: %d x %d sessions, %d failures\n", threads, sessions, failures);
+	{
+		int status;
+		if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "the second process failed\n");
+			failures++;
+		}
+	}
+	failures += verify(man, db, threads + 1, sessions);
+	printf("threads: %d x %d sessions and a second process with %d, %d failures\n", threads,
+	       sessions, sessions, failures);
 	free(tid);
 	free(w);
 	somo_manifest_free(man);
