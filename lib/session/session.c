@@ -974,7 +974,8 @@ int somo_session_navigate(somo_session *s, somo_nav_request req, const char *tar
 		return somo__error(SOMO_EINVAL, "a navigation request (and a target for choice and jump) is required");
 	if ((rc = unload_sco(s)) < 0)
 		return rc;
-	if (s->attempt_ended && req != SOMO_NAV_NONE) {
+	if (s->attempt_ended && (req == SOMO_NAV_START || req == SOMO_NAV_RESUME_ALL ||
+				 req == SOMO_NAV_CHOICE || req == SOMO_NAV_JUMP)) {
 		if ((rc = new_attempt(s)) < 0) {
 			if (out)
 				out->reason = "the attempt limit is reached";
