@@ -106,6 +106,14 @@
 		if (base === 'Initialize' && reply.ret === 'true') {
 			terminated = false;
 			lastLocalError = null;
+		} else if (base === 'Initialize' && reply.err === '101') {
+			/* no run-time for this content: an activity that ended in an
+			 * earlier run of the player, for instance */
+			setTimeout(function () {
+				loadedLaunch = null;
+				showMessage('This activity cannot start now',
+					'Go on with the controls below or the table of contents.', null);
+			}, 0);
 		}
 		if ((base === 'Terminate' || base === 'Finish') && reply.ret === 'true') {
 			terminated = true;
