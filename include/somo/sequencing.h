@@ -194,8 +194,10 @@ typedef enum {
 typedef struct {
 	const char *id; /**< activity id */
 	const char *title;
-	const somo_manifest_item *item; /**< its item: resource, parameters, launch URL */
-	bool active;                    /**< the attempt is running (not yet ended) */
+	/** Its item (resource, parameters, launch URL); NULL only for an
+	 * organization without items, whose root is then delivered. */
+	const somo_manifest_item *item;
+	bool active; /**< the attempt is running (not yet ended) */
 	somo_seq_entry entry;
 	uint32_t attempt_count; /**< attempts on this activity, this one included */
 	bool tracked;           /**< deliveryControls@tracked */
