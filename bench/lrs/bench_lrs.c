@@ -2,8 +2,10 @@
  * The LRS benchmark's Somo side.
  *
  *   bench-lrs gen N TAG FILE        write N statements (one JSON per line)
- *   bench-lrs send URL FILE BATCH DB  enqueue them into a new outbox at DB,
- *                                     then time their delivery
+ *   bench-lrs send URL FILE BATCH DB [IN_FLIGHT]
+ *                                   enqueue them into a new outbox at DB,
+ *                                   then time their delivery with IN_FLIGHT
+ *                                   batches at once (default 1)
  *
  * "send" prints "somo: N statements in S s: R/s". Only the delivery is
  * timed: from the first request to the last statement recorded delivered
@@ -57,7 +59,8 @@ static int gen(long n, unsigned tag, const char *path)
 	return fclose(f) != 0;
 }
 
-static int send(const char *url, const char *path, unsigned batch, const char *db)
+static int send(const char *url, const char *path, unsigned batch, const char *db,
+                unsigned in_flight)
 {
 	somo_store *st = NULL;
 	somo_lrs *l = NULL;
@@ -80,6 +83,7 @@ static int send(const char *url, const char *path, unsigned batch, const char *d
 	o.outbox = st;
 	o.batch_size = batch;
 	o.xapi_version = "1.0.3";
+	o.max_in_flight = in_flight;
 	if (somo_lrs_new(&l, &o) < 0)
 		return 1;
 	/* Enqueued in one transaction: not what is measured. */
@@ -120,8 +124,9 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && strcmp(argv[1], "gen") == 0)
 		return gen(atol(argv[2]), (unsigned)strtoul(argv[3], NULL, 16), argv[4]);
-	if (argc == 6 && strcmp(argv[1], "send") == 0)
-		return send(argv[2], argv[3], (unsigned)atoi(argv[4]), argv[5]);
-	fprintf(stderr, "usage: bench-lrs gen N TAG FILE | send URL FILE BATCH DB\n");
+	if ((argc == 6 || argc == 7) && strcmp(argv[1], "send") == 0)
+		return send(argv[2], argv[3], (unsigned)atoi(argv[4]), argv[5],
+		            argc == 7 ? (unsigned)atoi(argv[6]) : 1);
+	fprintf(stderr, "usage: bench-lrs gen N TAG FILE | send URL FILE BATCH DB [IN_FLIGHT]\n");
 	return 2;
 }

@@ -77,7 +77,7 @@ typedef struct {
 	size_t max_response;         /**< largest response body accepted, default 16 MiB */
 	int insecure;                /**< skip TLS certificate checks (tests only) */
 	const char *ca_file;         /**< a CA bundle instead of the system's, or NULL */
-	uint32_t max_in_flight;      /**< batches sent at once, default 2, at most 8 */
+	uint32_t max_in_flight;      /**< batches sent at once, default 1, at most 8 */
 } somo_lrs_opts;
 
 #define SOMO_LRS_OPTS_VERSION 1

@@ -263,7 +263,7 @@ int somo_lrs_new(somo_lrs **out, const somo_lrs_opts *o)
 	if (lrs->backoff_max_ms < lrs->backoff_min_ms)
 		lrs->backoff_max_ms = lrs->backoff_min_ms;
 	lrs->max_response = DEF(o->max_response, (size_t)16 << 20);
-	lrs->max_in_flight = DEF(o->max_in_flight, 2);
+	lrs->max_in_flight = DEF(o->max_in_flight, 1);
 	if (lrs->max_in_flight > 8)
 		lrs->max_in_flight = 8;
 	lrs->insecure = o->insecure;
@@ -288,6 +288,7 @@ void somo_lrs_free(somo_lrs *lrs)
 	for (size_t i = 0; i < lrs->split_count; i++)
 		somo__lrs_batch_free(&lrs->split[i]);
 	somo__free(lrs->split);
+	somo__lrs_forget_ahead(lrs);
 	somo_lrs_set_auth(lrs, NULL, NULL, NULL);
 	if (lrs->multi)
 		curl_multi_cleanup(lrs->multi);
@@ -300,10 +301,14 @@ void somo_lrs_free(somo_lrs *lrs)
 /* Handle every finished transfer. */
 static void reap(somo_lrs *lrs)
 {
+	somo__lrs_req *done[64];
+	size_t n = 0;
 	CURLMsg *m;
-	int left;
+	int left, still;
 
-	while ((m = curl_multi_info_read(lrs->multi, &left))) {
+	/* Gather first: answering may start requests, and curl's messages
+	 * are only read between calls that change the multi handle. */
+	while (n < SOMO__ARRAY_SIZE(done) && (m = curl_multi_info_read(lrs->multi, &left))) {
 		somo__lrs_req *req = NULL;
 		if (m->msg != CURLMSG_DONE)
 			continue;
@@ -315,10 +320,22 @@ static void reap(somo_lrs *lrs)
 		if (req->curl_code == CURLE_WRITE_ERROR && req->resp.overflow)
 			req->curl_code = CURLE_FILESIZE_EXCEEDED;
 		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &req->resp.status);
-		if (req->kind != SOMO__REQ_CALL) {
-			somo__lrs_queue_done(lrs, req);
-			somo__lrs_req_free(lrs, req);
+		if (req->kind != SOMO__REQ_CALL)
+			done[n++] = req;
+	}
+	for (size_t i = 0; i < n; i++) {
+		somo__lrs_req *req = done[i];
+		if (req->kind == SOMO__REQ_BATCH &&
+		    somo__lrs_classify(req->curl_code, req->resp.status) == SOMO__LRS_DELIVERED) {
+			/* Accepted: the next batch goes out before this one's
+			 * transaction is written, so that the LRS works while the
+			 * disk does. Its ids stay excluded: req is still listed. */
+			somo__lrs_batch_left(lrs, req);
+			if (somo__lrs_queue_step(lrs) > 0)
+				curl_multi_perform(lrs->multi, &still);
 		}
+		somo__lrs_queue_done(lrs, req);
+		somo__lrs_req_free(lrs, req);
 	}
 }
 
@@ -427,6 +444,7 @@ void somo_lrs_resume(somo_lrs *lrs)
 	lrs->check_at = 0;
 	lrs->has_due = true;
 	lrs->due_all = true;
+	somo__lrs_forget_ahead(lrs);
 }
 
 int somo_lrs_drain(somo_lrs *lrs, int timeout_ms)

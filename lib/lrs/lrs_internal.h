@@ -107,6 +107,7 @@ typedef struct somo__lrs_req {
 	somo__lrs_resp resp;
 	somo__lrs_batch batch;
 	bool done;
+	bool left;      /* a batch no longer counted in flight */
 	int curl_code;
 	char errbuf[CURL_ERROR_SIZE];
 } somo__lrs_req;
@@ -129,6 +130,11 @@ struct somo_lrs {
 	uint32_t batches_in_flight;
 	uint32_t statements_in_flight;
 	bool about_in_flight;
+
+	/* Due statements read ahead from the outbox, oldest first, with their
+	 * enqueue times: one query serves several batches. */
+	somo__lrs_batch pre;
+	int64_t *pre_enqueued;
 
 	/* Batches split after a 400 or 409, sent before anything else. */
 	somo__lrs_batch *split;
@@ -164,6 +170,10 @@ void somo__lrs_req_free(somo_lrs *lrs, somo__lrs_req *req);
 void somo__lrs_queue_done(somo_lrs *lrs, somo__lrs_req *req);
 int somo__lrs_queue_step(somo_lrs *lrs);
 void somo__lrs_batch_free(somo__lrs_batch *b);
+/* A finished batch stops counting as in flight (once). */
+void somo__lrs_batch_left(somo_lrs *lrs, somo__lrs_req *req);
+/* Forget the statements read ahead (they stay pending in the outbox). */
+void somo__lrs_forget_ahead(somo_lrs *lrs);
 
 /* Set lrs->message (copied). */
 void somo__lrs_note(somo_lrs *lrs, const char *fmt, ...) SOMO__PRINTF(2, 3);

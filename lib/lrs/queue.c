@@ -94,23 +94,29 @@ static bool in_flight(const somo_lrs *lrs, const char *id)
 	return false;
 }
 
+/* Statements read ahead: at most this many batches' worth per query. */
+#define READ_AHEAD_BATCHES 8
+
+void somo__lrs_forget_ahead(somo_lrs *lrs)
+{
+	somo__lrs_batch_free(&lrs->pre);
+	somo__free(lrs->pre_enqueued);
+	lrs->pre_enqueued = NULL;
+}
+
 typedef struct {
 	somo_lrs *lrs;
-	somo__lrs_batch *b;
 	size_t cap;
-	int64_t oldest;
 } collect_ctx;
 
 static int collect(const somo_store_outbox_entry *e, void *payload)
 {
 	collect_ctx *c = payload;
-	somo__lrs_batch *b = c->b;
+	somo__lrs_batch *b = &c->lrs->pre;
 	if (b->count == c->cap)
 		return 1;
 	if (in_flight(c->lrs, e->id))
 		return 0;
-	if (!c->oldest || e->enqueued < c->oldest)
-		c->oldest = e->enqueued;
 	b->ids[b->count] = somo__strdup(e->id);
 	b->texts[b->count] = somo__strdup(e->statement);
 	if (!b->ids[b->count] || !b->texts[b->count]) {
@@ -118,7 +124,54 @@ static int collect(const somo_store_outbox_entry *e, void *payload)
 		somo__free(b->texts[b->count]);
 		return somo__error_oom();
 	}
+	c->lrs->pre_enqueued[b->count] = e->enqueued;
 	b->count++;
+	return 0;
+}
+
+/* Read the oldest due statements ahead (those in requests skipped). */
+static int read_ahead(somo_lrs *lrs, int64_t now)
+{
+	collect_ctx c = {lrs, (size_t)lrs->batch_size * READ_AHEAD_BATCHES};
+	size_t listed = 0;
+	int rc;
+
+	somo__lrs_forget_ahead(lrs);
+	lrs->pre.ids = somo__calloc(c.cap, sizeof(char *));
+	lrs->pre.texts = somo__calloc(c.cap, sizeof(char *));
+	lrs->pre_enqueued = somo__calloc(c.cap, sizeof(int64_t));
+	if (!lrs->pre.ids || !lrs->pre.texts || !lrs->pre_enqueued) {
+		somo__lrs_forget_ahead(lrs);
+		return somo__error_oom();
+	}
+	for (const somo__lrs_req *r = lrs->reqs; r; r = r->next)
+		listed += r->batch.count;
+	rc = somo_store_outbox_due(lrs->outbox, lrs->due_all ? INT64_MAX - 1 : now, c.cap + listed,
+	                           collect, &c);
+	if (rc < 0) {
+		somo__lrs_forget_ahead(lrs);
+		return rc;
+	}
+	return 0;
+}
+
+/* The first n statements read ahead, as a batch of their own. */
+static int take_ahead(somo_lrs *lrs, size_t n, somo__lrs_batch *b)
+{
+	somo__lrs_batch *p = &lrs->pre;
+	b->ids = somo__calloc(n, sizeof(char *));
+	b->texts = somo__calloc(n, sizeof(char *));
+	if (!b->ids || !b->texts) {
+		somo__lrs_batch_free(b);
+		return somo__error_oom();
+	}
+	memcpy(b->ids, p->ids, n * sizeof(char *));
+	memcpy(b->texts, p->texts, n * sizeof(char *));
+	b->count = n;
+	p->count -= n;
+	memmove(p->ids, p->ids + n, p->count * sizeof(char *));
+	memmove(p->texts, p->texts + n, p->count * sizeof(char *));
+	memmove(lrs->pre_enqueued, lrs->pre_enqueued + n, p->count * sizeof(int64_t));
 	return 0;
 }
 
@@ -201,24 +254,13 @@ int somo__lrs_queue_step(somo_lrs *lrs)
 				break;
 			b = lrs->split[--lrs->split_count];
 		} else {
-			collect_ctx c = {lrs, &b, lrs->batch_size, 0};
 			if (now < lrs->check_at)
 				break;
-			b.ids = somo__calloc(c.cap, sizeof *b.ids);
-			b.texts = somo__calloc(c.cap, sizeof *b.texts);
-			if (!b.ids || !b.texts) {
-				somo__lrs_batch_free(&b);
-				return somo__error_oom();
-			}
-			rc = somo_store_outbox_due(lrs->outbox, lrs->due_all ? INT64_MAX - 1 : now,
-			                           c.cap + lrs->statements_in_flight, collect, &c);
-			if (rc < 0 && rc != 1) {
-				somo__lrs_batch_free(&b);
+			if (lrs->pre.count < lrs->batch_size && (rc = read_ahead(lrs, now)) < 0) {
 				lrs->check_at = now + 1000;
 				return rc;
 			}
-			if (b.count == 0) {
-				somo__lrs_batch_free(&b);
+			if (lrs->pre.count == 0) {
 				lrs->due_all = false;
 				lrs->has_due = false;
 				lrs->flush = false;
@@ -226,11 +268,16 @@ int somo__lrs_queue_step(somo_lrs *lrs)
 				break;
 			}
 			lrs->has_due = true;
-			if (b.count < c.cap && !lrs->flush && c.oldest + lrs->linger_ms > now) {
-				lrs->check_at = c.oldest + lrs->linger_ms;
-				somo__lrs_batch_free(&b);
+			if (lrs->pre.count < lrs->batch_size && !lrs->flush &&
+			    lrs->pre_enqueued[0] + lrs->linger_ms > now) {
+				lrs->check_at = lrs->pre_enqueued[0] + lrs->linger_ms;
 				break;
 			}
+			if ((rc = take_ahead(lrs,
+			                     lrs->pre.count < lrs->batch_size ? lrs->pre.count
+			                                                      : lrs->batch_size,
+			                     &b)) < 0)
+				return rc;
 		}
 		if ((rc = send_batch(lrs, &b)) < 0)
 			return rc;
@@ -249,6 +296,7 @@ static void backoff(somo_lrs *lrs, somo__lrs_req *req, const char *why)
 
 	lrs->failures++;
 	lrs->due_all = false;
+	somo__lrs_forget_ahead(lrs);
 	d = somo__lrs_backoff(lrs->backoff_min_ms, lrs->backoff_max_ms, lrs->failures,
 	                      next_rnd(lrs));
 	/* A 429's or 503's Retry-After is honoured when it asks for longer
@@ -388,15 +436,23 @@ static void about_done(somo_lrs *lrs, somo__lrs_req *req)
 	somo__free(msg);
 }
 
+void somo__lrs_batch_left(somo_lrs *lrs, somo__lrs_req *req)
+{
+	if (req->left)
+		return;
+	req->left = true;
+	lrs->batches_in_flight--;
+	lrs->statements_in_flight -= (uint32_t)req->batch.count;
+	lrs->check_at = 0;
+}
+
 static void batch_done(somo_lrs *lrs, somo__lrs_req *req)
 {
 	somo__lrs_batch *b = &req->batch;
 	somo__lrs_verdict v = somo__lrs_classify(req->curl_code, req->resp.status);
 	char *msg = NULL;
 
-	lrs->batches_in_flight--;
-	lrs->statements_in_flight -= (uint32_t)b->count;
-	lrs->check_at = 0;
+	somo__lrs_batch_left(lrs, req);
 	if (v != SOMO__LRS_DELIVERED && v != SOMO__LRS_RETRY)
 		msg = somo__lrs_error_message(req->resp.status, req->resp.content_type,
 		                              req->resp.body.ptr, req->resp.body.len);
