@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 
+#include "cli_util.h"
 #include "commands.h"
 #include "somo.h"
 #include "util/util.h"
@@ -23,53 +23,6 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: somo inspect PACKAGE [--json]\n");
 	return 2;
-}
-
-static bool root_has(somo_package *pkg, const char *name)
-{
-	somo_package_entry e;
-	bool r = somo_package_stat(pkg, name, &e) == 0 && !e.is_dir;
-
-	somo_error_clear();
-	return r;
-}
-
-/*
- * Nothing Somo reads at the package root: say where a manifest sits instead,
- * when one is deeper (a package zipped with its folder).
- */
-static void no_manifest(somo_package *pkg, const char *path, FILE *out, const char *prefix)
-{
-	static const char *const names[] = {"imsmanifest.xml", "cmi5.xml", "tincan.xml"};
-	size_t i;
-
-	for (i = 0; i < 3; i++)
-		if (somo_package_find_root_file(pkg, names[i]) < 0 &&
-		    strstr(somo_error_last()->message, "found at")) {
-			const char *m = somo_error_last()->message;
-			size_t n = strlen(path);
-
-			if (!strncmp(m, path, n) && m[n] == ':' && m[n + 1] == ' ')
-				m += n + 2;
-			fprintf(out, "%s:0: %s%s\n", path, prefix, m);
-			return;
-		}
-	fprintf(out, "%s:0: %sno imsmanifest.xml, cmi5.xml or tincan.xml at the package root\n",
-	        path, prefix);
-}
-static const char *ext_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const char *dot = strrchr(slash ? slash : path, '.');
-
-	return dot ? dot : "";
-}
-
-static const char *base_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
 }
 
 /* ---- the sequencing summary ---- */
@@ -635,23 +588,11 @@ static int inspect_text(const char *path, const somo_manifest *man)
 /* A manifest file given alone (imsmanifest.xml outside a package). */
 static int load_file(somo_manifest **man, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	somo__buf b = SOMO__BUF_INIT;
-	char chunk[65536];
-	size_t n;
 	somo_diag d;
-	int rc;
+	int rc = somo_cli_manifest_file(man, path, &d);
 
-	if (!f) {
-		fprintf(stderr, "somo: %s: cannot open\n", path);
+	if (rc == SOMO_EIO)
 		return -2;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (somo__buf_put(&b, chunk, n) < 0 || b.len > 64u * 1024 * 1024)
-			break;
-	fclose(f);
-	rc = somo_manifest_parse_memory(man, b.ptr ? b.ptr : "", b.len, path, NULL, &d);
-	somo__buf_free(&b);
 	if (rc < 0) {
 		fprintf(stderr, "%s:%d: %s\n", d.file[0] ? d.file : path, d.line,
 		        d.text[0] ? d.text : somo_error_last()->message);
@@ -664,10 +605,10 @@ int somo_cmd_inspect(int argc, char **argv)
 {
 	const char *path = NULL;
 	int json = 0, i, rc;
+	bool ims;
 	somo_package *pkg = NULL;
 	somo_manifest *man = NULL;
 	somo_diag d;
-	struct stat st;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
@@ -681,32 +622,32 @@ int somo_cmd_inspect(int argc, char **argv)
 	}
 	if (!path)
 		return usage();
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && !strcmp(ext_of(path), ".xml")) {
-		if (!strcmp(base_of(path), "imsmanifest.xml")) {
-			if ((rc = load_file(&man, path)) < 0)
-				return rc == -2 ? 2 : 1;
-			rc = json ? inspect_json(path, man) : inspect_text(path, man);
-			somo_manifest_free(man);
-			return rc;
-		}
-		return somo_cli_inspect_cmi5_file(path, json);
+	if (somo_cli_lone_xml(path, &ims)) {
+		if (!ims)
+			return somo_cli_inspect_cmi5_file(path, json);
+		if ((rc = load_file(&man, path)) < 0)
+			return rc == -2 ? 2 : 1;
+		rc = json ? inspect_json(path, man) : inspect_text(path, man);
+		somo_manifest_free(man);
+		return rc;
 	}
 	if (somo_package_open(&pkg, path, NULL) < 0) {
 		fprintf(stderr, "somo: %s: %s\n", path, somo_error_last()->message);
 		return 2;
 	}
-	if (!root_has(pkg, "imsmanifest.xml")) {
-		if (root_has(pkg, "cmi5.xml")) {
-			rc = somo_cli_inspect_cmi5(pkg, json);
-			somo_package_free(pkg);
-			return rc;
-		}
-		if (root_has(pkg, "tincan.xml")) {
-			rc = somo_cli_inspect_tincan(pkg, json);
-			somo_package_free(pkg);
-			return rc;
-		}
-		no_manifest(pkg, path, stderr, "");
+	switch (somo_cli_pkg_kind_of(pkg)) {
+	case SOMO_CLI_PKG_SCORM:
+		break;
+	case SOMO_CLI_PKG_CMI5:
+		rc = somo_cli_inspect_cmi5(pkg, json);
+		somo_package_free(pkg);
+		return rc;
+	case SOMO_CLI_PKG_TINCAN:
+		rc = somo_cli_inspect_tincan(pkg, json);
+		somo_package_free(pkg);
+		return rc;
+	case SOMO_CLI_PKG_NONE:
+		somo_cli_no_manifest(pkg, path, stderr, "");
 		somo_package_free(pkg);
 		return 1;
 	}

@@ -11,8 +11,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "cli_util.h"
 #include "commands.h"
 #include "somo.h"
 #include "util/util.h"
@@ -23,38 +23,6 @@ static int usage(void)
 	return 2;
 }
 
-static bool root_has(somo_package *pkg, const char *name)
-{
-	somo_package_entry e;
-	bool r = somo_package_stat(pkg, name, &e) == 0 && !e.is_dir;
-
-	somo_error_clear();
-	return r;
-}
-
-/*
- * Nothing Somo reads at the package root: say where a manifest sits instead,
- * when one is deeper (a package zipped with its folder).
- */
-static void no_manifest(somo_package *pkg, const char *path, FILE *out, const char *prefix)
-{
-	static const char *const names[] = {"imsmanifest.xml", "cmi5.xml", "tincan.xml"};
-	size_t i;
-
-	for (i = 0; i < 3; i++)
-		if (somo_package_find_root_file(pkg, names[i]) < 0 &&
-		    strstr(somo_error_last()->message, "found at")) {
-			const char *m = somo_error_last()->message;
-			size_t n = strlen(path);
-
-			if (!strncmp(m, path, n) && m[n] == ':' && m[n + 1] == ' ')
-				m += n + 2;
-			fprintf(out, "%s:0: %s%s\n", path, prefix, m);
-			return;
-		}
-	fprintf(out, "%s:0: %sno imsmanifest.xml, cmi5.xml or tincan.xml at the package root\n",
-	        path, prefix);
-}
 static const char *severity_name(somo_severity s)
 {
 	return s == SOMO_SEVERITY_ERROR ? "error" : s == SOMO_SEVERITY_WARNING ? "warning" : "info";
@@ -88,24 +56,12 @@ static int report(const char *path, const somo_manifest *man, somo_package *pkg,
 
 static int validate_file(const char *path, bool strict)
 {
-	FILE *f = fopen(path, "rb");
-	somo__buf b = SOMO__BUF_INIT;
-	char chunk[65536];
-	size_t n;
 	somo_manifest *man = NULL;
 	somo_diag d;
-	int rc;
+	int rc = somo_cli_manifest_file(&man, path, &d);
 
-	if (!f) {
-		fprintf(stderr, "somo: %s: cannot open\n", path);
+	if (rc == SOMO_EIO)
 		return 2;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (somo__buf_put(&b, chunk, n) < 0 || b.len > 64u * 1024 * 1024)
-			break;
-	fclose(f);
-	rc = somo_manifest_parse_memory(&man, b.ptr ? b.ptr : "", b.len, path, NULL, &d);
-	somo__buf_free(&b);
 	if (rc < 0) {
 		printf("%s:%d: error: %s\n", path, d.line,
 		       d.text[0] ? d.text : somo_error_last()->message);
@@ -118,13 +74,12 @@ static int validate_file(const char *path, bool strict)
 
 int somo_cmd_validate(int argc, char **argv)
 {
-	const char *path = NULL, *slash, *dot;
-	bool strict = false;
+	const char *path = NULL;
+	bool strict = false, ims;
 	int i, rc;
 	somo_package *pkg = NULL;
 	somo_manifest *man = NULL;
 	somo_diag d;
-	struct stat st;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--strict"))
@@ -138,29 +93,26 @@ int somo_cmd_validate(int argc, char **argv)
 	}
 	if (!path)
 		return usage();
-	slash = strrchr(path, '/');
-	dot = strrchr(slash ? slash : path, '.');
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && dot && !strcmp(dot, ".xml")) {
-		if (!strcmp(slash ? slash + 1 : path, "imsmanifest.xml"))
-			return validate_file(path, strict);
-		return somo_cli_validate_cmi5_file(path, strict);
-	}
+	if (somo_cli_lone_xml(path, &ims))
+		return ims ? validate_file(path, strict)
+		           : somo_cli_validate_cmi5_file(path, strict);
 	if (somo_package_open(&pkg, path, NULL) < 0) {
 		fprintf(stderr, "somo: %s: %s\n", path, somo_error_last()->message);
 		return 2;
 	}
-	if (!root_has(pkg, "imsmanifest.xml")) {
-		if (root_has(pkg, "cmi5.xml")) {
-			rc = somo_cli_validate_cmi5(pkg, strict);
-			somo_package_free(pkg);
-			return rc;
-		}
-		if (root_has(pkg, "tincan.xml")) {
-			rc = somo_cli_validate_tincan(pkg, strict);
-			somo_package_free(pkg);
-			return rc;
-		}
-		no_manifest(pkg, path, stdout, "error: ");
+	switch (somo_cli_pkg_kind_of(pkg)) {
+	case SOMO_CLI_PKG_SCORM:
+		break;
+	case SOMO_CLI_PKG_CMI5:
+		rc = somo_cli_validate_cmi5(pkg, strict);
+		somo_package_free(pkg);
+		return rc;
+	case SOMO_CLI_PKG_TINCAN:
+		rc = somo_cli_validate_tincan(pkg, strict);
+		somo_package_free(pkg);
+		return rc;
+	case SOMO_CLI_PKG_NONE:
+		somo_cli_no_manifest(pkg, path, stdout, "error: ");
 		somo_package_free(pkg);
 		fprintf(stderr, "%s: invalid\n", path);
 		return 1;
