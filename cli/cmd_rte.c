@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_util.h"
 #include "commands.h"
 #include "somo.h"
 #include "somo/runtime.h"
@@ -262,41 +263,6 @@ static int apply_init(somo_rt *rt, json_t *init, const char *path)
 	return 0;
 }
 
-static void emit(json_t *obj)
-{
-	char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-
-	if (!s) /* every input line gets its answer line */
-		s = strdup("{\"error\":\"the answer could not be written as JSON\"}");
-	if (s) {
-		fputs(s, stdout);
-		fputc('\n', stdout);
-		free(s);
-	}
-	fflush(stdout);
-	json_decref(obj);
-}
-
-static void emit_error(const char *fmt, const char *detail)
-{
-	char msg[256];
-
-	snprintf(msg, sizeof(msg), fmt, detail);
-	emit(json_pack("{s:s}", "error", msg));
-}
-
-static const char *arg(json_t *a, size_t i)
-{
-	json_t *v = json_array_get(a, i);
-
-	return v ? json_string_value(v) : "";
-}
-
-static bool call_is(const char *call, const char *name2004, const char *name12)
-{
-	return strcmp(call, name2004) == 0 || strcmp(call, name12) == 0;
-}
-
 static void run_line(somo_rt *rt, const char *line)
 {
 	json_error_t jerr;
@@ -306,50 +272,51 @@ static void run_line(somo_rt *rt, const char *line)
 	size_t i;
 
 	if (!a) {
-		emit_error("not JSON: %s", jerr.text);
+		somo_cli_emit_error("not JSON: %s", jerr.text);
 		return;
 	}
 	if (!json_is_array(a) || json_array_size(a) == 0) {
 		json_decref(a);
-		emit_error("%s", "a line must be a JSON array of strings: [\"Call\", args...]");
+		somo_cli_emit_error("%s",
+		                    "a line must be a JSON array of strings: [\"Call\", args...]");
 		return;
 	}
 	json_array_foreach (a, i, v) {
 		if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
 			json_decref(a);
-			emit_error("%s",
-			           "a line must be a JSON array of strings (no NUL characters)");
+			somo_cli_emit_error(
+			    "%s", "a line must be a JSON array of strings (no NUL characters)");
 			return;
 		}
 	}
 	call = json_string_value(json_array_get(a, 0));
-	if (call_is(call, "Initialize", "LMSInitialize"))
-		ret = somo_rt_initialize(rt, arg(a, 1));
-	else if (call_is(call, "Terminate", "LMSFinish"))
-		ret = somo_rt_terminate(rt, arg(a, 1));
-	else if (call_is(call, "GetValue", "LMSGetValue"))
-		ret = somo_rt_get_value(rt, arg(a, 1));
-	else if (call_is(call, "SetValue", "LMSSetValue"))
-		ret = somo_rt_set_value(rt, arg(a, 1), arg(a, 2));
-	else if (call_is(call, "Commit", "LMSCommit"))
-		ret = somo_rt_commit(rt, arg(a, 1));
-	else if (call_is(call, "GetLastError", "LMSGetLastError")) {
+	if (somo_cli_call_is(call, "Initialize", "LMSInitialize"))
+		ret = somo_rt_initialize(rt, somo_cli_arg(a, 1));
+	else if (somo_cli_call_is(call, "Terminate", "LMSFinish"))
+		ret = somo_rt_terminate(rt, somo_cli_arg(a, 1));
+	else if (somo_cli_call_is(call, "GetValue", "LMSGetValue"))
+		ret = somo_rt_get_value(rt, somo_cli_arg(a, 1));
+	else if (somo_cli_call_is(call, "SetValue", "LMSSetValue"))
+		ret = somo_rt_set_value(rt, somo_cli_arg(a, 1), somo_cli_arg(a, 2));
+	else if (somo_cli_call_is(call, "Commit", "LMSCommit"))
+		ret = somo_rt_commit(rt, somo_cli_arg(a, 1));
+	else if (somo_cli_call_is(call, "GetLastError", "LMSGetLastError")) {
 		snprintf(errbuf, sizeof(errbuf), "%d", somo_rt_last_error(rt));
 		ret = errbuf;
-	} else if (call_is(call, "GetErrorString", "LMSGetErrorString")) {
-		int code = somo_rt_parse_code(arg(a, 1));
+	} else if (somo_cli_call_is(call, "GetErrorString", "LMSGetErrorString")) {
+		int code = somo_rt_parse_code(somo_cli_arg(a, 1));
 		ret = code < 0 ? "" : somo_rt_error_string(rt, code);
-	} else if (call_is(call, "GetDiagnostic", "LMSGetDiagnostic")) {
-		const char *p = arg(a, 1);
+	} else if (somo_cli_call_is(call, "GetDiagnostic", "LMSGetDiagnostic")) {
+		const char *p = somo_cli_arg(a, 1);
 		int code = *p ? somo_rt_parse_code(p) : somo_rt_last_error(rt);
 		ret = code < 0 ? "" : somo_rt_diagnostic(rt, code);
 	} else {
-		emit_error("unknown call '%.100s'", call);
+		somo_cli_emit_error("unknown call '%.100s'", call);
 		json_decref(a);
 		return;
 	}
 	snprintf(errbuf, sizeof(errbuf), "%d", somo_rt_last_error(rt));
-	emit(json_pack("{s:s,s:s,s:s}", "call", call, "ret", ret, "err", errbuf));
+	somo_cli_emit(json_pack("{s:s,s:s,s:s}", "call", call, "ret", ret, "err", errbuf));
 	json_decref(a);
 }
 
@@ -427,16 +394,14 @@ int somo_cmd_rte(int argc, char **argv)
 		goto out;
 	if (ctx.shared_path && load_shared(rt, map, opts.data_map_len, ctx.shared_path) < 0)
 		goto out;
-	while ((n = getline(&line, &cap, stdin)) >= 0) {
+	while ((n = somo_cli_getline(&line, &cap)) >= 0) {
 		char *p = line;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!*p)
 			continue;
 		if ((size_t)n > LINE_MAX_BYTES) {
-			emit_error("%s", "line too long");
+			somo_cli_emit_error("%s", "line too long");
 			continue;
 		}
 		run_line(rt, p);
