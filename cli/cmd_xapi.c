@@ -37,6 +37,21 @@ static int read_all(FILE *f, size_t max, somo__buf *b)
 	return ferror(f) ? SOMO_EIO : 0;
 }
 
+/* --xapi 1.0.3|2.0 (also 2.0.0): -1 after saying so when v is neither. */
+static int xapi_version(const char *v, somo_xapi_validate_opts *opts)
+{
+	if (strcmp(v, "1.0.3") == 0)
+		opts->xapi = SOMO_XAPI_1_0_3;
+	else if (strcmp(v, "2.0") == 0 || strcmp(v, "2.0.0") == 0)
+		opts->xapi = SOMO_XAPI_2_0;
+	else {
+		fprintf(stderr, "somo xapi validate: unknown xAPI version '%s' (1.0.3 or 2.0)\n",
+		        v);
+		return -1;
+	}
+	return 0;
+}
+
 static int xapi_validate(int argc, char **argv)
 {
 	somo_xapi_validate_opts opts = SOMO_XAPI_VALIDATE_OPTS_INIT;
@@ -50,31 +65,11 @@ static int xapi_validate(int argc, char **argv)
 
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--xapi") == 0 && a + 1 < argc) {
-			const char *v = argv[++a];
-			if (strcmp(v, "1.0.3") == 0)
-				opts.xapi = SOMO_XAPI_1_0_3;
-			else if (strcmp(v, "2.0") == 0 || strcmp(v, "2.0.0") == 0)
-				opts.xapi = SOMO_XAPI_2_0;
-			else {
-				fprintf(stderr,
-				        "somo xapi validate: unknown xAPI version '%s' (1.0.3 or "
-				        "2.0)\n",
-				        v);
+			if (xapi_version(argv[++a], &opts) < 0)
 				return 2;
-			}
 		} else if (strncmp(argv[a], "--xapi=", 7) == 0) {
-			const char *v = argv[a] + 7;
-			if (strcmp(v, "1.0.3") == 0)
-				opts.xapi = SOMO_XAPI_1_0_3;
-			else if (strcmp(v, "2.0") == 0 || strcmp(v, "2.0.0") == 0)
-				opts.xapi = SOMO_XAPI_2_0;
-			else {
-				fprintf(stderr,
-				        "somo xapi validate: unknown xAPI version '%s' (1.0.3 or "
-				        "2.0)\n",
-				        v);
+			if (xapi_version(argv[a] + 7, &opts) < 0)
 				return 2;
-			}
 		} else if (argv[a][0] == '-' && argv[a][1] != '\0') {
 			return usage();
 		} else if (file == NULL) {
