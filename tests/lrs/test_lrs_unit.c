@@ -187,8 +187,10 @@ static void test_verdicts_backoff_sha(void **state)
 /* A fake LRS                                                              */
 
 typedef struct {
-	int fail_first;  /* answer this many POSTs with fail_status (or drop them) */
-	int fail_status; /* 0: drop the connection */
+	int fail_first;    /* answer this many POSTs with fail_status (or drop them) */
+	int fail_status;   /* 0: drop the connection */
+	const char *about; /* the /about body */
+	char version[16];  /* X-Experience-API-Version of the last POST */
 	int posts, stored;
 	char body[1 << 16];
 	size_t body_len;
@@ -217,7 +219,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 	if (strcmp(url, "/xAPI/about") == 0) {
-		const char *a = "{\"version\":[\"1.0.3\"]}";
+		const char *a = f->about;
 		r = MHD_create_response_from_buffer(strlen(a), (void *)a, MHD_RESPMEM_PERSISTENT);
 		ret = MHD_queue_response(c, 200, r);
 		MHD_destroy_response(r);
@@ -225,6 +227,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	}
 	if (strcmp(method, "POST") != 0)
 		return MHD_NO;
+	const char *hv =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Experience-API-Version");
+	snprintf(f->version, sizeof f->version, "%s", hv ? hv : "");
 	f->posts++;
 	if (f->posts <= f->fail_first) {
 		if (!f->fail_status)
@@ -251,9 +256,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	return ret;
 }
 
-static void run_fake(int fail_first, int fail_status)
+static void run_fake(int fail_first, int fail_status, const char *about, const char *version)
 {
-	fake f = {fail_first, fail_status, 0, 0, {0}, 0};
+	fake f = {fail_first, fail_status, about, {0}, 0, 0, {0}, 0};
 	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
 	                                        0, NULL, NULL, answer, &f, MHD_OPTION_END);
 	assert_non_null(d);
@@ -287,6 +292,9 @@ static void run_fake(int fail_first, int fail_status)
 	assert_int_equal(s.delivered, 10);
 	assert_int_equal(f.stored, 10);
 	assert_int_equal(f.posts, fail_first + 3);
+	/* The version negotiated through /about is the one sent. */
+	assert_string_equal(s.version, version);
+	assert_string_equal(f.version, version);
 	/* The failures were counted against the statements of the first batch. */
 	somo_store_outbox_counts c;
 	assert_int_equal(somo_store_outbox_count(st, &c), 0);
@@ -299,13 +307,13 @@ static void run_fake(int fail_first, int fail_status)
 static void test_fake_503(void **state)
 {
 	(void)state;
-	run_fake(3, 503);
+	run_fake(3, 503, "{\"version\":[\"1.0.3\"]}", "1.0.3");
 }
 
 static void test_fake_dropped(void **state)
 {
 	(void)state;
-	run_fake(2, 0);
+	run_fake(2, 0, "{\"version\":[\"1.0.3\",\"2.0.0\"]}", "2.0.0");
 }
 
 static void test_no_outbox_and_bad_input(void **state)
