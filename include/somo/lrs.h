@@ -28,9 +28,10 @@
  * too, since an id has only ever one content in the outbox; 400 parks the
  * statement with the LRS's message (a refused batch is split to find the
  * statements at fault); network errors, timeouts, 429 and 5xx retry with
- * exponential backoff and jitter; 401 and 403 stop the queue with
- * SOMO_EAUTH until somo_lrs_resume(). Credentials are never logged nor put
- * in an error message.
+ * exponential backoff and jitter (a longer Retry-After is honoured); 401
+ * and 403 stop the queue with SOMO_EAUTH until somo_lrs_resume(); other
+ * statuses (404, 405: a wrong endpoint) stop it with SOMO_ERROR. Credentials
+ * are never logged nor put in an error message.
  *
  * A handle is used by one thread at a time.
  */
@@ -167,13 +168,14 @@ SOMO_API int somo_lrs_get_status(somo_lrs *lrs, somo_lrs_status *out);
  * Do what can be done without blocking: read and write ready sockets,
  * handle finished requests (recording deliveries in the outbox), start the
  * next batch when one is due. *running (may be NULL) receives the number
- * of requests in flight plus one while due statements wait to be sent:
- * zero means nothing will happen until more is enqueued or a backoff ends
- * (see somo_lrs_timeout()).
+ * of requests in flight plus one while statements wait to be sent (also
+ * through a backoff): zero means nothing is due, or the queue is stopped.
  *
- * @return 0; SOMO_EAUTH the call in which the queue stopped on 401/403
- *         (then 0 until resumed); SOMO_EIO when the outbox could not be
- *         written (nothing is lost: the statements stay pending).
+ * @return 0; the stopping error (SOMO_EAUTH on 401/403, SOMO_ERROR) from
+ *         the call in which the queue stopped (then 0 until resumed); the
+ *         outbox's error (SOMO_EIO, SOMO_EBUSY) when an answer could not be
+ *         recorded (nothing is lost: the statements stay pending and are
+ *         sent again).
  */
 SOMO_API int somo_lrs_perform(somo_lrs *lrs, int *running);
 
@@ -199,8 +201,11 @@ SOMO_API int somo_lrs_timeout(somo_lrs *lrs, long *ms);
 SOMO_API int somo_lrs_poll(somo_lrs *lrs, int timeout_ms, int *running);
 
 /**
- * Pump until the outbox has no statement due (delivered, parked or backed
- * off) or timeout_ms passes (SOMO_EBUSY). Returns what somo_lrs_perform()
+ * Flush, then pump until no statement is due (every one delivered or
+ * parked), the queue stops (its error) or timeout_ms passes (SOMO_EBUSY:
+ * statements still pending, e.g. backing off, stay in the outbox).
+ * Statements an earlier process put off for later are not waited for
+ * unless somo_lrs_resume() made them due. Returns what somo_lrs_perform()
  * returned when not 0.
  */
 SOMO_API int somo_lrs_drain(somo_lrs *lrs, int timeout_ms);
