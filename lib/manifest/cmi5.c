@@ -845,20 +845,10 @@ int somo_cmi5_parse_file(somo_cmi5_course **out, const char *path, somo_diag *di
 	return rc;
 }
 
-/* Pass the package's error on in diag (copied first: it lives in the buffer diag reuses). */
-static int load_failed(somo_diag *diag, int rc, const char *file)
-{
-	char msg[512];
-
-	snprintf(msg, sizeof(msg), "%s", somo_error_last()->message);
-	return somo__diag(diag, rc, file, 0, 0, "%s", msg);
-}
-
 int somo_cmi5_load(somo_cmi5_course **out, somo_package *pkg, somo_diag *diag)
 {
 	void *data = NULL;
 	size_t size = 0;
-	somo_package_entry e;
 	int rc;
 
 	if (diag)
@@ -866,14 +856,8 @@ int somo_cmi5_load(somo_cmi5_course **out, somo_package *pkg, somo_diag *diag)
 	if (!out || !pkg)
 		return somo__error(SOMO_EINVAL, "somo_cmi5_load: NULL argument");
 	*out = NULL;
-	if ((rc = somo_package_find_root_file(pkg, "cmi5.xml")) < 0)
-		return load_failed(diag, rc, "cmi5.xml");
-	if (somo_package_stat(pkg, "cmi5.xml", &e) == 0 && e.size > SOMO_CMI5_MAX_SIZE)
-		return somo__diag(diag, SOMO_ELIMIT, "cmi5.xml", 0, 0,
-		                  "cmi5.xml is %llu bytes, more than the %u allowed",
-		                  (unsigned long long)e.size, SOMO_CMI5_MAX_SIZE);
-	if ((rc = somo_package_read(pkg, "cmi5.xml", &data, &size)) < 0)
-		return load_failed(diag, rc, "cmi5.xml");
+	if ((rc = somo__cx_read_root(&data, &size, pkg, "cmi5.xml", SOMO_CMI5_MAX_SIZE, diag)) < 0)
+		return rc;
 	rc = somo_cmi5_parse_memory(out, data, size, "cmi5.xml", diag);
 	somo_free(data);
 	return rc;

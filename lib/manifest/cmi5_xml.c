@@ -7,11 +7,14 @@
 
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
+
+#include "somo/package.h"
 
 /*
  * Network off; no DTD loading, no default attributes from a DTD, no entity
@@ -51,6 +54,32 @@ static void cx_silent(void *ctx, const char *msg, ...)
 static const char *base_name(const char *file)
 {
 	return file && *file ? file : "document";
+}
+
+/* Pass the package's error on in diag (copied first: it lives in the buffer diag reuses). */
+static int read_failed(somo_diag *diag, int rc, const char *file)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s", somo_error_last()->message);
+	return somo__diag(diag, rc, file, 0, 0, "%s", msg);
+}
+
+int somo__cx_read_root(void **data, size_t *size, somo_package *pkg, const char *name, size_t max,
+                       somo_diag *diag)
+{
+	somo_package_entry e;
+	int rc;
+
+	if ((rc = somo_package_find_root_file(pkg, name)) < 0)
+		return read_failed(diag, rc, name);
+	if (somo_package_stat(pkg, name, &e) == 0 && e.size > max)
+		return somo__diag(diag, SOMO_ELIMIT, name, 0, 0,
+		                  "%s is %llu bytes, more than the %zu allowed", name,
+		                  (unsigned long long)e.size, max);
+	if ((rc = somo_package_read(pkg, name, data, size)) < 0)
+		return read_failed(diag, rc, name);
+	return 0;
 }
 
 int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, const char *file,

@@ -24,6 +24,14 @@ struct somo_package;
 int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, const char *file,
                    somo_diag *diag);
 
+/*
+ * Read name (cmi5.xml, tincan.xml) from the package root, at most max bytes.
+ * Returns 0 with *data (free with somo_free) and *size, or a SOMO_E* code with
+ * diag naming the file at line 0 (the package's own message passed on).
+ */
+int somo__cx_read_root(void **data, size_t *size, struct somo_package *pkg, const char *name,
+                       size_t max, somo_diag *diag);
+
 /* The element's text and CDATA content, trimmed; "" when empty. NULL only on OOM. */
 char *somo__cx_text(const xmlNode *el);
 /* True when the element holds text other than whitespace directly. */

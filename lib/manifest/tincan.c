@@ -223,20 +223,10 @@ int somo_tincan_parse_memory(somo_tincan **out, const void *data, size_t size, c
 	return 0;
 }
 
-/* Pass the package's error on in diag (copied first: it lives in the buffer diag reuses). */
-static int load_failed(somo_diag *diag, int rc, const char *file)
-{
-	char msg[512];
-
-	snprintf(msg, sizeof(msg), "%s", somo_error_last()->message);
-	return somo__diag(diag, rc, file, 0, 0, "%s", msg);
-}
-
 int somo_tincan_load(somo_tincan **out, somo_package *pkg, somo_diag *diag)
 {
 	void *data = NULL;
 	size_t size = 0;
-	somo_package_entry e;
 	int rc;
 
 	if (diag)
@@ -244,14 +234,9 @@ int somo_tincan_load(somo_tincan **out, somo_package *pkg, somo_diag *diag)
 	if (!out || !pkg)
 		return somo__error(SOMO_EINVAL, "somo_tincan_load: NULL argument");
 	*out = NULL;
-	if ((rc = somo_package_find_root_file(pkg, "tincan.xml")) < 0)
-		return load_failed(diag, rc, "tincan.xml");
-	if (somo_package_stat(pkg, "tincan.xml", &e) == 0 && e.size > SOMO_TINCAN_MAX_SIZE)
-		return somo__diag(diag, SOMO_ELIMIT, "tincan.xml", 0, 0,
-		                  "tincan.xml is %llu bytes, more than the %u allowed",
-		                  (unsigned long long)e.size, SOMO_TINCAN_MAX_SIZE);
-	if ((rc = somo_package_read(pkg, "tincan.xml", &data, &size)) < 0)
-		return load_failed(diag, rc, "tincan.xml");
+	if ((rc = somo__cx_read_root(&data, &size, pkg, "tincan.xml", SOMO_TINCAN_MAX_SIZE, diag)) <
+	    0)
+		return rc;
 	rc = somo_tincan_parse_memory(out, data, size, "tincan.xml", diag);
 	somo_free(data);
 	return rc;
