@@ -235,7 +235,10 @@ typedef int (*somo_lrs_statement_cb)(const somo_xapi_statement *st, void *payloa
  * @param consistent_through may be NULL; receives the first page's
  *        X-Experience-API-Consistent-Through (freed with somo_free()).
  * @return 0; SOMO_EAUTH (401/403); SOMO_ENET (no answer); SOMO_EPARSE (a
- *         reply that is not a StatementResult); SOMO_ELIMIT; SOMO_ERROR
+ *         reply that is not a StatementResult, an empty page that points
+ *         further); SOMO_EUNSAFE ("more" leads to another server: not
+ *         followed); SOMO_ELIMIT (a page over max_response, more than
+ *         10,000 pages); SOMO_ERROR
  *         (another status: the message has the LRS's words); cb's value.
  */
 SOMO_API int somo_lrs_statements_get(somo_lrs *lrs, const char *query, size_t max_statements,

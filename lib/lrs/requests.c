@@ -13,8 +13,8 @@
 #include "util/text.h"
 #include "xapi/xapi_internal.h"
 
-/* Longest list of statements followed through "more" when unbounded. */
-#define MAX_PAGES 100000
+/* Most pages followed through "more" (SOMO_ELIMIT beyond). */
+#define MAX_PAGES 10000
 
 static int run(somo_lrs *lrs, somo__lrs_req *req, const char *method, const char *url,
                const char *const *headers, size_t n, const void *body, size_t size)
@@ -53,7 +53,7 @@ int somo_lrs_statements_get(somo_lrs *lrs, const char *query, size_t max_stateme
 		return somo__error(SOMO_EINVAL, "the statement query holds spaces or '#'");
 	url = somo__sprintf("%sstatements%s%s", lrs->endpoint, query && *query ? "?" : "",
 	                    query ? query : "");
-	for (size_t page = 0; url && rc == 0 && page < MAX_PAGES; page++) {
+	for (int page = 0; url && rc == 0 && page < MAX_PAGES; page++) {
 		somo__lrs_req *req = somo__lrs_req_new(SOMO__REQ_CALL, lrs->max_response);
 		json_t *arr = NULL;
 		char *more = NULL;
@@ -87,12 +87,17 @@ int somo_lrs_statements_get(somo_lrs *lrs, const char *query, size_t max_stateme
 			somo_xapi_statement_free(st);
 			seen++;
 		}
+		/* A page that brings nothing yet points further would never end. */
+		if (rc == 0 && more && json_array_size(arr) == 0)
+			rc = somo__error(SOMO_EPARSE, "the LRS sent an empty page with \"more\"");
 		json_decref(arr);
 		if (rc == 0 && more && !(max_statements && seen >= max_statements))
 			rc = somo__lrs_resolve_more(lrs->endpoint, more, &url);
 		somo__free(more);
 		somo__lrs_req_free(lrs, req);
 	}
+	if (rc == 0 && url)
+		rc = somo__error(SOMO_ELIMIT, "more than %d pages of statements", MAX_PAGES);
 	somo__free(url);
 	if (rc != 0 && consistent_through) {
 		somo__free(*consistent_through);
