@@ -173,32 +173,34 @@ static void test_languages(void **state)
 	somo_cmi5_free(c);
 }
 
+/* One AU with these attributes: what validation says of them (NULL: valid). */
+#define AU_WITH(attrs)                                                                             \
+	DOC(COURSE AU("https://example.com/a", attrs, "<url>https://example.com/</url>"))
+
 static void test_vocabularies(void **state)
 {
+	static const struct {
+		const char *xml;
+		const char *error;
+	} cases[] = {
+	    {AU_WITH("moveOn=\"Complete\""), "moveOn 'Complete'"},
+	    {AU_WITH("launchMethod=\"NewWindow\""), "launchMethod 'NewWindow'"},
+	    {AU_WITH("masteryScore=\"1.5\""), "outside [0, 1]"},
+	    {AU_WITH("masteryScore=\"-0.1\""), "outside [0, 1]"},
+	    {AU_WITH("masteryScore=\"high\""), "not a decimal"},
+	    {AU_WITH("masteryScore=\"1\" moveOn=\"NotApplicable\""), NULL},
+	    {AU_WITH("masteryScore=\"0\""), NULL},
+	    {AU_WITH("activityType=\"lesson\""), "activityType of <au> is 'lesson'"},
+	};
+	size_t i;
+
 	(void)state;
-	expect_error(DOC(COURSE AU("https://example.com/a", "moveOn=\"Complete\"",
-	                           "<url>https://example.com/</url>")),
-	             "moveOn 'Complete'");
-	expect_error(DOC(COURSE AU("https://example.com/a", "launchMethod=\"NewWindow\"",
-	                           "<url>https://example.com/</url>")),
-	             "launchMethod 'NewWindow'");
-	expect_error(DOC(COURSE AU("https://example.com/a", "masteryScore=\"1.5\"",
-	                           "<url>https://example.com/</url>")),
-	             "outside [0, 1]");
-	expect_error(DOC(COURSE AU("https://example.com/a", "masteryScore=\"-0.1\"",
-	                           "<url>https://example.com/</url>")),
-	             "outside [0, 1]");
-	expect_error(DOC(COURSE AU("https://example.com/a", "masteryScore=\"high\"",
-	                           "<url>https://example.com/</url>")),
-	             "not a decimal");
-	expect_valid(
-	    DOC(COURSE AU("https://example.com/a", "masteryScore=\"1\" moveOn=\"NotApplicable\"",
-	                  "<url>https://example.com/</url>")));
-	expect_valid(DOC(COURSE AU("https://example.com/a", "masteryScore=\"0\"",
-	                           "<url>https://example.com/</url>")));
-	expect_error(DOC(COURSE AU("https://example.com/a", "activityType=\"lesson\"",
-	                           "<url>https://example.com/</url>")),
-	             "activityType of <au> is 'lesson'");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].error)
+			expect_error(cases[i].xml, cases[i].error);
+		else
+			expect_valid(cases[i].xml);
+	}
 }
 
 static void test_schema(void **state)
