@@ -12,8 +12,7 @@
 # into $TMPDIR (default /tmp) and reused; it is never part of the repository.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-build=${SOMO_BUILD_DIR:-$repo/build}
+. "$here/../lib.sh"
 case ${1:-} in
 	--*|"") ;;
 	*) build=$1; shift ;;
@@ -29,11 +28,7 @@ while [ $# -gt 1 ]; do
 	shift 2
 done
 
-bin=$build/bench/bench-package-read
-if [ ! -x "$bin" ]; then
-	echo "run.sh: $bin is missing: cmake --build $build --target bench-package-read" >&2
-	exit 1
-fi
+bin=$(bench_bin bench-package-read)
 command -v unzip >/dev/null || { echo "run.sh: unzip is not installed" >&2; exit 1; }
 if [ ! -f "$zip" ]; then
 	echo "generating $zip ..."
@@ -41,28 +36,12 @@ if [ ! -f "$zip" ]; then
 	mv "$zip.part" "$zip"
 fi
 
-now() { date +%s.%N; }
-# best_of CMD...: the shortest wall time of $runs runs, in seconds.
-best_of() {
-	best=""
-	i=0
-	while [ $i -lt "$runs" ]; do
-		t0=$(now)
-		"$@" >/dev/null
-		t1=$(now)
-		best=$(awk -v a="$t0" -v b="$t1" -v best="$best" \
-			'BEGIN { t = b - a; if (best == "" || t < best) best = t; printf "%.6f", best }')
-		i=$((i + 1))
-	done
-	echo "$best"
-}
-
 size=$(stat -c %s "$zip")
 members=$(unzip -Z1 "$zip" | wc -l)
 "$bin" read "$zip" >/dev/null
 unzip -tq "$zip" >/dev/null
-somo=$(best_of "$bin" read "$zip")
-unz=$(best_of unzip -tq "$zip")
+somo=$(bench_best_of "$runs" "$bin" read "$zip")
+unz=$(bench_best_of "$runs" unzip -tq "$zip")
 printf 'package: %s (%d bytes, %d members)\n' "$zip" "$size" "$members"
 printf 'somo read all members: %.3f s (best of %d)\n' "$somo" "$runs"
 printf 'unzip -tq:             %.3f s (best of %d)\n' "$unz" "$runs"

@@ -13,8 +13,7 @@
 # <repo>/tools (npm ci there when node_modules is missing).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-build=${SOMO_BUILD_DIR:-$repo/build}
+. "$here/../lib.sh"
 case ${1:-} in
 	--*|"") ;;
 	*) build=$1; shift ;;
@@ -31,11 +30,7 @@ while [ $# -gt 1 ]; do
 	shift 2
 done
 
-bin=$build/bench/bench-runtime
-if [ ! -x "$bin" ]; then
-	echo "run.sh: $bin is missing: cmake --build $build --target bench-runtime" >&2
-	exit 1
-fi
+bin=$(bench_bin bench-runtime)
 if [ ! -d "$repo/tools/node_modules/scorm-again" ]; then
 	(cd "$repo/tools" && npm ci --no-audit --no-fund >/dev/null)
 fi

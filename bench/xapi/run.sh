@@ -9,8 +9,7 @@
 # BUILD_DIR defaults to $SOMO_BUILD_DIR or <repo>/build (configured when absent).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-build=${SOMO_BUILD_DIR:-$repo/build}
+. "$here/../lib.sh"
 case ${1:-} in
 	[0-9]*|"") ;;
 	*) build=$1; shift ;;
