@@ -143,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		somo__free(r.body);
 		somo__free(r.etag);
 		free(body);
+		json_decref(req);
 	}
 	free(text);
 	return 0;
