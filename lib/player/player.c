@@ -168,6 +168,9 @@ int somo_player_new(somo_player **out, const char *path, const somo_player_opts 
 			goto fail;
 		}
 		rc = open_tincan(p, path);
+	} else if (somo_package_stat(p->pkg, "cmi5.xml", NULL) == 0) {
+		rc = somo__error(SOMO_EUNSUPPORTED,
+		                 "%s: a cmi5 course; the player does not launch cmi5 courses yet", path);
 	} else {
 		rc = somo__error(SOMO_EUNSUPPORTED,
 		                 "%s: no imsmanifest.xml or tincan.xml at the package root", path);
