@@ -764,17 +764,22 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 	} else {
 		somo_seq_report_data r = SOMO_SEQ_REPORT_INIT;
 		somo_seq_objective_values *ov = NULL;
-		double a, b;
+		double a, b, threshold = 0;
+		bool has_threshold = false;
 		int64_t centis;
 		size_t i, n;
 		json_t *o;
 
 		/* SCORM 2004 RTE 4.2.4.1 and 4.2.22.1: what the LMS reports */
-		if (jreal(vals, "cmi.completion_threshold", &b))
-			r.completion = jreal(vals, "cmi.progress_measure", &a)
-					       ? (a >= b ? SOMO_SEQ_COMPLETED : SOMO_SEQ_INCOMPLETE)
-					       : SOMO_SEQ_UNKNOWN;
-		else if (jstr(vals, "cmi.completion_status"))
+		if (jreal(vals, "cmi.completion_threshold", &b)) {
+			if (jreal(vals, "cmi.progress_measure", &a))
+				r.completion = a >= b ? SOMO_SEQ_COMPLETED : SOMO_SEQ_INCOMPLETE;
+			else if (jstr(vals, "cmi.completion_status"))
+				r.completion = SOMO_SEQ_UNKNOWN;
+			/* else the primary objective's progress, below, decides */
+			threshold = b;
+			has_threshold = true;
+		} else if (jstr(vals, "cmi.completion_status"))
 			r.completion = completion_of(jstr(vals, "cmi.completion_status"));
 		/* never written: KEEP, so the primary objective's entry in
 		 * cmi.objectives (written by id) is not overridden */
@@ -827,7 +832,12 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 					continue;
 				if (r.success == SOMO_SEQ_KEEP)
 					r.success = ov[i].success;
-				if (r.completion == SOMO_SEQ_KEEP)
+				if (r.completion == SOMO_SEQ_KEEP && has_threshold && ov[i].has_progress)
+					/* completed by measure: the objective's progress against
+					 * the threshold (ADL conformance CO-10) */
+					r.completion = ov[i].progress >= threshold ? SOMO_SEQ_COMPLETED
+										  : SOMO_SEQ_INCOMPLETE;
+				else if (r.completion == SOMO_SEQ_KEEP)
 					r.completion = ov[i].completion;
 			}
 		}
