@@ -36,8 +36,15 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
+	char cmd[300];
 	(void)state;
 	lrs_stop(&lrs_p, 0);
+	/* The LRS's storage, its log and the crash test's outbox. */
+	if (strncmp(lrs_p.dir, "/tmp/somo-lrs-test-", 19) == 0 && !getenv("SOMO_KEEP_LRS_DIR")) {
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", lrs_p.dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", lrs_p.dir);
+	}
 	return 0;
 }
 
