@@ -212,6 +212,13 @@ SOMO_API const char *somo_session_commit(somo_session *s, const char *param);
 SOMO_API const char *somo_session_terminate(somo_session *s, const char *param,
 					    somo_session_nav *nav);
 
+/**
+ * Whether the delivered SCO is running: Initialize succeeded and Terminate
+ * has not. A host shutting down may Commit it (what was set since its last
+ * Commit is then kept) or leave it to the next opening of the registration.
+ */
+SOMO_API bool somo_session_running(const somo_session *s);
+
 /** GetLastError of the delivered SCO's run-time (101 with none delivered). */
 SOMO_API int somo_session_last_error(const somo_session *s);
 

@@ -1093,6 +1093,11 @@ done:
 	return "true";
 }
 
+bool somo_session_running(const somo_session *s)
+{
+	return s && s->rt && s->rt_init && !s->rt_term;
+}
+
 int somo_session_last_error(const somo_session *s)
 {
 	return s->rt ? somo_rt_last_error(s->rt) : s->no_rt_error;

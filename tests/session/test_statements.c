@@ -74,11 +74,13 @@ static void play(somo_store *st, const somo_manifest *man, const char *base)
 		return;
 	}
 	somo_session_navigate(s, SOMO_NAV_START, NULL, &nav);
-	if (!ok(somo_session_initialize(s, "")) ||
+	if (somo_session_running(s))
+		FAIL("running before Initialize");
+	if (!ok(somo_session_initialize(s, "")) || !somo_session_running(s) ||
 	    !ok(somo_session_set_value(s, "cmi.completion_status", "completed")) ||
 	    !ok(somo_session_set_value(s, "cmi.session_time", "PT30S")) ||
 	    !ok(somo_session_set_value(s, "adl.nav.request", "continue")) ||
-	    !ok(somo_session_terminate(s, "", &nav)))
+	    !ok(somo_session_terminate(s, "", &nav)) || somo_session_running(s))
 		FAIL("intro");
 	if (!ok(somo_session_initialize(s, "")) || !ok(somo_session_set_value(s, "cmi.exit", "suspend")) ||
 	    !ok(somo_session_set_value(s, "adl.nav.request", "suspendAll")) ||
