@@ -68,7 +68,9 @@ static void protocol(void)
 	char cmd[8192], *out;
 	int rc;
 
-	snprintf(cmd, sizeof(cmd), "'%s' session '%s' --db '%s' --learner k-7 --name 'Kay Seven'", somo, pkg, db);
+	snprintf(cmd, sizeof(cmd),
+		 "'%s' session '%s' --db '%s' --learner k-7 --name 'Kay Seven' --xapi-base https://lms.example/c/",
+		 somo, pkg, db);
 	rc = run(cmd,
 		 "not json\n"
 		 "{\"an\":\"object\"}\n"
@@ -178,6 +180,13 @@ static void inspection(void)
 					  0),
 			   "sequencing")))
 		FAIL("somo export: %d %s %s", rc, out, err_text());
+	/* the session's statements: initialized, then suspended (the unload at suspendAll) */
+	if (json_array_size(json_object_get(doc, "statements")) != 2 ||
+	    strcmp(str(json_object_get(json_object_get(json_array_get(json_object_get(doc, "statements"), 1),
+						       "verb"),
+				       "id")),
+		   "http://adlnet.gov/expapi/verbs/suspended"))
+		FAIL("somo export: statements: %s", out);
 	json_decref(doc);
 	free(out);
 	snprintf(cmd, sizeof(cmd), "'%s' export nobody --json --db '%s'", somo, db);
