@@ -212,6 +212,16 @@ def main():
     skipped = [s for r in results for s in r.skipped]
     if skipped:
         print("skipped %d command line(s) the CTS skips too" % len(skipped))
+    kinds = {"deliveries": 0, "UI answers": 0, "commands": 0, "other": 0}
+    for r in results:
+        for x in r.results:
+            if x.extra:
+                continue
+            w = x.cmd if isinstance(x.cmd, str) else "command"
+            k = ("deliveries" if w.startswith("delivery") else "UI answers" if w.startswith("UI question")
+                 else "commands" if w == "command" else "other")
+            kinds[k] += 1
+    print("checks made: %s" % ", ".join("%d %s" % (n, k) for k, n in kinds.items()))
     slowest = max(results, key=lambda r: r.seconds, default=None)
     print("ran %d cases in %d groups in %.1fs (%d jobs; slowest %s %.1fs)" % (
         len(results), len(groups), elapsed, a.jobs, slowest.case.name if slowest else "-",
