@@ -11,8 +11,7 @@
 # IN_FLIGHT: batches Somo keeps in flight (default 1, as the Node loop).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-build=${SOMO_BUILD_DIR:-$repo/build}
+. "$here/../lib.sh"
 case ${1:-} in
 	[0-9]*|"") ;;
 	*) build=$1; shift ;;
