@@ -751,16 +751,10 @@ int somo_cmi5_parse_memory(somo_cmi5_course **out, const void *data, size_t size
 	if (!out)
 		return somo__error(SOMO_EINVAL, "somo_cmi5_parse_memory: out is NULL");
 	*out = NULL;
-	if ((rc = somo__cx_parse(&doc, data, size, SOMO_CMI5_MAX_SIZE, name, diag)) < 0)
+	if ((rc = somo__cx_parse(&doc, data, size, SOMO_CMI5_MAX_SIZE, name, "courseStructure",
+	                         "the cmi5 <courseStructure>", diag)) < 0)
 		return rc;
 	root = xmlDocGetRootElement(doc);
-	if (strcmp((const char *)root->name, "courseStructure") != 0) {
-		rc = somo__diag(diag, SOMO_EPARSE, name, somo__cx_line(root), 0,
-		                "the root element is <%s>, not the cmi5 <courseStructure>",
-		                (const char *)root->name);
-		xmlFreeDoc(doc);
-		return rc;
-	}
 	if ((c = somo__calloc(1, sizeof(*c))) == NULL || (c->file = somo__strdup(name)) == NULL) {
 		somo__free(c);
 		xmlFreeDoc(doc);

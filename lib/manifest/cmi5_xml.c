@@ -83,10 +83,11 @@ int somo__cx_read_root(void **data, size_t *size, somo_package *pkg, const char 
 }
 
 int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, const char *file,
-                   somo_diag *diag)
+                   const char *root, const char *what, somo_diag *diag)
 {
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
+	xmlNode *top;
 	cx_state st = {false};
 	const char *name = base_name(file);
 	xmlGenericErrorFunc old_handler;
@@ -141,9 +142,17 @@ int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, co
 		return somo__diag(diag, SOMO_EUNSAFE, name, 0, 0, "a DOCTYPE is not allowed in %s",
 		                  name);
 	}
-	if (!xmlDocGetRootElement(doc)) {
+	if ((top = xmlDocGetRootElement(doc)) == NULL) {
 		xmlFreeDoc(doc);
 		return somo__diag(diag, SOMO_EPARSE, name, 1, 0, "%s has no root element", name);
+	}
+	if (strcmp((const char *)top->name, root) != 0) {
+		int rc =
+		    somo__diag(diag, SOMO_EPARSE, name, somo__cx_line(top), 0,
+		               "the root element is <%s>, not %s", (const char *)top->name, what);
+
+		xmlFreeDoc(doc);
+		return rc;
 	}
 	*out = doc;
 	return 0;

@@ -19,10 +19,11 @@ struct somo_package;
 /*
  * Parse untrusted XML: network off, no DTD loaded, no entity substituted, a
  * DOCTYPE refused outright (neither format has any use for one), at most max
- * bytes. On failure fills diag (file, line, text) and returns a SOMO_E* code.
+ * bytes, and the root element named root ("the root element is <x>, not WHAT"
+ * otherwise). On failure fills diag (file, line, text) and returns a SOMO_E* code.
  */
 int somo__cx_parse(xmlDocPtr *out, const void *data, size_t size, size_t max, const char *file,
-                   somo_diag *diag);
+                   const char *root, const char *what, somo_diag *diag);
 
 /*
  * Read name (cmi5.xml, tincan.xml) from the package root, at most max bytes.

@@ -182,16 +182,10 @@ int somo_tincan_parse_memory(somo_tincan **out, const void *data, size_t size, c
 	if (!out)
 		return somo__error(SOMO_EINVAL, "somo_tincan_parse_memory: out is NULL");
 	*out = NULL;
-	if ((rc = somo__cx_parse(&doc, data, size, SOMO_TINCAN_MAX_SIZE, name, diag)) < 0)
+	if ((rc = somo__cx_parse(&doc, data, size, SOMO_TINCAN_MAX_SIZE, name, "tincan",
+	                         "the Tin Can <tincan>", diag)) < 0)
 		return rc;
 	root = xmlDocGetRootElement(doc);
-	if (strcmp((const char *)root->name, "tincan") != 0) {
-		rc = somo__diag(diag, SOMO_EPARSE, name, somo__cx_line(root), 0,
-		                "the root element is <%s>, not the Tin Can <tincan>",
-		                (const char *)root->name);
-		xmlFreeDoc(doc);
-		return rc;
-	}
 	if ((tc = somo__calloc(1, sizeof(*tc))) == NULL ||
 	    (tc->file = somo__strdup(name)) == NULL) {
 		somo__free(tc);
