@@ -751,16 +751,22 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 		return somo__error_oom();
 	vals = json_object_get(root, "values");
 	if (is12(s)) {
-		const char *ls = jstr(vals, "cmi.core.lesson_status");
+		const char *ls = jstr(vals, "cmi.core.lesson_status"), *was = ls;
 		double raw, mastery;
 		const char *credit = jstr(vals, "cmi.core.credit");
-		/* SCORM 1.2 RTE 3.4.4: with a mastery score the LMS judges passed / failed */
+		/* SCORM 1.2 RTE 3.4.4 (additional behaviour): a SCO that never set its
+		 * status is completed when it finishes; then, with a mastery score
+		 * and a raw score, the LMS judges passed / failed */
+		if (!ls || !strcmp(ls, "not attempted"))
+			ls = "completed";
 		if (jreal(vals, "cmi.core.score.raw", &raw) &&
 		    jreal(vals, "cmi.student_data.mastery_score", &mastery) &&
 		    (!credit || !strcmp(credit, "credit")))
 			ls = raw >= mastery ? "passed" : "failed";
-		if (ls)
-			somo__s12_set_status(s->s12, s->cur_id, ls);
+		somo__s12_set_status(s->s12, s->cur_id, ls);
+		if ((!was || strcmp(was, ls) != 0) &&
+		    somo_rt_set_lms_value(s->rt, "cmi.core.lesson_status", ls) == 0)
+			put_runtime(s); /* the status the LMS set is the one the SCO reads next time */
 	} else {
 		somo_seq_report_data r = SOMO_SEQ_REPORT_INIT;
 		somo_seq_objective_values *ov = NULL;
