@@ -18,16 +18,6 @@
 static int failures;
 static char out[1 << 20];
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
-
 /* Run fn with stdout captured into out; returns fn's exit status. */
 static int capture(int (*fn)(void *), void *arg)
 {
