@@ -767,6 +767,8 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 		if ((!was || strcmp(was, ls) != 0) &&
 		    somo_rt_set_lms_value(s->rt, "cmi.core.lesson_status", ls) == 0)
 			put_runtime(s); /* the status the LMS set is the one the SCO reads next time */
+		if (jstr(vals, "cmi.core.exit") && !strcmp(jstr(vals, "cmi.core.exit"), "logout"))
+			*req = SOMO_NAV_EXIT_ALL; /* the learner leaves the course */
 	} else {
 		somo_seq_report_data r = SOMO_SEQ_REPORT_INIT;
 		somo_seq_objective_values *ov = NULL;
