@@ -7,7 +7,7 @@
  * learner's state is read back from a fresh handle: nothing lost, nothing
  * mixed up.
  *
- * Usage: test-session-threads [THREADS [SESSIONS_PER_THREAD]]   (default 8 x 25)
+ * Usage: test-session-threads [THREADS [SESSIONS_PER_THREAD]]   (default 8 x 100)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -122,7 +122,7 @@ static int verify(const somo_manifest *man, const char *db, int threads, int ses
 
 int main(int argc, char **argv)
 {
-	int threads = argc > 1 ? atoi(argv[1]) : 8, sessions = argc > 2 ? atoi(argv[2]) : 25;
+	int threads = argc > 1 ? atoi(argv[1]) : 8, sessions = argc > 2 ? atoi(argv[2]) : 100;
 	char dir[] = "/tmp/somo-threads-XXXXXX", db[128], pkgpath[4096], rm[160];
 	somo_package *pkg = NULL;
 	somo_manifest *man = NULL;
