@@ -191,11 +191,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 			errno = 0;
 			n = strtoull(cl, &end, 10);
-			if (errno || end == cl || *end || n > rq->limit) {
+			if (errno || end == cl || *end || n > 4 * (unsigned long long)rq->limit) {
+				/* refused before the body is read; the connection closes */
 				rq->answered = true;
 				return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
 				                  "refused: request body too large\n");
 			}
+			/* a little too large: read and dropped, so that the client,
+			 * still sending, surely gets the answer */
+			rq->too_big = n > rq->limit;
 		}
 		/* everything else is answered once the request is complete, so
 		 * that the connection can be kept alive */
