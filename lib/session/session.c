@@ -42,6 +42,7 @@ struct somo_session {
 	uint32_t rt_sessions;
 
 	int no_rt_error;
+	int err_override; /* a Terminate whose store transaction failed: 111 / 101 */
 	char *diag;
 	char *xapi_base, *xapi_home; /* NULL: no statements */
 };
@@ -983,6 +984,7 @@ int somo_session_navigate(somo_session *s, somo_nav_request req, const char *tar
 			  somo_session_nav *out)
 {
 	somo_seq_result r;
+	bool own;
 	int rc;
 
 	if (out)
@@ -990,18 +992,30 @@ int somo_session_navigate(somo_session *s, somo_nav_request req, const char *tar
 	if (!s || req > SOMO_NAV_NONE ||
 	    ((req == SOMO_NAV_CHOICE || req == SOMO_NAV_JUMP) && !target))
 		return somo__error(SOMO_EINVAL, "a navigation request (and a target for choice and jump) is required");
+	/* the unloaded SCO's state, tracking and the new delivery are stored together */
+	own = !somo_store_in_transaction(s->st) && somo_store_begin(s->st) == 0;
 	if ((rc = unload_sco(s)) < 0)
-		return rc;
+		goto out;
 	if (s->attempt_ended && (req == SOMO_NAV_START || req == SOMO_NAV_RESUME_ALL ||
 				 req == SOMO_NAV_CHOICE || req == SOMO_NAV_JUMP)) {
 		if ((rc = new_attempt(s)) < 0) {
 			if (out)
 				out->reason = "the attempt limit is reached";
-			return rc == SOMO_ELIMIT ? 0 : rc;
+			if (rc == SOMO_ELIMIT)
+				rc = 0;
+			goto out;
 		}
 	}
 	run_request(s, req, target, &r);
-	return after_nav(s, req, &r, out);
+	rc = after_nav(s, req, &r, out);
+out:
+	if (own) {
+		if (rc < 0)
+			somo_store_rollback(s->st);
+		else
+			rc = somo_store_commit(s->st);
+	}
+	return rc;
 }
 
 bool somo_session_request_valid(const somo_session *s, somo_nav_request req, const char *target)
@@ -1037,6 +1051,7 @@ const char *somo_session_initialize(somo_session *s, const char *param)
 {
 	const char *ret;
 
+	s->err_override = 0;
 	if (!s->rt)
 		return no_sco(s, "false");
 	ret = somo_rt_initialize(s->rt, param);
@@ -1056,16 +1071,19 @@ const char *somo_session_initialize(somo_session *s, const char *param)
 
 const char *somo_session_get_value(somo_session *s, const char *element)
 {
+	s->err_override = 0;
 	return s->rt ? somo_rt_get_value(s->rt, element) : no_sco(s, "");
 }
 
 const char *somo_session_set_value(somo_session *s, const char *element, const char *value)
 {
+	s->err_override = 0;
 	return s->rt ? somo_rt_set_value(s->rt, element, value) : no_sco(s, "false");
 }
 
 const char *somo_session_commit(somo_session *s, const char *param)
 {
+	s->err_override = 0;
 	return s->rt ? somo_rt_commit(s->rt, param) : no_sco(s, "false");
 }
 
@@ -1074,13 +1092,21 @@ const char *somo_session_terminate(somo_session *s, const char *param, somo_sess
 	somo_nav_request req;
 	somo_seq_result r;
 	char *target = NULL;
+	bool own, stored = true;
 
 	if (nav)
 		memset(nav, 0, sizeof(*nav));
+	s->err_override = 0;
 	if (!s->rt)
 		return no_sco(s, "false");
-	if (strcmp(somo_rt_terminate(s->rt, param), "true") != 0)
+	/* the SCO's last state, its results in tracking and the navigation it
+	 * asked for are stored together: a crash leaves all or none of them */
+	own = !somo_store_in_transaction(s->st) && somo_store_begin(s->st) == 0;
+	if (strcmp(somo_rt_terminate(s->rt, param), "true") != 0) {
+		if (own)
+			somo_store_rollback(s->st);
 		return "false";
+	}
 	s->rt_term = true;
 	if (transfer(s, &req, &target) < 0)
 		goto done; /* the state is stored; tracking keeps what it had */
@@ -1089,14 +1115,21 @@ const char *somo_session_terminate(somo_session *s, const char *param, somo_sess
 	if (s->attempt_ended && req != SOMO_NAV_NONE && new_attempt(s) < 0)
 		goto done;
 	run_request(s, req, target, &r);
-	if (req == SOMO_NAV_NONE && nav) {
-		after_nav(s, req, &r, nav);
+	stored = after_nav(s, req, &r, nav) == 0;
+	if (req == SOMO_NAV_NONE && nav)
 		nav->accepted = false; /* no navigation was asked for */
-	} else {
-		after_nav(s, req, &r, nav);
-	}
 done:
 	somo__free(target);
+	if (own && !stored) {
+		somo_store_rollback(s->st);
+		s->err_override = is12(s) ? 101 : 111;
+		return "false";
+	}
+	if (own && somo_store_commit(s->st) < 0) {
+		/* nothing of it is stored: the content must not be told it was */
+		s->err_override = is12(s) ? 101 : 111;
+		return "false";
+	}
 	/* "true" is not borrowed from the run-time, which may be gone now */
 	return "true";
 }
@@ -1108,6 +1141,8 @@ bool somo_session_running(const somo_session *s)
 
 int somo_session_last_error(const somo_session *s)
 {
+	if (s->err_override)
+		return s->err_override;
 	return s->rt ? somo_rt_last_error(s->rt) : s->no_rt_error;
 }
 
@@ -1118,6 +1153,8 @@ const char *somo_session_error_string(const somo_session *s, int code)
 
 const char *somo_session_diagnostic(somo_session *s, int code)
 {
+	if (s->err_override && code == s->err_override)
+		return "the store could not keep the SCO's state at Terminate";
 	if (s->rt)
 		return somo_rt_diagnostic(s->rt, code);
 	if (code == 101 && s->no_rt_error == 101)
