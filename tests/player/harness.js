@@ -42,8 +42,12 @@ function corpus(rel) {
 	return p;
 }
 
+const made = [];
+
 function tmpdir(tag) {
-	return fs.mkdtempSync(path.join(os.tmpdir(), 'somo-player-' + tag + '-'));
+	const d = fs.mkdtempSync(path.join(os.tmpdir(), 'somo-player-' + tag + '-'));
+	made.push(d);
+	return d;
 }
 
 function check(cond, what) {
@@ -168,6 +172,8 @@ async function main(fn) {
 	try {
 		await fn();
 		console.log('PASS');
+		/* kept after a failure, for a look at the store */
+		made.forEach(d => fs.rmSync(d, {recursive: true, force: true}));
 		process.exit(0);
 	} catch (e) {
 		console.error(e && e.stack ? e.stack : e);
