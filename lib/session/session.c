@@ -1367,7 +1367,8 @@ static int open_attempt(somo_session *s, const somo_session_opts *o)
 	if ((rc = somo_store_attempt_put(s->st, &at)) < 0)
 		return rc;
 	s->attempt = prev + 1;
-	return 0;
+	/* the tracking carried over belongs to the new attempt from now on */
+	return put_state(s, SOMO_STORE_ATTEMPT_ACTIVE);
 }
 
 int somo_session_open(somo_session **out, somo_store *store, const somo_manifest *man,

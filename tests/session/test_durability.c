@@ -318,11 +318,13 @@ static void golf_crash_test(const char *db, int rounds)
 				static const char *const order[] = {"playing_item", "etuqiette_item",
 								    "handicapping_item", "havingfun_item",
 								    "assessment_item"};
-				size_t q;
-				for (q = 0; q + 1 < sizeof(order) / sizeof(order[0]); q++)
+				size_t q, n = sizeof(order) / sizeof(order[0]);
+				for (q = 0; q < n; q++)
 					if (!strcmp(order[q], last.act))
 						break;
-				if (q + 1 >= sizeof(order) / sizeof(order[0]) || strcmp(cur, order[q + 1]))
+				/* after the quiz the course ended and the child may have
+				 * started it again before reporting anything */
+				if (q == n || strcmp(cur, order[(q + 1) % n]))
 					FAIL("golf round %d: in %s before the kill, at %s after", r, last.act, cur);
 			}
 			somo_session_free(s);
