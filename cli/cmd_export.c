@@ -61,7 +61,7 @@ static json_t *by_id(json_t *arr)
 	json_t *out = json_object(), *rec;
 	size_t i;
 
-	json_array_foreach(arr, i, rec) {
+	json_array_foreach (arr, i, rec) {
 		const char *id = json_string_value(json_object_get(rec, "id"));
 		json_t *copy;
 		if (!id)
@@ -85,11 +85,11 @@ static int add_runtime(const somo_store_runtime *r, void *payload)
 	if (!state) {
 		json_object_set_new(act, "state", json_string(r->state));
 	} else {
-		json_object_set(act, "values", json_object_get(state, "values")
-						      ? json_object_get(state, "values")
-						      : json_object());
+		json_object_set(act, "values",
+		                json_object_get(state, "values") ? json_object_get(state, "values")
+		                                                 : json_object());
 		colls = json_object_get(state, "collections");
-		json_object_foreach(colls, key, v) {
+		json_object_foreach (colls, key, v) {
 			if (!strcmp(key, "cmi.objectives"))
 				json_object_set_new(act, "objectives", by_id(v));
 			else if (!strcmp(key, "cmi.interactions"))
@@ -97,7 +97,8 @@ static int add_runtime(const somo_store_runtime *r, void *payload)
 			else if (!strcmp(key, "adl.data"))
 				json_object_set_new(act, "shared_data", by_id(v));
 			else
-				json_object_set(act, strncmp(key, "cmi.", 4) == 0 ? key + 4 : key, v);
+				json_object_set(act, strncmp(key, "cmi.", 4) == 0 ? key + 4 : key,
+				                v);
 		}
 		json_decref(state);
 	}
@@ -116,8 +117,8 @@ static int add_attempt(const somo_store_attempt *a, void *payload)
 	int rc;
 
 	att = json_pack("{s:i,s:s,s:I,s:I,s:o}", "number", (int)a->number, "state",
-			attempt_state_name(a->state), "started", (json_int_t)a->started, "ended",
-			(json_int_t)a->ended, "activities", json_object());
+	                attempt_state_name(a->state), "started", (json_int_t)a->started, "ended",
+	                (json_int_t)a->ended, "activities", json_object());
 	c->cur = att;
 	if ((rc = somo_store_runtime_list(c->st, a->registration, a->number, add_runtime, c)) < 0)
 		c->rc = rc;
@@ -138,12 +139,12 @@ static int add_registration(const somo_store_registration *r, void *payload)
 	json_t *reg;
 	int rc;
 
-	reg = json_pack("{s:s,s:I,s:o}", "id", r->id, "created", (json_int_t)r->created,
-			"attempts", json_array());
+	reg = json_pack("{s:s,s:I,s:o}", "id", r->id, "created", (json_int_t)r->created, "attempts",
+	                json_array());
 	if (somo_store_package_get(c->st, r->package_id, &p) == 0) {
 		json_object_set_new(reg, "package",
-				    json_pack("{s:s,s:s,s:s,s:s}", "id", p->id, "title", p->title,
-					      "standard", p->standard, "path", p->path));
+		                    json_pack("{s:s,s:s,s:s,s:s}", "id", p->id, "title", p->title,
+		                              "standard", p->standard, "path", p->path));
 		somo_free(p);
 	} else {
 		json_object_set_new(reg, "package", json_pack("{s:s}", "id", r->package_id));
@@ -168,21 +169,21 @@ static int add_objective(const somo_store_objective *o, void *payload)
 	json_t *arr = payload;
 
 	json_array_append_new(
-		arr, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I}", "scope", o->scope, "id",
-			       o->objective_id, "success", success[o->success % 3], "completion",
-			       completion[o->completion % 3], "measure",
-			       opt_real(o->has_measure, o->measure), "raw", opt_real(o->has_raw, o->raw),
-			       "min", opt_real(o->has_min, o->min), "max", opt_real(o->has_max, o->max),
-			       "progress", opt_real(o->has_progress, o->progress), "updated",
-			       (json_int_t)o->updated));
+	    arr, json_pack(
+	             "{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I}", "scope", o->scope, "id",
+	             o->objective_id, "success", success[o->success % 3], "completion",
+	             completion[o->completion % 3], "measure", opt_real(o->has_measure, o->measure),
+	             "raw", opt_real(o->has_raw, o->raw), "min", opt_real(o->has_min, o->min),
+	             "max", opt_real(o->has_max, o->max), "progress",
+	             opt_real(o->has_progress, o->progress), "updated", (json_int_t)o->updated));
 	return 0;
 }
 
 static int add_shared(const somo_store_shared_data *d, void *payload)
 {
 	json_array_append_new(payload, json_pack("{s:s,s:s,s:s,s:I}", "package", d->package_id,
-						 "target", d->target_id, "data", d->data, "updated",
-						 (json_int_t)d->updated));
+	                                         "target", d->target_id, "data", d->data, "updated",
+	                                         (json_int_t)d->updated));
 	return 0;
 }
 
@@ -195,8 +196,8 @@ static int add_statement(const somo_store_outbox_entry *e, void *payload)
 {
 	st_ctx *c = payload;
 	json_t *s = json_loads(e->statement, 0, NULL);
-	const char *reg = json_string_value(
-		json_object_get(json_object_get(s, "context"), "registration"));
+	const char *reg =
+	    json_string_value(json_object_get(json_object_get(s, "context"), "registration"));
 
 	if (reg && json_object_get(c->reg_ids, reg))
 		json_array_append(c->out, s);
@@ -235,7 +236,7 @@ int somo_cmd_export(int argc, char **argv)
 		return 1;
 	if ((rc = somo_store_learner_get(c.st, learner, &ln)) < 0) {
 		fprintf(stderr, "somo export: learner '%s': %s\n", learner,
-			rc == SOMO_ENOTFOUND ? "not in the store" : somo_error_last()->message);
+		        rc == SOMO_ENOTFOUND ? "not in the store" : somo_error_last()->message);
 		goto out;
 	}
 	c.regs = json_array();
@@ -244,8 +245,8 @@ int somo_cmd_export(int argc, char **argv)
 	shared = json_array();
 	stmts = json_array();
 	doc = json_pack("{s:{s:s,s:s},s:o,s:o,s:o,s:o}", "learner", "id", ln->id, "name", ln->name,
-			"registrations", c.regs, "objectives", objs, "shared_data", shared,
-			"statements", stmts);
+	                "registrations", c.regs, "objectives", objs, "shared_data", shared,
+	                "statements", stmts);
 	if ((rc = somo_store_registration_list(c.st, learner, NULL, add_registration, &c)) < 0 ||
 	    (rc = c.rc) < 0 ||
 	    (rc = somo_store_objective_list(c.st, learner, NULL, add_objective, objs)) < 0 ||

@@ -28,7 +28,7 @@ int somo_cli_open_store_ro(somo_store **out, const char *db, const char *cmd)
 	o.read_only = 1;
 	if ((rc = somo_store_open_sqlite(out, db ? db : DEFAULT_DB, &o)) < 0)
 		fprintf(stderr, "somo %s: %s: %s\n", cmd, db ? db : DEFAULT_DB,
-			somo_error_last()->message);
+		        somo_error_last()->message);
 	return rc;
 }
 
@@ -37,7 +37,8 @@ static int print_learner(const somo_store_learner *rec, void *payload)
 	json_t *arr = payload;
 
 	if (arr)
-		json_array_append_new(arr, json_pack("{s:s,s:s}", "id", rec->id, "name", rec->name));
+		json_array_append_new(arr,
+		                      json_pack("{s:s,s:s}", "id", rec->id, "name", rec->name));
 	else
 		printf("%s\t%s\n", rec->id, rec->name);
 	return 0;
@@ -106,10 +107,10 @@ static int print_attempt(const somo_store_attempt *a, void *payload)
 
 	if (c->arr)
 		json_array_append_new(
-			c->arr, json_pack("{s:s,s:s,s:i,s:s,s:I,s:I}", "learner", c->learner,
-					  "registration", a->registration, "attempt", (int)a->number,
-					  "state", attempt_state_name(a->state), "started",
-					  (json_int_t)a->started, "ended", (json_int_t)a->ended));
+		    c->arr, json_pack("{s:s,s:s,s:i,s:s,s:I,s:I}", "learner", c->learner,
+		                      "registration", a->registration, "attempt", (int)a->number,
+		                      "state", attempt_state_name(a->state), "started",
+		                      (json_int_t)a->started, "ended", (json_int_t)a->ended));
 	else
 		printf("%s\t%s\t%" PRIu32 "\t%s\t%" PRId64 "\t%" PRId64 "\n", c->learner,
 		       a->registration, a->number, attempt_state_name(a->state), a->started,

@@ -7,7 +7,8 @@
  *   ["navigate","start"]      -> {"call":"navigate","ok":true,"deliver":"ITEM_ID"}
  *   ["Initialize",""]         -> {"call":"Initialize","ret":"true","err":"0"}
  *   ["Terminate",""]          -> {"call":"Terminate","ret":"true","err":"0","deliver":"NEXT"}
- *   ["state"]                 -> {"call":"state","current":...,"valid":{...},"toc":[...],"course":{...}}
+ *   ["state"]                 ->
+ * {"call":"state","current":...,"valid":{...},"toc":[...],"course":{...}}
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
@@ -22,32 +23,33 @@
 #include "somo/store.h"
 
 static const char *usage_text =
-	"usage: somo session PACKAGE [--learner ID] [--name NAME] [--db FILE] [--seed N] [--lenient]\n"
-	"                    [--xapi-base IRI [--xapi-home IRI]]\n"
-	"\n"
-	"Plays a SCORM 1.2 or SCORM 2004 package headlessly. Reads one JSON array per\n"
-	"line from standard input and writes one JSON object per line:\n"
-	"  [\"navigate\",\"start\"]              start, resumeAll, continue, previous,\n"
-	"  [\"navigate\",\"choice\",\"ITEM\"]      choice, jump, exit, exitAll, abandon,\n"
-	"                                    abandonAll, suspendAll\n"
-	"  [\"Initialize\",\"\"] [\"GetValue\",\"cmi.location\"] [\"SetValue\",E,V] [\"Commit\",\"\"]\n"
-	"  [\"Terminate\",\"\"] [\"GetLastError\"] [\"GetErrorString\",\"N\"] [\"GetDiagnostic\",\"N\"]\n"
-	"                                    the API of the delivered SCO (SCORM 1.2's\n"
-	"                                    LMSxxx names too)\n"
-	"  [\"state\"]                         current activity, valid requests, table of\n"
-	"                                    contents and the course's status\n"
-	"\n"
-	"  --learner ID   the learner (default \"learner\")\n"
-	"  --name NAME    the learner's name (cmi.learner_name)\n"
-	"  --db FILE      the SQLite store: the state persists and running again with the\n"
-	"                 same learner resumes; without it the store is in memory and\n"
-	"                 nothing is kept\n"
-	"  --seed N       seed of selection and randomization (repeatable runs)\n"
-	"  --lenient      accept common authoring-tool deviations in API values\n"
-	"  --xapi-base IRI  put xAPI statements (ADL's SCORM profile verbs) into the\n"
-	"                 store's outbox, naming the course IRI and each activity\n"
-	"                 IRI + item id; --xapi-home IRI is the learner account's\n"
-	"                 homePage (default: the base)\n";
+    "usage: somo session PACKAGE [--learner ID] [--name NAME] [--db FILE] [--seed N] [--lenient]\n"
+    "                    [--xapi-base IRI [--xapi-home IRI]]\n"
+    "\n"
+    "Plays a SCORM 1.2 or SCORM 2004 package headlessly. Reads one JSON array per\n"
+    "line from standard input and writes one JSON object per line:\n"
+    "  [\"navigate\",\"start\"]              start, resumeAll, continue, previous,\n"
+    "  [\"navigate\",\"choice\",\"ITEM\"]      choice, jump, exit, exitAll, abandon,\n"
+    "                                    abandonAll, suspendAll\n"
+    "  [\"Initialize\",\"\"] [\"GetValue\",\"cmi.location\"] [\"SetValue\",E,V] [\"Commit\",\"\"]\n"
+    "  [\"Terminate\",\"\"] [\"GetLastError\"] [\"GetErrorString\",\"N\"] "
+    "[\"GetDiagnostic\",\"N\"]\n"
+    "                                    the API of the delivered SCO (SCORM 1.2's\n"
+    "                                    LMSxxx names too)\n"
+    "  [\"state\"]                         current activity, valid requests, table of\n"
+    "                                    contents and the course's status\n"
+    "\n"
+    "  --learner ID   the learner (default \"learner\")\n"
+    "  --name NAME    the learner's name (cmi.learner_name)\n"
+    "  --db FILE      the SQLite store: the state persists and running again with the\n"
+    "                 same learner resumes; without it the store is in memory and\n"
+    "                 nothing is kept\n"
+    "  --seed N       seed of selection and randomization (repeatable runs)\n"
+    "  --lenient      accept common authoring-tool deviations in API values\n"
+    "  --xapi-base IRI  put xAPI statements (ADL's SCORM profile verbs) into the\n"
+    "                 store's outbox, naming the course IRI and each activity\n"
+    "                 IRI + item id; --xapi-home IRI is the learner account's\n"
+    "                 homePage (default: the base)\n";
 
 #define LINE_MAX_BYTES (16u << 20)
 
@@ -88,12 +90,17 @@ static const struct {
 	const char *name;
 	somo_nav_request req;
 } verbs[] = {
-	{"start", SOMO_NAV_START},	     {"resumeAll", SOMO_NAV_RESUME_ALL},
-	{"continue", SOMO_NAV_CONTINUE},     {"previous", SOMO_NAV_PREVIOUS},
-	{"choice", SOMO_NAV_CHOICE},	     {"jump", SOMO_NAV_JUMP},
-	{"exit", SOMO_NAV_EXIT},	     {"exitAll", SOMO_NAV_EXIT_ALL},
-	{"abandon", SOMO_NAV_ABANDON},	     {"abandonAll", SOMO_NAV_ABANDON_ALL},
-	{"suspendAll", SOMO_NAV_SUSPEND_ALL},
+    {"start", SOMO_NAV_START},
+    {"resumeAll", SOMO_NAV_RESUME_ALL},
+    {"continue", SOMO_NAV_CONTINUE},
+    {"previous", SOMO_NAV_PREVIOUS},
+    {"choice", SOMO_NAV_CHOICE},
+    {"jump", SOMO_NAV_JUMP},
+    {"exit", SOMO_NAV_EXIT},
+    {"exitAll", SOMO_NAV_EXIT_ALL},
+    {"abandon", SOMO_NAV_ABANDON},
+    {"abandonAll", SOMO_NAV_ABANDON_ALL},
+    {"suspendAll", SOMO_NAV_SUSPEND_ALL},
 };
 
 /* "deliver": the id when delivered, null when the session ended, absent otherwise. */
@@ -123,7 +130,8 @@ static void do_navigate(somo_session *s, json_t *a)
 	if (verbs[i].req == SOMO_NAV_CHOICE || verbs[i].req == SOMO_NAV_JUMP) {
 		target = json_array_size(a) > 2 ? arg(a, 2) : NULL;
 		if (!target || !*target) {
-			emit_error("%s needs a target: [\"navigate\",\"choice\",\"ITEM_ID\"]", verb);
+			emit_error("%s needs a target: [\"navigate\",\"choice\",\"ITEM_ID\"]",
+			           verb);
 			return;
 		}
 	}
@@ -135,7 +143,8 @@ static void do_navigate(somo_session *s, json_t *a)
 		json_object_set_new(obj, "reason", json_string(somo_error_last()->message));
 	} else if (!nav.accepted) {
 		json_object_set_new(obj, "deliver", json_null());
-		json_object_set_new(obj, "reason", json_string(nav.reason ? nav.reason : "refused"));
+		json_object_set_new(obj, "reason",
+		                    json_string(nav.reason ? nav.reason : "refused"));
 	} else {
 		add_deliver(obj, &nav);
 	}
@@ -174,18 +183,18 @@ static void do_state(somo_session *s)
 		if (somo_session_toc_at(s, i, &e) < 0)
 			continue;
 		json_array_append_new(toc, json_pack("{s:s,s:s,s:b,s:b}", "id", e.id, "title",
-						     e.title ? e.title : "", "visible", e.visible,
-						     "choosable", e.choosable));
+		                                     e.title ? e.title : "", "visible", e.visible,
+		                                     "choosable", e.choosable));
 	}
 	obj = json_pack("{s:s,s:o,s:{s:b,s:b,s:b,s:b,s:b},s:o}", "call", "state", "current",
-			cur ? json_string(cur) : json_null(), "valid", "continue", v.continue_,
-			"previous", v.previous, "exit", v.exit, "exitAll", v.exit_all, "suspendAll",
-			v.suspend_all, "toc", toc);
+	                cur ? json_string(cur) : json_null(), "valid", "continue", v.continue_,
+	                "previous", v.previous, "exit", v.exit, "exitAll", v.exit_all, "suspendAll",
+	                v.suspend_all, "toc", toc);
 	snprintf(measure, sizeof(measure), "%.7g", c.measure);
 	json_object_set_new(obj, "course",
-			    json_pack("{s:s,s:s,s:o}", "completion", status_text(c.completion),
-				      "success", status_text(c.success), "measure",
-				      c.has_measure ? json_string(measure) : json_null()));
+	                    json_pack("{s:s,s:s,s:o}", "completion", status_text(c.completion),
+	                              "success", status_text(c.success), "measure",
+	                              c.has_measure ? json_string(measure) : json_null()));
 	emit(obj);
 }
 
@@ -208,10 +217,11 @@ static void run_line(somo_session *s, const char *line)
 		emit_error("%s", "a line must be a JSON array of strings: [\"Call\", args...]");
 		return;
 	}
-	json_array_foreach(a, i, v) {
+	json_array_foreach (a, i, v) {
 		if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
 			json_decref(a);
-			emit_error("%s", "a line must be a JSON array of strings (no NUL characters)");
+			emit_error("%s",
+			           "a line must be a JSON array of strings (no NUL characters)");
 			return;
 		}
 	}
@@ -287,7 +297,8 @@ int somo_cmd_session(int argc, char **argv)
 			char *end;
 			opts.seed = strtoull(argv[++i], &end, 10);
 			if (*end || !*argv[i]) {
-				fprintf(stderr, "somo session: --seed takes a number, not '%s'\n", argv[i]);
+				fprintf(stderr, "somo session: --seed takes a number, not '%s'\n",
+				        argv[i]);
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--xapi-base") && i + 1 < argc) {
@@ -302,7 +313,8 @@ int somo_cmd_session(int argc, char **argv)
 		} else if (argv[i][0] != '-' && !path) {
 			path = argv[i];
 		} else {
-			fprintf(stderr, "somo session: unknown option '%s'\n%s", argv[i], usage_text);
+			fprintf(stderr, "somo session: unknown option '%s'\n%s", argv[i],
+			        usage_text);
 			return 2;
 		}
 	}
@@ -316,8 +328,9 @@ int somo_cmd_session(int argc, char **argv)
 		return 2;
 	}
 	if (somo_manifest_load(&man, pkg, NULL, &diag) < 0) {
-		fprintf(stderr, "somo session: %s: %s:%d: %s\n", path, diag.file[0] ? diag.file : "imsmanifest.xml",
-			diag.line, diag.text[0] ? diag.text : somo_error_last()->message);
+		fprintf(stderr, "somo session: %s: %s:%d: %s\n", path,
+		        diag.file[0] ? diag.file : "imsmanifest.xml", diag.line,
+		        diag.text[0] ? diag.text : somo_error_last()->message);
 		status = 2;
 		goto out;
 	}

@@ -60,7 +60,8 @@ int main(int argc, char **argv)
 	snprintf(db, sizeof(db), "%s/bench-session.db", argv[2]);
 	remove(db);
 	/* the SQLite store: its page cache is bounded, so what grows is the sessions */
-	if (somo_package_open(&pkg, path, NULL) < 0 || somo_manifest_load(&man, pkg, NULL, NULL) < 0 ||
+	if (somo_package_open(&pkg, path, NULL) < 0 ||
+	    somo_manifest_load(&man, pkg, NULL, NULL) < 0 ||
 	    somo_store_open_sqlite(&st, db, NULL) < 0) {
 		fprintf(stderr, "%s\n", somo_error_last()->message);
 		return 1;
@@ -93,8 +94,10 @@ int main(int argc, char **argv)
 	}
 	after = rss_kib();
 	per_session = (double)(after - base) * 1024.0 / n;
-	printf("memory: %d open sessions: %.0f bytes each (%.1f MB for all, on one SQLite store handle); a bare run-time %.0f bytes; ratio %.1f\n",
-	       n, per_session, (double)(after - base) / 1024.0, per_rt, per_rt > 0 ? per_session / per_rt : 0);
+	printf("memory: %d open sessions: %.0f bytes each (%.1f MB for all, on one SQLite store "
+	       "handle); a bare run-time %.0f bytes; ratio %.1f\n",
+	       n, per_session, (double)(after - base) / 1024.0, per_rt,
+	       per_rt > 0 ? per_session / per_rt : 0);
 	for (i = 0; i < n; i++)
 		somo_session_free(ss[i]);
 	somo_store_close(st);
@@ -123,8 +126,8 @@ int main(int argc, char **argv)
 	{
 		somo_store_runtime rec;
 		somo_store_runtime *saved = NULL;
-		somo_store_runtime_get(st, somo_session_registration(ss[0]), somo_session_attempt(ss[0]),
-				       "intro", &saved);
+		somo_store_runtime_get(st, somo_session_registration(ss[0]),
+		                       somo_session_attempt(ss[0]), "intro", &saved);
 		memset(&rec, 0, sizeof(rec));
 		rec.registration = somo_session_registration(ss[0]);
 		rec.attempt = somo_session_attempt(ss[0]);

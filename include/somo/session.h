@@ -58,7 +58,7 @@ typedef struct somo_session somo_session;
 
 /** Options of somo_session_open(). Zero fields take the default. */
 typedef struct {
-	unsigned version;         /**< SOMO_SESSION_OPTS_VERSION */
+	unsigned version; /**< SOMO_SESSION_OPTS_VERSION */
 	/** Seed of selection and randomization (SCORM 2004); 0: the default. */
 	uint64_t seed;
 	/** The package's id in the store; NULL: the manifest's identifier
@@ -91,7 +91,10 @@ typedef struct {
 } somo_session_opts;
 
 #define SOMO_SESSION_OPTS_VERSION 1
-#define SOMO_SESSION_OPTS_INIT {SOMO_SESSION_OPTS_VERSION, 0, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL}
+#define SOMO_SESSION_OPTS_INIT                                                                     \
+	{                                                                                          \
+		SOMO_SESSION_OPTS_VERSION, 0, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL          \
+	}
 
 /**
  * Open learner_id's registration on the package of man (SCORM 1.2 or SCORM
@@ -110,7 +113,7 @@ typedef struct {
  * read), a store error, or SOMO_ENOMEM; somo_error_last() says why.
  */
 SOMO_API int somo_session_open(somo_session **out, somo_store *store, const somo_manifest *man,
-			       const char *learner_id, const somo_session_opts *opts);
+                               const char *learner_id, const somo_session_opts *opts);
 
 /**
  * Free a session. What was committed is in the store; a SCO still running
@@ -159,11 +162,11 @@ typedef struct {
  * when the call failed (SOMO_EINVAL, SOMO_ENOMEM, a store error).
  */
 SOMO_API int somo_session_navigate(somo_session *s, somo_nav_request req, const char *target,
-				   somo_session_nav *out);
+                                   somo_session_nav *out);
 
 /** Would req (with target for choice and jump) be honoured now? No side effects. */
 SOMO_API bool somo_session_request_valid(const somo_session *s, somo_nav_request req,
-					 const char *target);
+                                         const char *target);
 
 /** The buttons of a player: each non-choice request's validity now. */
 SOMO_API void somo_session_nav_valid(const somo_session *s, somo_seq_nav_state *out);
@@ -198,7 +201,7 @@ SOMO_API char *somo_session_launch_url(const somo_session *s);
 SOMO_API const char *somo_session_initialize(somo_session *s, const char *param);
 SOMO_API const char *somo_session_get_value(somo_session *s, const char *element);
 SOMO_API const char *somo_session_set_value(somo_session *s, const char *element,
-					    const char *value);
+                                            const char *value);
 SOMO_API const char *somo_session_commit(somo_session *s, const char *param);
 
 /**
@@ -210,7 +213,7 @@ SOMO_API const char *somo_session_commit(somo_session *s, const char *param);
  * navigation ran.
  */
 SOMO_API const char *somo_session_terminate(somo_session *s, const char *param,
-					    somo_session_nav *nav);
+                                            somo_session_nav *nav);
 
 /**
  * Whether the delivered SCO is running: Initialize succeeded and Terminate
@@ -235,10 +238,10 @@ SOMO_API const char *somo_session_diagnostic(somo_session *s, int code);
 typedef struct {
 	const char *id;
 	const char *title;
-	int depth;            /**< 0 for the root (the organization) */
-	bool visible;         /**< shown in a table of contents */
-	bool choosable;       /**< a choice navigation to it would be honoured now */
-	bool current;         /**< the delivered activity */
+	int depth;                  /**< 0 for the root (the organization) */
+	bool visible;               /**< shown in a table of contents */
+	bool choosable;             /**< a choice navigation to it would be honoured now */
+	bool current;               /**< the delivered activity */
 	somo_seq_status completion; /**< COMPLETED, INCOMPLETE or UNKNOWN */
 	somo_seq_status success;    /**< PASSED, FAILED or UNKNOWN */
 } somo_session_toc_entry;

@@ -21,7 +21,7 @@
 #include "session/session_int.h"
 #include "util/util.h"
 
-#define PREREQ_MAX_LEN 65536
+#define PREREQ_MAX_LEN   65536
 #define PREREQ_MAX_DEPTH 64
 
 typedef struct {
@@ -63,8 +63,9 @@ static char status_code(const char *w, size_t n)
 	static const struct {
 		const char *name;
 		char code;
-	} names[] = {{"passed", 'p'}, {"completed", 'c'}, {"failed", 'f'}, {"incomplete", 'i'},
-		     {"browsed", 'b'}, {"not attempted", 'n'}, {"not_attempted", 'n'}};
+	} names[] = {{"passed", 'p'},       {"completed", 'c'}, {"failed", 'f'},
+	             {"incomplete", 'i'},   {"browsed", 'b'},   {"not attempted", 'n'},
+	             {"not_attempted", 'n'}};
 	size_t i, k;
 
 	if (n == 1) {

@@ -201,7 +201,7 @@ static void end_session(somo__s12 *e, somo_seq_result *out)
 }
 
 void somo__s12_navigate(somo__s12 *e, somo_nav_request req, const char *target,
-			somo_seq_result *out)
+                        somo_seq_result *out)
 {
 	long i;
 
@@ -236,7 +236,9 @@ void somo__s12_navigate(somo__s12 *e, somo_nav_request req, const char *target,
 		if (i < 0)
 			return refuse(out, "NB.2.1-11", "no such item");
 		if (!choice_ok(e, i))
-			return refuse(out, "SB.2.9-2", "the item cannot be chosen: it launches nothing, is hidden or its prerequisites do not hold");
+			return refuse(out, "SB.2.9-2",
+			              "the item cannot be chosen: it launches nothing, is hidden "
+			              "or its prerequisites do not hold");
 		e->suspended = -1;
 		return deliver(e, i, false, out);
 	case SOMO_NAV_EXIT:
@@ -323,8 +325,8 @@ void somo__s12_end_current(somo__s12 *e)
 
 static char lesson_code(const char *s)
 {
-	static const char *const names[] = {"passed", "completed", "failed", "incomplete",
-					    "browsed", "not attempted"};
+	static const char *const names[] = {"passed",     "completed", "failed",
+	                                    "incomplete", "browsed",   "not attempted"};
 	static const char codes[] = "pcfibn";
 	size_t i;
 
@@ -351,8 +353,8 @@ size_t somo__s12_count(const somo__s12 *e)
 static void status_split(char st, somo_seq_status *completion, somo_seq_status *success)
 {
 	*completion = st == 'p' || st == 'c' || st == 'f' ? SOMO_SEQ_COMPLETED
-		      : st == 'i' || st == 'b'              ? SOMO_SEQ_INCOMPLETE
-							    : SOMO_SEQ_UNKNOWN;
+	              : st == 'i' || st == 'b'            ? SOMO_SEQ_INCOMPLETE
+	                                                  : SOMO_SEQ_UNKNOWN;
 	*success = st == 'p' ? SOMO_SEQ_PASSED : st == 'f' ? SOMO_SEQ_FAILED : SOMO_SEQ_UNKNOWN;
 }
 
@@ -367,13 +369,15 @@ int somo__s12_toc_at(const somo__s12 *e, size_t i, somo_session_toc_entry *out)
 	out->visible = !e->n[i].item || e->n[i].item->isvisible;
 	out->choosable = choice_ok(e, (long)i);
 	out->current = e->current == (long)i;
-	status_split(i == 0 ? node_status(e, 0) : node_status(e, i), &out->completion, &out->success);
+	status_split(i == 0 ? node_status(e, 0) : node_status(e, i), &out->completion,
+	             &out->success);
 	if (i == 0 || !e->n[i].launchable) {
 		/* a cluster passed when all is done and none failed */
 		char st = node_status(e, i);
 		if (st == 'c') {
 			size_t k;
-			for (k = i + 1; k < e->count && (i == 0 || e->n[k].depth > e->n[i].depth); k++)
+			for (k = i + 1; k < e->count && (i == 0 || e->n[k].depth > e->n[i].depth);
+			     k++)
 				if (e->n[k].launchable && e->n[k].status == 'p')
 					out->success = SOMO_SEQ_PASSED;
 		}
@@ -403,11 +407,11 @@ char *somo__s12_to_json(const somo__s12 *e)
 		goto done;
 	json_object_set_new(root, "format", json_string("somo-s12/1"));
 	json_object_set_new(root, "current",
-			    e->current >= 0 ? json_string(e->n[e->current].id) : json_null());
+	                    e->current >= 0 ? json_string(e->n[e->current].id) : json_null());
 	json_object_set_new(root, "active", json_boolean(e->active));
 	json_object_set_new(root, "resumed", json_boolean(e->resumed));
 	json_object_set_new(root, "suspended",
-			    e->suspended >= 0 ? json_string(e->n[e->suspended].id) : json_null());
+	                    e->suspended >= 0 ? json_string(e->n[e->suspended].id) : json_null());
 	for (i = 1; i < e->count; i++)
 		if (e->n[i].launchable && e->n[i].status != 'n')
 			json_object_set_new(st, e->n[i].id, json_stringn(&e->n[i].status, 1));
@@ -432,23 +436,25 @@ int somo__s12_from_json(somo__s12 *e, const char *json)
 	long ci = -1, si = -1;
 	size_t i;
 
-	if (!root || !json_is_object(root) ||
-	    !json_is_string(json_object_get(root, "format")) ||
+	if (!root || !json_is_object(root) || !json_is_string(json_object_get(root, "format")) ||
 	    strcmp(json_string_value(json_object_get(root, "format")), "somo-s12/1") != 0) {
 		json_decref(root);
-		return somo__error(SOMO_ECORRUPT, "the stored SCORM 1.2 navigation state is not one Somo wrote");
+		return somo__error(SOMO_ECORRUPT,
+		                   "the stored SCORM 1.2 navigation state is not one Somo wrote");
 	}
 	cur = json_string_value(json_object_get(root, "current"));
 	sus = json_string_value(json_object_get(root, "suspended"));
 	if ((cur && (ci = find(e, cur, strlen(cur))) < 0) ||
 	    (sus && (si = find(e, sus, strlen(sus))) < 0)) {
 		json_decref(root);
-		return somo__error(SOMO_ECORRUPT, "the stored SCORM 1.2 navigation state names an item the package lacks");
+		return somo__error(
+		    SOMO_ECORRUPT,
+		    "the stored SCORM 1.2 navigation state names an item the package lacks");
 	}
 	for (i = 1; i < e->count; i++)
 		e->n[i].status = 'n';
 	st = json_object_get(root, "status");
-	json_object_foreach(st, key, v) {
+	json_object_foreach (st, key, v) {
 		long k = find(e, key, strlen(key));
 		const char *c = json_string_value(v);
 		if (k > 0 && c && strlen(c) == 1 && strchr("pcfibn", c[0]))

@@ -26,9 +26,9 @@ struct somo_session {
 	uint32_t max_attempts;
 	int lenient;
 
-	somo_seq *seq;            /* SCORM 2004 */
+	somo_seq *seq; /* SCORM 2004 */
 	somo_seq_globals *globals;
-	somo__s12 *s12;           /* SCORM 1.2 */
+	somo__s12 *s12; /* SCORM 1.2 */
 
 	/* the delivered activity */
 	char *cur_id;
@@ -139,8 +139,8 @@ static void emit(somo_session *s, const char *verb, const somo_xapi_result *r)
 	c.learner_name = s->learner_name;
 	c.registration = s->reg_id;
 	c.course_title = s->org->title;
-	somo__session_statement(s->st, &c, s->cur_id, s->cur_item ? s->cur_item->title : NULL,
-				verb, r);
+	somo__session_statement(s->st, &c, s->cur_id, s->cur_item ? s->cur_item->title : NULL, verb,
+	                        r);
 }
 
 /* The runtime's state as parsed JSON, or NULL (out of memory). */
@@ -160,18 +160,18 @@ static json_t *rt_state(somo_rt *rt)
 /* Storing                                                                   */
 
 static void store_objective(const somo_session *s, const somo_seq_objective_values *v,
-			    somo_store_objective *o)
+                            somo_store_objective *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->learner_id = s->learner_id;
 	o->scope = s->obj_scope;
 	o->objective_id = v->id;
 	o->success = v->success == SOMO_SEQ_PASSED   ? SOMO_STORE_SUCCESS_SATISFIED
-		     : v->success == SOMO_SEQ_FAILED ? SOMO_STORE_SUCCESS_NOT_SATISFIED
-						     : SOMO_STORE_SUCCESS_UNKNOWN;
+	             : v->success == SOMO_SEQ_FAILED ? SOMO_STORE_SUCCESS_NOT_SATISFIED
+	                                             : SOMO_STORE_SUCCESS_UNKNOWN;
 	o->completion = v->completion == SOMO_SEQ_COMPLETED    ? SOMO_STORE_COMPLETION_COMPLETED
-			: v->completion == SOMO_SEQ_INCOMPLETE ? SOMO_STORE_COMPLETION_INCOMPLETE
-							       : SOMO_STORE_COMPLETION_UNKNOWN;
+	                : v->completion == SOMO_SEQ_INCOMPLETE ? SOMO_STORE_COMPLETION_INCOMPLETE
+	                                                       : SOMO_STORE_COMPLETION_UNKNOWN;
 	o->has_measure = v->has_scaled;
 	o->measure = v->scaled;
 	o->has_raw = v->has_raw;
@@ -192,11 +192,11 @@ static int load_objective(const somo_store_objective *o, void *payload)
 	memset(&v, 0, sizeof(v));
 	v.id = o->objective_id;
 	v.success = o->success == SOMO_STORE_SUCCESS_SATISFIED       ? SOMO_SEQ_PASSED
-		    : o->success == SOMO_STORE_SUCCESS_NOT_SATISFIED ? SOMO_SEQ_FAILED
-								     : SOMO_SEQ_UNKNOWN;
+	            : o->success == SOMO_STORE_SUCCESS_NOT_SATISFIED ? SOMO_SEQ_FAILED
+	                                                             : SOMO_SEQ_UNKNOWN;
 	v.completion = o->completion == SOMO_STORE_COMPLETION_COMPLETED    ? SOMO_SEQ_COMPLETED
-		       : o->completion == SOMO_STORE_COMPLETION_INCOMPLETE ? SOMO_SEQ_INCOMPLETE
-									   : SOMO_SEQ_UNKNOWN;
+	               : o->completion == SOMO_STORE_COMPLETION_INCOMPLETE ? SOMO_SEQ_INCOMPLETE
+	                                                                   : SOMO_SEQ_UNKNOWN;
 	v.has_scaled = o->has_measure;
 	v.scaled = o->measure;
 	v.has_raw = o->has_raw;
@@ -231,7 +231,7 @@ static int put_runtime(somo_session *s)
 		size_t i;
 
 		data = json_object_get(json_object_get(root, "collections"), "adl.data");
-		json_array_foreach(data, i, e) {
+		json_array_foreach (data, i, e) {
 			somo_store_shared_data sd;
 			const char *id = jstr(e, "id"), *v = jstr(e, "store");
 			size_t k;
@@ -321,7 +321,7 @@ out:
 
 /* Where the attempt stands after a navigation that did r. */
 static somo_store_attempt_state attempt_state(const somo_session *s, somo_nav_request req,
-					      const somo_seq_result *r)
+                                              const somo_seq_result *r)
 {
 	somo_seq_course_status c;
 
@@ -331,7 +331,7 @@ static somo_store_attempt_state attempt_state(const somo_session *s, somo_nav_re
 	if (c.suspended)
 		return SOMO_STORE_ATTEMPT_SUSPENDED;
 	return req == SOMO_NAV_ABANDON_ALL ? SOMO_STORE_ATTEMPT_ABANDONED
-					   : SOMO_STORE_ATTEMPT_COMPLETED;
+	                                   : SOMO_STORE_ATTEMPT_COMPLETED;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -356,7 +356,7 @@ static int on_commit(somo_rt *rt, void *payload)
 }
 
 static const char *on_request_valid(somo_rt *rt, const char *request, const char *target,
-				    void *payload)
+                                    void *payload)
 {
 	somo_session *s = payload;
 	somo_nav_request req;
@@ -402,10 +402,11 @@ static int init_values(somo_session *s, somo_rt *rt, const somo_manifest_item *i
 		if (it->has_mastery_score)
 			rc |= set_lms_real(rt, "cmi.student_data.mastery_score", it->mastery_score);
 		if (it->max_time_allowed)
-			rc |= set_lms(rt, "cmi.student_data.max_time_allowed", it->max_time_allowed);
+			rc |=
+			    set_lms(rt, "cmi.student_data.max_time_allowed", it->max_time_allowed);
 		if (it->time_limit_action)
 			rc |= set_lms(rt, "cmi.student_data.time_limit_action",
-				      somo_time_limit_action_name(it->time_limit_action));
+			              somo_time_limit_action_name(it->time_limit_action));
 		return rc ? SOMO_ENOMEM : 0;
 	}
 	{
@@ -427,7 +428,7 @@ static int init_values(somo_session *s, somo_rt *rt, const somo_manifest_item *i
 			rc |= set_lms(rt, "cmi.max_time_allowed", d.attempt_duration_limit);
 		if (d.time_limit_action)
 			rc |= set_lms(rt, "cmi.time_limit_action",
-				      somo_time_limit_action_name(d.time_limit_action));
+			              somo_time_limit_action_name(d.time_limit_action));
 	}
 	return rc ? SOMO_ENOMEM : 0;
 }
@@ -448,7 +449,7 @@ static void by_measure(const somo_session *s, somo_seq_objective_values *v)
 		const somo_ss_objective *o = sq->objectives[i];
 		if (o->id && !strcmp(o->id, v->id) && o->satisfied_by_measure) {
 			v->success = v->scaled >= o->min_normalized_measure ? SOMO_SEQ_PASSED
-									    : SOMO_SEQ_FAILED;
+			                                                    : SOMO_SEQ_FAILED;
 			return;
 		}
 	}
@@ -491,15 +492,15 @@ static int init_objectives(somo_session *s, somo_rt *rt)
 				continue; /* an id the data model refuses */
 			count++;
 		}
-#define OBJ(field, value)                                                        \
-	do {                                                                     \
-		snprintf(name, sizeof(name), "cmi.objectives.%zu." field, k);    \
-		rc |= set_lms(rt, name, value);                                  \
+#define OBJ(field, value)                                                                          \
+	do {                                                                                       \
+		snprintf(name, sizeof(name), "cmi.objectives.%zu." field, k);                      \
+		rc |= set_lms(rt, name, value);                                                    \
 	} while (0)
-#define OBJR(field, value)                                                       \
-	do {                                                                     \
-		snprintf(name, sizeof(name), "cmi.objectives.%zu." field, k);    \
-		rc |= set_lms_real(rt, name, value);                             \
+#define OBJR(field, value)                                                                         \
+	do {                                                                                       \
+		snprintf(name, sizeof(name), "cmi.objectives.%zu." field, k);                      \
+		rc |= set_lms_real(rt, name, value);                                               \
 	} while (0)
 		if (v.success == SOMO_SEQ_PASSED || v.success == SOMO_SEQ_FAILED)
 			OBJ("success_status", status_name(v.success));
@@ -531,7 +532,7 @@ static int load_shared(somo_session *s, somo_rt *rt)
 	for (i = 0; i < s->map_count; i++) {
 		somo_store_shared_data *sd = NULL;
 		int rc = somo_store_shared_data_get(s->st, s->learner_id, s->data_scope,
-						    s->maps[i].id, &sd);
+		                                    s->maps[i].id, &sd);
 		if (rc == SOMO_ENOTFOUND)
 			continue;
 		if (rc < 0)
@@ -591,9 +592,8 @@ static int attach_runtime(somo_session *s, const somo_manifest_item *it, bool in
 		/* an untracked activity has no attempts in tracking: its SCO resumes
 		 * when it left with cmi.exit suspend, as ADL's reference LMS does
 		 * (conformance case OB-14b) */
-		restore = interrupted ||
-			  (somo_seq_current(s->seq, &d) == 0 &&
-			   (d.entry == SOMO_SEQ_ENTRY_RESUME || !d.tracked));
+		restore = interrupted || (somo_seq_current(s->seq, &d) == 0 &&
+		                          (d.entry == SOMO_SEQ_ENTRY_RESUME || !d.tracked));
 		seq_resume = restore && !interrupted && d.entry == SOMO_SEQ_ENTRY_RESUME;
 	}
 	if (restore) {
@@ -612,7 +612,8 @@ static int attach_runtime(somo_session *s, const somo_manifest_item *it, bool in
 		return 0;
 	}
 	if (restored) {
-		bool resume = interrupted || (is12(s) && somo__s12_current_resumed(s->s12)) || seq_resume;
+		bool resume =
+		    interrupted || (is12(s) && somo__s12_current_resumed(s->s12)) || seq_resume;
 		s->rt_sessions = saved->sessions;
 		s->rt_restored = true;
 		/* an attempt that goes on resumes: as if the SCO had suspended */
@@ -657,7 +658,7 @@ static void emit_results(somo_session *s, json_t *vals)
 	memset(&r, 0, sizeof(r));
 	if (is12(s)) {
 		done = v12s && (!strcmp(v12s, "completed") || !strcmp(v12s, "passed") ||
-				!strcmp(v12s, "failed"));
+		                !strcmp(v12s, "failed"));
 		passed = v12s && !strcmp(v12s, "passed");
 		failed = v12s && !strcmp(v12s, "failed");
 		if (jreal(vals, "cmi.core.score.raw", &r.raw))
@@ -671,7 +672,8 @@ static void emit_results(somo_session *s, json_t *vals)
 		if (!st || somo__duration_parse(st, SOMO__DUR_SCORM12, &centis) < 0)
 			centis = -1;
 	} else {
-		const char *cs = jstr(vals, "cmi.completion_status"), *ss = jstr(vals, "cmi.success_status");
+		const char *cs = jstr(vals, "cmi.completion_status"),
+		           *ss = jstr(vals, "cmi.success_status");
 		double a, b;
 		/* the statuses the LMS reports (RTE 4.2.4.1, 4.2.22.1) */
 		if (jreal(vals, "cmi.completion_threshold", &b))
@@ -767,7 +769,8 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 		somo__s12_set_status(s->s12, s->cur_id, ls);
 		if ((!was || strcmp(was, ls) != 0) &&
 		    somo_rt_set_lms_value(s->rt, "cmi.core.lesson_status", ls) == 0)
-			put_runtime(s); /* the status the LMS set is the one the SCO reads next time */
+			put_runtime(
+			    s); /* the status the LMS set is the one the SCO reads next time */
 		if (jstr(vals, "cmi.core.exit") && !strcmp(jstr(vals, "cmi.core.exit"), "logout"))
 			*req = SOMO_NAV_EXIT_ALL; /* the learner leaves the course */
 	} else {
@@ -794,8 +797,8 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 		 * cmi.objectives (written by id) is not overridden */
 		if (jreal(vals, "cmi.scaled_passing_score", &b))
 			r.success = jreal(vals, "cmi.score.scaled", &a)
-					    ? (a >= b ? SOMO_SEQ_PASSED : SOMO_SEQ_FAILED)
-					    : SOMO_SEQ_UNKNOWN;
+			                ? (a >= b ? SOMO_SEQ_PASSED : SOMO_SEQ_FAILED)
+			                : SOMO_SEQ_UNKNOWN;
 		else if (jstr(vals, "cmi.success_status"))
 			r.success = success_of(jstr(vals, "cmi.success_status"));
 		r.has_scaled = jreal(vals, "cmi.score.scaled", &r.scaled);
@@ -805,7 +808,7 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 		r.has_progress = jreal(vals, "cmi.progress_measure", &r.progress);
 		if (jstr(vals, "cmi.session_time") &&
 		    somo__duration_parse(jstr(vals, "cmi.session_time"), SOMO__DUR_SCORM2004,
-					 &centis) == 0)
+		                         &centis) == 0)
 			r.session_seconds = (double)centis / 100.0;
 		ex = jstr(vals, "cmi.exit");
 		r.suspend = ex && !strcmp(ex, "suspend");
@@ -816,13 +819,14 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 			json_decref(root);
 			return somo__error_oom();
 		}
-		json_array_foreach(objs, i, o) {
+		json_array_foreach (objs, i, o) {
 			ov[i].id = jstr(o, "id");
-			ov[i].success = jstr(o, "success_status") ? success_of(jstr(o, "success_status"))
-								  : SOMO_SEQ_KEEP;
+			ov[i].success = jstr(o, "success_status")
+			                    ? success_of(jstr(o, "success_status"))
+			                    : SOMO_SEQ_KEEP;
 			ov[i].completion = jstr(o, "completion_status")
-						   ? completion_of(jstr(o, "completion_status"))
-						   : SOMO_SEQ_KEEP;
+			                       ? completion_of(jstr(o, "completion_status"))
+			                       : SOMO_SEQ_KEEP;
 			ov[i].has_scaled = jreal(o, "score.scaled", &ov[i].scaled);
 			ov[i].has_raw = jreal(o, "score.raw", &ov[i].raw);
 			ov[i].has_min = jreal(o, "score.min", &ov[i].min);
@@ -841,11 +845,13 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 					continue;
 				if (r.success == SOMO_SEQ_KEEP)
 					r.success = ov[i].success;
-				if (r.completion == SOMO_SEQ_KEEP && has_threshold && ov[i].has_progress)
+				if (r.completion == SOMO_SEQ_KEEP && has_threshold &&
+				    ov[i].has_progress)
 					/* completed by measure: the objective's progress against
 					 * the threshold (ADL conformance CO-10) */
-					r.completion = ov[i].progress >= threshold ? SOMO_SEQ_COMPLETED
-										  : SOMO_SEQ_INCOMPLETE;
+					r.completion = ov[i].progress >= threshold
+					                   ? SOMO_SEQ_COMPLETED
+					                   : SOMO_SEQ_INCOMPLETE;
 				else if (r.completion == SOMO_SEQ_KEEP)
 					r.completion = ov[i].completion;
 			}
@@ -855,7 +861,7 @@ static int transfer(somo_session *s, somo_nav_request *req, char **target)
 		rc = somo_seq_report(s->seq, &r);
 		if (rc != SOMO_ENOMEM)
 			rc = 0; /* values (or a state) sequencing refuses stay out of tracking;
-				   the navigation the SCO asked for still runs */
+			           the navigation the SCO asked for still runs */
 		somo__free(ov);
 		if (ex && (!strcmp(ex, "logout") || !strcmp(ex, "time-out")))
 			*req = SOMO_NAV_EXIT_ALL;
@@ -892,8 +898,8 @@ static void fill_nav(somo_session *s, const somo_seq_result *r, somo_session_nav
 	out->ended = r->ended;
 	if (!r->deliver)
 		out->reason = r->exception_text ? r->exception_text
-			      : r->ended        ? "the session ended"
-						: "nothing to deliver";
+		              : r->ended        ? "the session ended"
+		                                : "nothing to deliver";
 }
 
 /* Begin a new attempt of the registration (the last one ended). */
@@ -904,7 +910,7 @@ static int new_attempt(somo_session *s)
 
 	if (s->max_attempts && s->attempt >= s->max_attempts)
 		return somo__error(SOMO_ELIMIT, "learner '%s' has used the %u attempts allowed",
-				   s->learner_id, s->max_attempts);
+		                   s->learner_id, s->max_attempts);
 	memset(&at, 0, sizeof(at));
 	at.registration = s->reg_id;
 	at.number = s->attempt + 1;
@@ -918,7 +924,7 @@ static int new_attempt(somo_session *s)
 
 /* After a navigation: the run-time of what was delivered, and the store. */
 static int after_nav(somo_session *s, somo_nav_request req, const somo_seq_result *r,
-		     somo_session_nav *out)
+                     somo_session_nav *out)
 {
 	somo_store_attempt_state state;
 	const somo_manifest_item *it = NULL;
@@ -945,14 +951,14 @@ static int after_nav(somo_session *s, somo_nav_request req, const somo_seq_resul
 	state = attempt_state(s, req, r);
 	if ((rc = put_state(s, state)) < 0)
 		return rc;
-	s->attempt_ended = state == SOMO_STORE_ATTEMPT_COMPLETED ||
-			   state == SOMO_STORE_ATTEMPT_ABANDONED;
+	s->attempt_ended =
+	    state == SOMO_STORE_ATTEMPT_COMPLETED || state == SOMO_STORE_ATTEMPT_ABANDONED;
 	fill_nav(s, r, out);
 	return 0;
 }
 
 static void run_request(somo_session *s, somo_nav_request req, const char *target,
-			somo_seq_result *r)
+                        somo_seq_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (is12(s))
@@ -981,7 +987,7 @@ static int unload_sco(somo_session *s)
 }
 
 int somo_session_navigate(somo_session *s, somo_nav_request req, const char *target,
-			  somo_session_nav *out)
+                          somo_session_nav *out)
 {
 	somo_seq_result r;
 	bool own;
@@ -991,13 +997,15 @@ int somo_session_navigate(somo_session *s, somo_nav_request req, const char *tar
 		memset(out, 0, sizeof(*out));
 	if (!s || req > SOMO_NAV_NONE ||
 	    ((req == SOMO_NAV_CHOICE || req == SOMO_NAV_JUMP) && !target))
-		return somo__error(SOMO_EINVAL, "a navigation request (and a target for choice and jump) is required");
+		return somo__error(
+		    SOMO_EINVAL,
+		    "a navigation request (and a target for choice and jump) is required");
 	/* the unloaded SCO's state, tracking and the new delivery are stored together */
 	own = !somo_store_in_transaction(s->st) && somo_store_begin(s->st) == 0;
 	if ((rc = unload_sco(s)) < 0)
 		goto out;
 	if (s->attempt_ended && (req == SOMO_NAV_START || req == SOMO_NAV_RESUME_ALL ||
-				 req == SOMO_NAV_CHOICE || req == SOMO_NAV_JUMP)) {
+	                         req == SOMO_NAV_CHOICE || req == SOMO_NAV_JUMP)) {
 		if ((rc = new_attempt(s)) < 0) {
 			if (out)
 				out->reason = "the attempt limit is reached";
@@ -1061,7 +1069,7 @@ const char *somo_session_initialize(somo_session *s, const char *param)
 		if (s->xapi_base) {
 			json_t *root = rt_state(s->rt);
 			const char *e = jstr(json_object_get(root, "values"),
-					     is12(s) ? "cmi.core.entry" : "cmi.entry");
+			                     is12(s) ? "cmi.core.entry" : "cmi.entry");
 			emit(s, e && !strcmp(e, "resume") ? "resumed" : "initialized", NULL);
 			json_decref(root);
 		}
@@ -1266,9 +1274,7 @@ static int open_store_records(somo_session *s, const somo_session_opts *o)
 	rc = somo_store_learner_get(s->st, s->learner_id, &ln);
 	if (rc < 0 && rc != SOMO_ENOTFOUND)
 		return rc;
-	s->learner_name = somo__strdup(o->learner_name ? o->learner_name
-				       : ln                 ? ln->name
-							    : "");
+	s->learner_name = somo__strdup(o->learner_name ? o->learner_name : ln ? ln->name : "");
 	if (!ln || o->learner_name) {
 		lrec.id = s->learner_id;
 		lrec.name = s->learner_name;
@@ -1285,14 +1291,14 @@ static int open_store_records(somo_session *s, const somo_session_opts *o)
 	prec.path = o->package_path ? o->package_path : "";
 	prec.digest = "";
 	prec.title = s->org->title ? s->org->title : "";
-	prec.standard = is12(s) ? "scorm12"
-			: somo_manifest_edition(s->man) == SOMO_EDITION_2004_2ND ? "scorm2004-2"
-			: somo_manifest_edition(s->man) == SOMO_EDITION_2004_3RD ? "scorm2004-3"
-										  : "scorm2004-4";
+	prec.standard = is12(s)                                                  ? "scorm12"
+	                : somo_manifest_edition(s->man) == SOMO_EDITION_2004_2ND ? "scorm2004-2"
+	                : somo_manifest_edition(s->man) == SOMO_EDITION_2004_3RD ? "scorm2004-3"
+	                                                                         : "scorm2004-4";
 	if ((rc = somo_store_package_put(s->st, &prec)) < 0)
 		return rc;
 	rc = somo_store_registration_list(s->st, s->learner_id, s->package_id, first_registration,
-					  &s->reg_id);
+	                                  &s->reg_id);
 	if (rc < 0)
 		return rc;
 	if (!s->reg_id) {
@@ -1321,12 +1327,14 @@ static int load_state(somo_session *s, uint32_t number)
 	if (rc < 0)
 		return rc;
 	rc = is12(s) ? somo__s12_from_json(s->s12, sq->state)
-		     : somo_seq_state_from_json(s->seq, sq->state);
+	             : somo_seq_state_from_json(s->seq, sq->state);
 	if (rc < 0) {
 		char why[256];
 		snprintf(why, sizeof(why), "%s", somo_error_last()->message);
-		rc = somo__error(rc, "registration %s attempt %u: the stored navigation state cannot be restored: %s",
-				 s->reg_id, number, why);
+		rc = somo__error(rc,
+		                 "registration %s attempt %u: the stored navigation state cannot "
+		                 "be restored: %s",
+		                 s->reg_id, number, why);
 	}
 	somo_free(sq);
 	return rc;
@@ -1345,7 +1353,7 @@ static int open_attempt(somo_session *s, const somo_session_opts *o)
 	if (last) {
 		prev = last->number;
 		resume = !o->new_attempt && (last->state == SOMO_STORE_ATTEMPT_ACTIVE ||
-					     last->state == SOMO_STORE_ATTEMPT_SUSPENDED);
+		                             last->state == SOMO_STORE_ATTEMPT_SUSPENDED);
 		/* SCORM 2004 tracking goes on over attempts (attempt counts, objectives) */
 		if (resume || (!is12(s) && !o->new_attempt))
 			rc = load_state(s, prev);
@@ -1359,7 +1367,7 @@ static int open_attempt(somo_session *s, const somo_session_opts *o)
 	}
 	if (s->max_attempts && prev >= s->max_attempts)
 		return somo__error(SOMO_ELIMIT, "learner '%s' has used the %u attempts allowed",
-				   s->learner_id, s->max_attempts);
+		                   s->learner_id, s->max_attempts);
 	memset(&at, 0, sizeof(at));
 	at.registration = s->reg_id;
 	at.number = prev + 1;
@@ -1372,7 +1380,7 @@ static int open_attempt(somo_session *s, const somo_session_opts *o)
 }
 
 int somo_session_open(somo_session **out, somo_store *store, const somo_manifest *man,
-		      const char *learner_id, const somo_session_opts *opts)
+                      const char *learner_id, const somo_session_opts *opts)
 {
 	somo_session_opts o = SOMO_SESSION_OPTS_INIT;
 	somo_session *s;
@@ -1384,16 +1392,19 @@ int somo_session_open(somo_session **out, somo_store *store, const somo_manifest
 	if (out)
 		*out = NULL;
 	if (!out || !store || !man || !learner_id || !*learner_id)
-		return somo__error(SOMO_EINVAL, "a store, a manifest and a learner id are required");
+		return somo__error(SOMO_EINVAL,
+		                   "a store, a manifest and a learner id are required");
 	if (opts) {
 		if (opts->version != SOMO_SESSION_OPTS_VERSION)
-			return somo__error(SOMO_EINVAL, "unknown session options version %u", opts->version);
+			return somo__error(SOMO_EINVAL, "unknown session options version %u",
+			                   opts->version);
 		o = *opts;
 	}
 	std = somo_manifest_standard(man);
 	if (std != SOMO_STANDARD_SCORM12 && std != SOMO_STANDARD_SCORM2004)
-		return somo__error(SOMO_EUNSUPPORTED, "a session plays SCORM 1.2 and SCORM 2004 packages, not %s",
-				   somo_standard_name(std));
+		return somo__error(SOMO_EUNSUPPORTED,
+		                   "a session plays SCORM 1.2 and SCORM 2004 packages, not %s",
+		                   somo_standard_name(std));
 	if (!(s = somo__calloc(1, sizeof(*s))))
 		return somo__error_oom();
 	s->st = store;
@@ -1410,13 +1421,13 @@ int somo_session_open(somo_session **out, somo_store *store, const somo_manifest
 	}
 	if (!s->org) {
 		rc = somo__error(SOMO_ENOTFOUND, "the package has no organization %s",
-				 o.org_id ? o.org_id : "to play");
+		                 o.org_id ? o.org_id : "to play");
 		goto fail;
 	}
-	pkg = o.package_id                          ? o.package_id
-	      : *somo_manifest_identifier(man)      ? somo_manifest_identifier(man)
-	      : o.package_path                      ? o.package_path
-						    : s->org->identifier;
+	pkg = o.package_id                     ? o.package_id
+	      : *somo_manifest_identifier(man) ? somo_manifest_identifier(man)
+	      : o.package_path                 ? o.package_path
+	                                       : s->org->identifier;
 	if (o.xapi_activity_base &&
 	    (!(s->xapi_base = somo__strdup(o.xapi_activity_base)) ||
 	     (o.xapi_account_home && !(s->xapi_home = somo__strdup(o.xapi_account_home))))) {
@@ -1445,9 +1456,8 @@ int somo_session_open(somo_session **out, somo_store *store, const somo_manifest
 		goto fail;
 	if ((rc = open_store_records(s, &o)) < 0)
 		goto fail;
-	if (s->globals &&
-	    (rc = somo_store_objective_list(store, s->learner_id, s->obj_scope, load_objective,
-					    s->globals)) < 0)
+	if (s->globals && (rc = somo_store_objective_list(store, s->learner_id, s->obj_scope,
+	                                                  load_objective, s->globals)) < 0)
 		goto fail;
 	if ((rc = open_attempt(s, &o)) < 0)
 		goto fail;

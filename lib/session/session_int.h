@@ -27,7 +27,7 @@ char *somo__s12_to_json(const somo__s12 *e);
 int somo__s12_from_json(somo__s12 *e, const char *json);
 /* Run a request; out->deliver borrowed from the manifest. */
 void somo__s12_navigate(somo__s12 *e, somo_nav_request req, const char *target,
-			somo_seq_result *out);
+                        somo_seq_result *out);
 bool somo__s12_request_valid(const somo__s12 *e, somo_nav_request req, const char *target);
 void somo__s12_nav_valid(const somo__s12 *e, somo_seq_nav_state *out);
 /* The current item (NULL when none) and whether it was suspended. */
@@ -44,8 +44,8 @@ void somo__s12_course(const somo__s12 *e, somo_seq_course_status *out);
 
 /* xAPI statements into the outbox (statements.c). base NULL: none. */
 typedef struct {
-	const char *base;         /* activity IRI prefix; the course's IRI */
-	const char *home;         /* the actor account's homePage */
+	const char *base; /* activity IRI prefix; the course's IRI */
+	const char *home; /* the actor account's homePage */
 	const char *learner_id, *learner_name;
 	const char *registration;
 	const char *course_title;
@@ -54,6 +54,6 @@ typedef struct {
 /* Enqueue one statement: verb is the last part of an ADL verb IRI
  * ("initialized", "passed"), r may be NULL. 0 when base is NULL. */
 int somo__session_statement(somo_store *st, const somo__xapi_ctx *c, const char *item_id,
-			    const char *item_title, const char *verb, const somo_xapi_result *r);
+                            const char *item_title, const char *verb, const somo_xapi_result *r);
 
 #endif

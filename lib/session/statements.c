@@ -28,8 +28,8 @@ static char *activity_iri(const char *base, const char *id)
 		return NULL;
 	for (p = (const unsigned char *)id; p && *p; p++) {
 		int rc;
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~", *p))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
 			rc = somo__buf_putc(&b, (char)*p);
 		else
 			rc = somo__buf_printf(&b, "%%%02X", *p);
@@ -42,7 +42,7 @@ static char *activity_iri(const char *base, const char *id)
 }
 
 int somo__session_statement(somo_store *st, const somo__xapi_ctx *c, const char *item_id,
-			    const char *item_title, const char *verb, const somo_xapi_result *r)
+                            const char *item_title, const char *verb, const somo_xapi_result *r)
 {
 	somo_xapi_statement *s = NULL;
 	somo_xapi_actor actor;
@@ -85,12 +85,15 @@ int somo__session_statement(somo_store *st, const somo__xapi_ctx *c, const char 
 	    (rc = somo_xapi_statement_set_object_activity(s, &act)) < 0 ||
 	    (r && (rc = somo_xapi_statement_set_result(s, r)) < 0) ||
 	    (rc = somo_xapi_statement_set_registration(s, c->registration)) < 0 ||
-	    (rc = somo_xapi_statement_add_context_activity(s, SOMO_XAPI_CONTEXT_PARENT, &course)) < 0 ||
+	    (rc = somo_xapi_statement_add_context_activity(s, SOMO_XAPI_CONTEXT_PARENT, &course)) <
+	        0 ||
 	    (rc = somo_xapi_statement_set_timestamp_now(s)) < 0)
 		goto out;
 	if ((rc = somo_xapi_statement_validate(s, &vo, NULL)) < 0) {
-		rc = somo__error(rc, "the %s statement of '%s' is not valid xAPI (is the activity base '%s' an IRI?)",
-				 verb, item_id, c->base);
+		rc = somo__error(rc,
+		                 "the %s statement of '%s' is not valid xAPI (is the activity base "
+		                 "'%s' an IRI?)",
+		                 verb, item_id, c->base);
 		goto out;
 	}
 	if ((rc = somo_xapi_statement_to_json(s, SOMO_XAPI_JSON_COMPACT, &json)) < 0)

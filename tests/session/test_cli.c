@@ -15,11 +15,11 @@
 static int failures;
 static char somo[4096], dir[64], db[128], pkg[4096];
 
-#define FAIL(...)                             \
-	do {                                  \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr);          \
-		failures++;                   \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		fprintf(stderr, __VA_ARGS__);                                                      \
+		fputc('\n', stderr);                                                               \
+		failures++;                                                                        \
 	} while (0)
 
 /* Run a shell command with input text; output (stdout) into *out (malloc'd). */
@@ -69,50 +69,56 @@ static void protocol(void)
 	int rc;
 
 	snprintf(cmd, sizeof(cmd),
-		 "'%s' session '%s' --db '%s' --learner k-7 --name 'Kay Seven' --xapi-base https://lms.example/c/",
-		 somo, pkg, db);
+	         "'%s' session '%s' --db '%s' --learner k-7 --name 'Kay Seven' --xapi-base "
+	         "https://lms.example/c/",
+	         somo, pkg, db);
 	rc = run(cmd,
-		 "not json\n"
-		 "{\"an\":\"object\"}\n"
-		 "[\"navigate\",\"sideways\"]\n"
-		 "[\"navigate\",\"choice\"]\n"
-		 "[\"Frobnicate\"]\n"
-		 "[\"GetDiagnostic\",\"\"]\n"
-		 "[\"navigate\",\"start\"]\n"
-		 "[\"Initialize\",\"\"]\n"
-		 "[\"SetValue\",\"cmi.location\",\"p9\"]\n"
-		 "[\"SetValue\",\"cmi.interactions.0.id\",\"q1\"]\n"
-		 "[\"SetValue\",\"cmi.interactions.0.type\",\"true-false\"]\n"
-		 "[\"SetValue\",\"cmi.interactions.0.learner_response\",\"true\"]\n"
-		 "[\"SetValue\",\"cmi.objectives.0.id\",\"obj-x\"]\n"
-		 "[\"SetValue\",\"cmi.objectives.0.success_status\",\"passed\"]\n"
-		 "[\"SetValue\",\"cmi.exit\",\"suspend\"]\n"
-		 "[\"SetValue\",\"cmi.score.scaled\",\"7\"]\n"
-		 "[\"GetLastError\"]\n"
-		 "[\"GetErrorString\",\"407\"]\n"
-		 "[\"GetDiagnostic\",\"\"]\n"
-		 "[\"navigate\",\"suspendAll\"]\n",
-		 &out);
+	         "not json\n"
+	         "{\"an\":\"object\"}\n"
+	         "[\"navigate\",\"sideways\"]\n"
+	         "[\"navigate\",\"choice\"]\n"
+	         "[\"Frobnicate\"]\n"
+	         "[\"GetDiagnostic\",\"\"]\n"
+	         "[\"navigate\",\"start\"]\n"
+	         "[\"Initialize\",\"\"]\n"
+	         "[\"SetValue\",\"cmi.location\",\"p9\"]\n"
+	         "[\"SetValue\",\"cmi.interactions.0.id\",\"q1\"]\n"
+	         "[\"SetValue\",\"cmi.interactions.0.type\",\"true-false\"]\n"
+	         "[\"SetValue\",\"cmi.interactions.0.learner_response\",\"true\"]\n"
+	         "[\"SetValue\",\"cmi.objectives.0.id\",\"obj-x\"]\n"
+	         "[\"SetValue\",\"cmi.objectives.0.success_status\",\"passed\"]\n"
+	         "[\"SetValue\",\"cmi.exit\",\"suspend\"]\n"
+	         "[\"SetValue\",\"cmi.score.scaled\",\"7\"]\n"
+	         "[\"GetLastError\"]\n"
+	         "[\"GetErrorString\",\"407\"]\n"
+	         "[\"GetDiagnostic\",\"\"]\n"
+	         "[\"navigate\",\"suspendAll\"]\n",
+	         &out);
 	if (rc != 0)
 		FAIL("somo session exited %d: %s", rc, err_text());
 	{
 		const char *want[] = {
-			"{\"error\":", "{\"error\":", "{\"error\":", "{\"error\":", "{\"error\":",
-			"{\"call\":\"GetDiagnostic\",",
-			"{\"call\":\"navigate\",\"ok\":true,\"deliver\":\"intro\"}",
-			"{\"call\":\"Initialize\",\"ret\":\"true\",\"err\":\"0\"}",
-			"{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
-			"{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
-			"{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
-			"{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
-			"{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
-			"{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
-			"{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
-			"{\"call\":\"SetValue\",\"ret\":\"false\",\"err\":\"407\"}",
-			"{\"call\":\"GetLastError\",\"ret\":\"407\",\"err\":\"407\"}",
-			"{\"call\":\"GetErrorString\",\"ret\":\"Data Model Element Value Out Of Range\",\"err\":\"407\"}",
-			"{\"call\":\"GetDiagnostic\",\"ret\":\"",
-			"{\"call\":\"navigate\",\"ok\":true,\"deliver\":null}",
+		    "{\"error\":",
+		    "{\"error\":",
+		    "{\"error\":",
+		    "{\"error\":",
+		    "{\"error\":",
+		    "{\"call\":\"GetDiagnostic\",",
+		    "{\"call\":\"navigate\",\"ok\":true,\"deliver\":\"intro\"}",
+		    "{\"call\":\"Initialize\",\"ret\":\"true\",\"err\":\"0\"}",
+		    "{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
+		    "{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
+		    "{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
+		    "{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
+		    "{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
+		    "{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
+		    "{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
+		    "{\"call\":\"SetValue\",\"ret\":\"false\",\"err\":\"407\"}",
+		    "{\"call\":\"GetLastError\",\"ret\":\"407\",\"err\":\"407\"}",
+		    "{\"call\":\"GetErrorString\",\"ret\":\"Data Model Element Value Out Of "
+		    "Range\",\"err\":\"407\"}",
+		    "{\"call\":\"GetDiagnostic\",\"ret\":\"",
+		    "{\"call\":\"navigate\",\"ok\":true,\"deliver\":null}",
 		};
 		char *line = out, *nl;
 		size_t i;
@@ -161,31 +167,35 @@ static void inspection(void)
 	snprintf(cmd, sizeof(cmd), "'%s' export k-7 --json --db '%s'", somo, db);
 	rc = run(cmd, NULL, &out);
 	doc = json_loads(out, 0, NULL);
-	act = json_object_get(json_object_get(json_array_get(json_object_get(json_array_get(
-							   json_object_get(doc, "registrations"), 0),
-						   "attempts"),
-					   0),
-				   "activities"),
-		  "intro");
+	act = json_object_get(
+	    json_object_get(
+	        json_array_get(
+	            json_object_get(json_array_get(json_object_get(doc, "registrations"), 0),
+	                            "attempts"),
+	            0),
+	        "activities"),
+	    "intro");
 	v = json_object_get(act, "values");
 	if (rc != 0 || !act || strcmp(str(json_object_get(v, "cmi.location")), "p9") ||
 	    strcmp(str(json_object_get(v, "cmi.learner_name")), "Kay Seven") ||
 	    !json_object_get(json_object_get(act, "interactions"), "q1") ||
-	    strcmp(str(json_object_get(
-			   json_object_get(json_object_get(act, "objectives"), "obj-x"), "success_status")),
-		   "passed") ||
-	    !json_is_object(json_object_get(json_array_get(json_object_get(json_array_get(
-							  json_object_get(doc, "registrations"), 0),
-						  "attempts"),
-					  0),
-			   "sequencing")))
+	    strcmp(str(json_object_get(json_object_get(json_object_get(act, "objectives"), "obj-x"),
+	                               "success_status")),
+	           "passed") ||
+	    !json_is_object(json_object_get(
+	        json_array_get(
+	            json_object_get(json_array_get(json_object_get(doc, "registrations"), 0),
+	                            "attempts"),
+	            0),
+	        "sequencing")))
 		FAIL("somo export: %d %s %s", rc, out, err_text());
 	/* the session's statements: initialized, then suspended (the unload at suspendAll) */
 	if (json_array_size(json_object_get(doc, "statements")) != 2 ||
-	    strcmp(str(json_object_get(json_object_get(json_array_get(json_object_get(doc, "statements"), 1),
-						       "verb"),
-				       "id")),
-		   "http://adlnet.gov/expapi/verbs/suspended"))
+	    strcmp(
+	        str(json_object_get(
+	            json_object_get(json_array_get(json_object_get(doc, "statements"), 1), "verb"),
+	            "id")),
+	        "http://adlnet.gov/expapi/verbs/suspended"))
 		FAIL("somo export: statements: %s", out);
 	json_decref(doc);
 	free(out);

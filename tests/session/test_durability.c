@@ -35,11 +35,11 @@
 
 static int failures;
 
-#define FAIL(...)                             \
-	do {                                  \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr);          \
-		failures++;                   \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		fprintf(stderr, __VA_ARGS__);                                                      \
+		fputc('\n', stderr);                                                               \
+		failures++;                                                                        \
 	} while (0)
 
 static somo_manifest *man;
@@ -57,13 +57,15 @@ static void commit_failure(const char *db)
 	somo_session_nav nav;
 
 	so.busy_timeout_ms = 50;
-	if (somo_store_open_sqlite(&st, db, &so) < 0 || somo_store_open_sqlite(&other, db, &so) < 0 ||
+	if (somo_store_open_sqlite(&st, db, &so) < 0 ||
+	    somo_store_open_sqlite(&other, db, &so) < 0 ||
 	    somo_session_open(&s, st, man, "busy", NULL) < 0) {
 		FAIL("open: %s", somo_error_last()->message);
 		goto out;
 	}
 	somo_session_navigate(s, SOMO_NAV_START, NULL, &nav);
-	if (!ok(somo_session_initialize(s, "")) || !ok(somo_session_set_value(s, "cmi.location", "one")) ||
+	if (!ok(somo_session_initialize(s, "")) ||
+	    !ok(somo_session_set_value(s, "cmi.location", "one")) ||
 	    !ok(somo_session_commit(s, "")))
 		FAIL("first commit failed");
 	if (somo_store_begin(other) < 0) {
@@ -72,12 +74,13 @@ static void commit_failure(const char *db)
 	}
 	somo_session_set_value(s, "cmi.location", "two");
 	if (ok(somo_session_commit(s, "")) || somo_session_last_error(s) != 391)
-		FAIL("Commit while the store cannot write: error %d, want 391", somo_session_last_error(s));
+		FAIL("Commit while the store cannot write: error %d, want 391",
+		     somo_session_last_error(s));
 	somo_store_rollback(other);
 	{
 		somo_store_runtime *rec = NULL;
-		if (somo_store_runtime_get(st, somo_session_registration(s), somo_session_attempt(s),
-					   "intro", &rec) < 0 ||
+		if (somo_store_runtime_get(st, somo_session_registration(s),
+		                           somo_session_attempt(s), "intro", &rec) < 0 ||
 		    !strstr(rec->state, "\"one\"") || strstr(rec->state, "\"two\""))
 			FAIL("the stored state is not the last committed one");
 		somo_free(rec);
@@ -99,7 +102,8 @@ static void attempt_limit(const char *db)
 	int rc;
 
 	o.max_attempts = 1;
-	if (somo_store_open_sqlite(&st, db, NULL) < 0 || somo_session_open(&s, st, man, "once", &o) < 0) {
+	if (somo_store_open_sqlite(&st, db, NULL) < 0 ||
+	    somo_session_open(&s, st, man, "once", &o) < 0) {
 		FAIL("open: %s", somo_error_last()->message);
 		goto out;
 	}
@@ -131,7 +135,8 @@ static void crash_child(const char *db, int fd, long start)
 	char v[32];
 	long k;
 
-	if (somo_store_open_sqlite(&st, db, NULL) < 0 || somo_session_open(&s, st, man, "crash", NULL) < 0)
+	if (somo_store_open_sqlite(&st, db, NULL) < 0 ||
+	    somo_session_open(&s, st, man, "crash", NULL) < 0)
 		_exit(3);
 	if (!somo_session_current(s)) {
 		somo_session_navigate(s, SOMO_NAV_START, NULL, &nav);
@@ -140,7 +145,8 @@ static void crash_child(const char *db, int fd, long start)
 		_exit(4);
 	for (k = start;; k++) {
 		snprintf(v, sizeof(v), "%ld", k);
-		if (!ok(somo_session_set_value(s, "cmi.location", v)) || !ok(somo_session_commit(s, "")))
+		if (!ok(somo_session_set_value(s, "cmi.location", v)) ||
+		    !ok(somo_session_commit(s, "")))
 			_exit(5);
 		if (write(fd, &k, sizeof(k)) != sizeof(k))
 			_exit(6);
@@ -188,13 +194,16 @@ static void crash_test(const char *db, int rounds)
 				somo_store_close(st);
 				return;
 			}
-			if (last > 0 && (!somo_session_current(s) || strcmp(somo_session_current(s), "intro"))) {
+			if (last > 0 && (!somo_session_current(s) ||
+			                 strcmp(somo_session_current(s), "intro"))) {
 				FAIL("round %d: the SCO is no longer delivered", r);
 			} else if (last > 0) {
 				somo_session_initialize(s, "");
 				loc = somo_session_get_value(s, "cmi.location");
 				if (atol(loc) < last)
-					FAIL("round %d: Commit %ld returned true but the store has '%s'", r, last, loc);
+					FAIL("round %d: Commit %ld returned true but the store has "
+					     "'%s'",
+					     r, last, loc);
 				else
 					last = atol(loc);
 				if (strcmp(somo_session_get_value(s, "cmi.entry"), "resume") != 0)
@@ -223,12 +232,14 @@ static void golf_child(const char *db, int fd, long k)
 	char v[32];
 	int j;
 
-	if (somo_store_open_sqlite(&st, db, NULL) < 0 || somo_session_open(&s, st, man, "golfer", NULL) < 0)
+	if (somo_store_open_sqlite(&st, db, NULL) < 0 ||
+	    somo_session_open(&s, st, man, "golfer", NULL) < 0)
 		_exit(3);
 	for (;;) {
 		if (!somo_session_current(s) || !somo_session_running(s)) {
 			if (!somo_session_current(s) &&
-			    (somo_session_navigate(s, SOMO_NAV_START, NULL, &nav) < 0 || !nav.deliver))
+			    (somo_session_navigate(s, SOMO_NAV_START, NULL, &nav) < 0 ||
+			     !nav.deliver))
 				_exit(4);
 			if (!ok(somo_session_initialize(s, "")))
 				_exit(5);
@@ -237,7 +248,8 @@ static void golf_child(const char *db, int fd, long k)
 		snprintf(r.act, sizeof(r.act), "%s", somo_session_current(s));
 		for (j = 0; j < 3; j++, k++) {
 			snprintf(v, sizeof(v), "%ld", k);
-			if (!ok(somo_session_set_value(s, "cmi.location", v)) || !ok(somo_session_commit(s, "")))
+			if (!ok(somo_session_set_value(s, "cmi.location", v)) ||
+			    !ok(somo_session_commit(s, "")))
 				_exit(6);
 			r.k = k;
 			if (write(fd, &r, sizeof(r)) != sizeof(r))
@@ -288,7 +300,8 @@ static void golf_crash_test(const char *db, int rounds)
 		close(fds[0]);
 		waitpid(pid, &status, 0);
 		if (WIFEXITED(status)) {
-			FAIL("golf round %d: the child ended by itself with %d", r, WEXITSTATUS(status));
+			FAIL("golf round %d: the child ended by itself with %d", r,
+			     WEXITSTATUS(status));
 			return;
 		}
 		{
@@ -305,19 +318,24 @@ static void golf_crash_test(const char *db, int rounds)
 			if (last.k >= 0 && last.act[0] && cur && !strcmp(cur, last.act)) {
 				/* still in the SCO of the last reported Commit: it is there */
 				if (somo_session_running(s) || !ok(somo_session_initialize(s, "")))
-					FAIL("golf round %d: %s cannot be initialized again", r, cur);
+					FAIL("golf round %d: %s cannot be initialized again", r,
+					     cur);
 				else if (atol(somo_session_get_value(s, "cmi.location")) < last.k)
-					FAIL("golf round %d: %s: Commit %ld returned true, the store has '%s'", r,
-					     cur, last.k, somo_session_get_value(s, "cmi.location"));
+					FAIL("golf round %d: %s: Commit %ld returned true, the "
+					     "store has '%s'",
+					     r, cur, last.k,
+					     somo_session_get_value(s, "cmi.location"));
 				checked++;
 			} else if (last.k < 0 && last.act[0] && (!cur || strcmp(cur, last.act))) {
-				FAIL("golf round %d: Terminate delivered %s, the reopened session is at %s", r,
-				     last.act, cur ? cur : "nothing");
+				FAIL("golf round %d: Terminate delivered %s, the reopened session "
+				     "is at %s",
+				     r, last.act, cur ? cur : "nothing");
 			} else if (last.k >= 0 && last.act[0] && cur && strcmp(cur, last.act)) {
-				/* killed after its Terminate was stored: the next SCO (forced order) */
-				static const char *const order[] = {"playing_item", "etuqiette_item",
-								    "handicapping_item", "havingfun_item",
-								    "assessment_item"};
+				/* killed after its Terminate was stored: the next SCO (forced
+				 * order) */
+				static const char *const order[] = {
+				    "playing_item", "etuqiette_item", "handicapping_item",
+				    "havingfun_item", "assessment_item"};
 				size_t q, n = sizeof(order) / sizeof(order[0]);
 				for (q = 0; q < n; q++)
 					if (!strcmp(order[q], last.act))
@@ -325,13 +343,15 @@ static void golf_crash_test(const char *db, int rounds)
 				/* after the quiz the course ended and the child may have
 				 * started it again before reporting anything */
 				if (q == n || strcmp(cur, order[(q + 1) % n]))
-					FAIL("golf round %d: in %s before the kill, at %s after", r, last.act, cur);
+					FAIL("golf round %d: in %s before the kill, at %s after", r,
+					     last.act, cur);
 			}
 			somo_session_free(s);
 			somo_store_close(st);
 		}
 	}
-	printf("golf crash: %d rounds, %ld commits checked, last location %ld\n", rounds, checked, k - 1);
+	printf("golf crash: %d rounds, %ld commits checked, last location %ld\n", rounds, checked,
+	       k - 1);
 }
 
 int main(int argc, char **argv)
@@ -344,14 +364,17 @@ int main(int argc, char **argv)
 	if (golf) {
 		const char *c = getenv("SOMO_CORPUS_DIR");
 		struct stat sb;
-		snprintf(pkgpath, sizeof(pkgpath), "%s/scorm/packages-scorm2004/SequencingForcedSequential_SCORM20043rdEdition",
-			 c && *c ? c : SOMO_SOURCE_DIR "/../shared/corpus");
+		snprintf(
+		    pkgpath, sizeof(pkgpath),
+		    "%s/scorm/packages-scorm2004/SequencingForcedSequential_SCORM20043rdEdition",
+		    c && *c ? c : SOMO_SOURCE_DIR "/../shared/corpus");
 		if (stat(pkgpath, &sb) != 0) {
 			printf("no corpus: skipped\n");
 			return 77;
 		}
 	} else {
-		snprintf(pkgpath, sizeof(pkgpath), "%s/examples/courses/customs-clearance-basics", SOMO_SOURCE_DIR);
+		snprintf(pkgpath, sizeof(pkgpath), "%s/examples/courses/customs-clearance-basics",
+		         SOMO_SOURCE_DIR);
 	}
 	if (!mkdtemp(dir) || somo_package_open(&pkg, pkgpath, NULL) < 0 ||
 	    somo_manifest_load(&man, pkg, NULL, NULL) < 0) {

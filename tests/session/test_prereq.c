@@ -50,7 +50,7 @@ int main(void)
 	expect("~c", 1);
 	expect("~a", 0);
 	expect("~~a", 1);
-	expect("a|c&d", 1);      /* & binds tighter */
+	expect("a|c&d", 1); /* & binds tighter */
 	expect("(a|c)&d", 0);
 	expect("c=failed", 1);
 	expect("c = f", 1);

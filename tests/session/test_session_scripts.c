@@ -32,11 +32,11 @@
 
 static int failures;
 
-#define FAIL(...)                                    \
-	do {                                         \
-		fprintf(stderr, __VA_ARGS__);        \
-		fputc('\n', stderr);                 \
-		failures++;                          \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		fprintf(stderr, __VA_ARGS__);                                                      \
+		fputc('\n', stderr);                                                               \
+		failures++;                                                                        \
 	} while (0)
 
 /* ---- matching --------------------------------------------------------- */
@@ -52,7 +52,7 @@ static bool match_object(json_t *want, json_t *got, char *path, size_t cap)
 
 	if (!json_is_object(got))
 		return false;
-	json_object_foreach(want, key, v) {
+	json_object_foreach (want, key, v) {
 		snprintf(path + len, cap - len, ".%s", key);
 		if (key[0] == '!') {
 			if (json_object_get(got, key + 1)) {
@@ -189,8 +189,11 @@ static int load_script(const char *path, script *sc)
 			if (!json_is_array(v))
 				json_decref(v);
 		} else if (json_object_get(v, "call") || json_object_get(v, "error")) {
-			if (!sc->count || sc->steps[sc->count - 1].want || !sc->steps[sc->count - 1].in) {
-				fprintf(stderr, "%s:%d: an expected reply must follow an input line\n", path, lineno);
+			if (!sc->count || sc->steps[sc->count - 1].want ||
+			    !sc->steps[sc->count - 1].in) {
+				fprintf(stderr,
+				        "%s:%d: an expected reply must follow an input line\n",
+				        path, lineno);
 				json_decref(v);
 				free(line);
 				fclose(f);
@@ -241,7 +244,8 @@ static void check(const char *file, const step *st, json_t *got)
 	}
 	if (!match(st->want, got, path, sizeof(path))) {
 		char *w = json_dumps(st->want, JSON_COMPACT), *g = json_dumps(got, JSON_COMPACT);
-		FAIL("%s:%d: at %s\n  want %s\n  got  %s", file, st->line, path[0] ? path : "(top)", w, g);
+		FAIL("%s:%d: at %s\n  want %s\n  got  %s", file, st->line, path[0] ? path : "(top)",
+		     w, g);
 		free(w);
 		free(g);
 	}
@@ -275,9 +279,9 @@ static void put_deliver(json_t *o, const somo_session_nav *nav)
 
 static json_t *host_line(somo_session *s, json_t *in)
 {
-	static const char *const verbs[] = {"start", "resumeAll", "continue", "previous",
-					    "choice", "jump", "exit", "exitAll", "abandon",
-					    "abandonAll", "suspendAll"};
+	static const char *const verbs[] = {"start",   "resumeAll",  "continue",  "previous",
+	                                    "choice",  "jump",       "exit",      "exitAll",
+	                                    "abandon", "abandonAll", "suspendAll"};
 	const char *call = json_string_value(json_array_get(in, 0));
 	const char *a1 = json_string_value(json_array_get(in, 1));
 	const char *a2 = json_string_value(json_array_get(in, 2));
@@ -296,8 +300,8 @@ static json_t *host_line(somo_session *s, json_t *in)
 		if (i == sizeof(verbs) / sizeof(verbs[0]))
 			return json_pack("{s:s}", "error", "unknown navigation request");
 		if (somo_session_navigate(s, (somo_nav_request)i, a2, &nav) < 0)
-			return json_pack("{s:s,s:b,s:n,s:s}", "call", "navigate", "ok", 0, "deliver",
-					 "reason", somo_error_last()->message);
+			return json_pack("{s:s,s:b,s:n,s:s}", "call", "navigate", "ok", 0,
+			                 "deliver", "reason", somo_error_last()->message);
 		o = json_pack("{s:s,s:b}", "call", "navigate", "ok", nav.accepted);
 		if (!nav.accepted) {
 			json_object_set_new(o, "deliver", json_null());
@@ -319,18 +323,18 @@ static json_t *host_line(somo_session *s, json_t *in)
 		somo_session_course(s, &c);
 		for (i = 0; i < somo_session_toc_count(s); i++)
 			if (somo_session_toc_at(s, i, &e) == 0)
-				json_array_append_new(toc, json_pack("{s:s,s:s,s:b,s:b}", "id", e.id,
-								     "title", e.title, "visible",
-								     e.visible, "choosable",
-								     e.choosable));
+				json_array_append_new(toc, json_pack("{s:s,s:s,s:b,s:b}", "id",
+				                                     e.id, "title", e.title,
+				                                     "visible", e.visible,
+				                                     "choosable", e.choosable));
 		snprintf(m, sizeof(m), "%.7g", c.measure);
 		return json_pack("{s:s,s:o,s:{s:b,s:b,s:b,s:b,s:b},s:o,s:{s:s,s:s,s:o}}", "call",
-				 "state", "current", cur ? json_string(cur) : json_null(), "valid",
-				 "continue", v.continue_, "previous", v.previous, "exit", v.exit,
-				 "exitAll", v.exit_all, "suspendAll", v.suspend_all, "toc", toc,
-				 "course", "completion", status_text(c.completion), "success",
-				 status_text(c.success), "measure",
-				 c.has_measure ? json_string(m) : json_null());
+		                 "state", "current", cur ? json_string(cur) : json_null(), "valid",
+		                 "continue", v.continue_, "previous", v.previous, "exit", v.exit,
+		                 "exitAll", v.exit_all, "suspendAll", v.suspend_all, "toc", toc,
+		                 "course", "completion", status_text(c.completion), "success",
+		                 status_text(c.success), "measure",
+		                 c.has_measure ? json_string(m) : json_null());
 	}
 	memset(&nav, 0, sizeof(nav));
 	if (!strcmp(call, "Initialize") || !strcmp(call, "LMSInitialize"))
@@ -410,7 +414,8 @@ static int run_lib(const char *file, const script *sc, const char *db)
 			open = false;
 			if (sc->steps[i].package) {
 				if (load_package(sc->steps[i].package, &pkg, &man) < 0) {
-					FAIL("%s: %s: %s", file, sc->steps[i].package, somo_error_last()->message);
+					FAIL("%s: %s: %s", file, sc->steps[i].package,
+					     somo_error_last()->message);
 					goto out;
 				}
 				o.package_path = sc->steps[i].package;
@@ -445,7 +450,7 @@ static const char *somo_binary(void)
 }
 
 static int run_part(const char *file, const script *sc, const char *package, const char *db,
-		    size_t from, size_t to)
+                    size_t from, size_t to)
 {
 	char inpath[] = "/tmp/somo-session-in-XXXXXX";
 	char cmd[16384];
@@ -466,9 +471,8 @@ static int run_part(const char *file, const script *sc, const char *package, con
 	}
 	fclose(in);
 	snprintf(cmd, sizeof(cmd), "'%s' session '%s' --db '%s' --learner '%s'%s%s%s%s%s%s < '%s'",
-		 somo_binary(), package, db, sc->learner, sc->name[0] ? " --name '" : "",
-		 sc->name, sc->name[0] ? "'" : "", sc->seed[0] ? " --seed " : "", sc->seed, "",
-		 inpath);
+	         somo_binary(), package, db, sc->learner, sc->name[0] ? " --name '" : "", sc->name,
+	         sc->name[0] ? "'" : "", sc->seed[0] ? " --seed " : "", sc->seed, "", inpath);
 	if (!(out = popen(cmd, "r"))) {
 		FAIL("%s: cannot run %s", file, somo_binary());
 		unlink(inpath);
@@ -488,7 +492,8 @@ static int run_part(const char *file, const script *sc, const char *package, con
 	unlink(inpath);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		FAIL("%s: somo session exited with status %d (lines %d..)", file,
-		     WIFEXITED(status) ? WEXITSTATUS(status) : -1, from < sc->count ? sc->steps[from].line : 0);
+		     WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+		     from < sc->count ? sc->steps[from].line : 0);
 	return 0;
 }
 

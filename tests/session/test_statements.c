@@ -16,11 +16,11 @@
 
 static int failures;
 
-#define FAIL(...)                             \
-	do {                                  \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr);          \
-		failures++;                   \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		fprintf(stderr, __VA_ARGS__);                                                      \
+		fputc('\n', stderr);                                                               \
+		failures++;                                                                        \
 	} while (0)
 
 typedef struct {
@@ -38,19 +38,20 @@ static int collect(const somo_store_outbox_entry *e, void *payload)
 
 	for (k = 0; k < 2; k++) {
 		vo.xapi = k ? SOMO_XAPI_2_0 : SOMO_XAPI_1_0_3;
-		if (somo_xapi_validate_json(e->statement, strlen(e->statement), &vo, NULL, NULL) != 0)
+		if (somo_xapi_validate_json(e->statement, strlen(e->statement), &vo, NULL, NULL) !=
+		    0)
 			FAIL("not valid xAPI %s: %s", k ? "2.0" : "1.0.3", e->statement);
 	}
 	if (!strstr(e->statement, "\"homePage\":\"https://lms.example/\"") ||
-	    !strstr(e->statement, "\"name\":\"x-1\"") ||
-	    !strstr(e->statement, sn->registration) ||
-	    !strstr(e->statement, "\"parent\":[{\"objectType\":\"Activity\",\"id\":\"https://lms.example/c/\""))
+	    !strstr(e->statement, "\"name\":\"x-1\"") || !strstr(e->statement, sn->registration) ||
+	    !strstr(e->statement,
+	            "\"parent\":[{\"objectType\":\"Activity\",\"id\":\"https://lms.example/c/\""))
 		FAIL("actor, registration or course missing: %s", e->statement);
 	if (v) {
 		const char *end = strchr(v + 31, '"');
 		size_t len = strlen(sn->verbs);
 		snprintf(sn->verbs + len, sizeof(sn->verbs) - len, "%s%.*s", len ? " " : "",
-			 (int)(end - v - 31), v + 31);
+		         (int)(end - v - 31), v + 31);
 	}
 	sn->count++;
 	return 0;
@@ -82,7 +83,8 @@ static void play(somo_store *st, const somo_manifest *man, const char *base)
 	    !ok(somo_session_set_value(s, "adl.nav.request", "continue")) ||
 	    !ok(somo_session_terminate(s, "", &nav)) || somo_session_running(s))
 		FAIL("intro");
-	if (!ok(somo_session_initialize(s, "")) || !ok(somo_session_set_value(s, "cmi.exit", "suspend")) ||
+	if (!ok(somo_session_initialize(s, "")) ||
+	    !ok(somo_session_set_value(s, "cmi.exit", "suspend")) ||
 	    !ok(somo_session_set_value(s, "adl.nav.request", "suspendAll")) ||
 	    !ok(somo_session_terminate(s, "", &nav)))
 		FAIL("valuation");
@@ -98,7 +100,8 @@ static void play(somo_store *st, const somo_manifest *man, const char *base)
 	    !ok(somo_session_set_value(s, "adl.nav.request", "continue")) ||
 	    !ok(somo_session_terminate(s, "", &nav)))
 		FAIL("valuation resumed");
-	if (!ok(somo_session_initialize(s, "")) || !ok(somo_session_set_value(s, "cmi.score.scaled", "0.5")) ||
+	if (!ok(somo_session_initialize(s, "")) ||
+	    !ok(somo_session_set_value(s, "cmi.score.scaled", "0.5")) ||
 	    !ok(somo_session_set_value(s, "cmi.completion_status", "completed")) ||
 	    !ok(somo_session_terminate(s, "", &nav)))
 		FAIL("quiz");
@@ -116,8 +119,10 @@ static void launch_urls(void)
 	char *url;
 
 	snprintf(path, sizeof(path), "%s/tests/session/data/packages/shared-data", SOMO_SOURCE_DIR);
-	if (somo_package_open(&pkg, path, NULL) < 0 || somo_manifest_load(&man, pkg, NULL, NULL) < 0 ||
-	    somo_store_open_memory(&st, NULL) < 0 || somo_session_open(&s, st, man, "u", NULL) < 0) {
+	if (somo_package_open(&pkg, path, NULL) < 0 ||
+	    somo_manifest_load(&man, pkg, NULL, NULL) < 0 ||
+	    somo_store_open_memory(&st, NULL) < 0 ||
+	    somo_session_open(&s, st, man, "u", NULL) < 0) {
 		FAIL("launch: %s", somo_error_last()->message);
 		goto out;
 	}
@@ -153,8 +158,10 @@ int main(void)
 	seen sn;
 
 	launch_urls();
-	snprintf(path, sizeof(path), "%s/examples/courses/customs-clearance-basics", SOMO_SOURCE_DIR);
-	if (somo_package_open(&pkg, path, NULL) < 0 || somo_manifest_load(&man, pkg, NULL, NULL) < 0 ||
+	snprintf(path, sizeof(path), "%s/examples/courses/customs-clearance-basics",
+	         SOMO_SOURCE_DIR);
+	if (somo_package_open(&pkg, path, NULL) < 0 ||
+	    somo_manifest_load(&man, pkg, NULL, NULL) < 0 ||
 	    somo_store_open_memory(&st, NULL) < 0) {
 		fprintf(stderr, "setup: %s\n", somo_error_last()->message);
 		return 1;
@@ -184,8 +191,9 @@ int main(void)
 		somo_store_outbox_list(st, 0, 0, collect, &sn);
 		somo_session_free(s);
 	}
-	if (strcmp(sn.verbs, "initialized completed terminated initialized suspended resumed completed "
-			     "terminated initialized failed terminated") != 0)
+	if (strcmp(sn.verbs,
+	           "initialized completed terminated initialized suspended resumed completed "
+	           "terminated initialized failed terminated") != 0)
 		FAIL("verbs: %s", sn.verbs);
 	printf("statements: %d enqueued (%s), %d failures\n", sn.count, sn.verbs, failures);
 	somo_store_close(st);

@@ -34,7 +34,7 @@ static void fail(worker *w, const char *what, const char *detail)
 {
 	if (!w->failures)
 		snprintf(w->message, sizeof(w->message), "thread %d: %s: %s", w->thread, what,
-			 detail ? detail : "");
+		         detail ? detail : "");
 	w->failures++;
 }
 
@@ -105,8 +105,8 @@ static int verify(const somo_manifest *man, const char *db, int threads, int ses
 
 			snprintf(learner, sizeof(learner), "t%d-l%d", t, i);
 			if (somo_session_open(&s, st, man, learner, NULL) < 0 ||
-			    somo_session_navigate(s, SOMO_NAV_RESUME_ALL, NULL, &nav) < 0 || !nav.deliver ||
-			    strcmp(nav.deliver, "valuation") != 0 ||
+			    somo_session_navigate(s, SOMO_NAV_RESUME_ALL, NULL, &nav) < 0 ||
+			    !nav.deliver || strcmp(nav.deliver, "valuation") != 0 ||
 			    !ok(somo_session_initialize(s, "")) ||
 			    strcmp(somo_session_get_value(s, "cmi.suspend_data"), learner) != 0 ||
 			    strcmp(somo_session_get_value(s, "cmi.entry"), "resume") != 0) {
@@ -133,7 +133,8 @@ int main(int argc, char **argv)
 
 	if (threads < 1 || threads > 64 || sessions < 1 || sessions > 10000)
 		return 2;
-	snprintf(pkgpath, sizeof(pkgpath), "%s/examples/courses/customs-clearance-basics", SOMO_SOURCE_DIR);
+	snprintf(pkgpath, sizeof(pkgpath), "%s/examples/courses/customs-clearance-basics",
+	         SOMO_SOURCE_DIR);
 	if (!mkdtemp(dir) || somo_package_open(&pkg, pkgpath, NULL) < 0 ||
 	    somo_manifest_load(&man, pkg, NULL, NULL) < 0) {
 		fprintf(stderr, "setup: %s\n", somo_error_last()->message);
@@ -163,7 +164,8 @@ int main(int argc, char **argv)
 			pw.sessions = sessions;
 			run(&pw);
 			if (pw.failures)
-				fprintf(stderr, "process: %s (%d failures)\n", pw.message, pw.failures);
+				fprintf(stderr, "process: %s (%d failures)\n", pw.message,
+				        pw.failures);
 			_exit(pw.failures ? 1 : 0);
 		}
 		child = pid;
@@ -186,7 +188,8 @@ int main(int argc, char **argv)
 	}
 	{
 		int status;
-		if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0) {
 			fprintf(stderr, "the second process failed\n");
 			failures++;
 		}
