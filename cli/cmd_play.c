@@ -1,6 +1,7 @@
 /*
  * somo play PACKAGE [--learner ID --name NAME] [--port N] [--db FILE]
  *                   [--lrs URL --lrs-user U --lrs-password-file F] [--open]
+ *                   [--xapi-base IRI] [--xapi-home IRL]
  *
  * Serves the package on 127.0.0.1 and prints the address to open on
  * standard output (one line). The learner's records go to the store (by
@@ -36,7 +37,8 @@ static int usage(void)
 {
 	fprintf(stderr,
 	        "usage: somo play PACKAGE [--learner ID --name NAME] [--port N] [--db FILE]\n"
-	        "                 [--lrs URL --lrs-user U --lrs-password-file F] [--open]\n");
+	        "                 [--lrs URL --lrs-user U --lrs-password-file F] [--open]\n"
+	        "                 [--xapi-base IRI] [--xapi-home IRL]\n");
 	return 2;
 }
 
@@ -152,6 +154,10 @@ int somo_cmd_play(int argc, char **argv)
 			o.lrs_user = v;
 		} else if (!strcmp(a, "--lrs-password-file")) {
 			pwfile = v;
+		} else if (!strcmp(a, "--xapi-base")) {
+			o.xapi_activity_base = v;
+		} else if (!strcmp(a, "--xapi-home")) {
+			o.xapi_account_home = v;
 		} else if (a[0] == '-') {
 			fprintf(stderr, "somo play: unknown option %s\n", a);
 			return usage();

@@ -56,12 +56,23 @@ typedef struct {
 	size_t max_header;        /**< largest request head (line and headers) in
 	                               bytes, default 16 KiB */
 	unsigned max_connections; /**< open connections at once, default 64 */
+	/** SCORM packages: the xAPI activity base (an IRI ending in "/" or
+	 * ":") under which the session names the course and its activities in
+	 * the statements it puts into the outbox (ADL's xAPI SCORM profile).
+	 * NULL: derived from the manifest's identifier: the identifier and
+	 * "/" when it is itself an absolute http(s) IRI, else
+	 * "urn:somo:package:" followed by the identifier (percent-encoded) and
+	 * ":". The learner's account homePage is xapi_account_home, NULL:
+	 * "http://127.0.0.1/" (the player's host). */
+	const char *xapi_activity_base;
+	const char *xapi_account_home; /**< see xapi_activity_base; may be NULL */
 } somo_player_opts;
 
 #define SOMO_PLAYER_OPTS_VERSION 1
 #define SOMO_PLAYER_OPTS_INIT                                                                      \
 	{                                                                                          \
-		SOMO_PLAYER_OPTS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0           \
+		SOMO_PLAYER_OPTS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL,    \
+		    NULL                                                                       \
 	}
 
 /**

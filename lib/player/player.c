@@ -92,9 +92,43 @@ static int open_tincan(somo_player *p, const char *path)
 	return 0;
 }
 
-static int open_scorm(somo_player *p, const char *path)
+/* The default xAPI activity base of a package with this manifest identifier:
+ * an http(s) IRI as it is (with "/" added), anything else in a URN. */
+static char *default_activity_base(const char *ident)
+{
+	somo__buf b = SOMO__BUF_INIT;
+	const unsigned char *c;
+	size_t n = ident ? strlen(ident) : 0;
+
+	if (n && (!strncmp(ident, "http://", 7) || !strncmp(ident, "https://", 8)) &&
+	    !strpbrk(ident, " <>\"{}|\\^`") && !strchr(ident, '#') && !strchr(ident, '?'))
+		return somo__sprintf("%s%s", ident, ident[n - 1] == '/' ? "" : "/");
+	if (somo__buf_puts(&b, "urn:somo:package:") < 0)
+		return NULL;
+	for (c = (const unsigned char *)(n ? ident : "package"); *c; c++) {
+		int rc;
+
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		    strchr("-._~", *c))
+			rc = somo__buf_putc(&b, (char)*c);
+		else
+			rc = somo__buf_printf(&b, "%%%02X", *c);
+		if (rc < 0) {
+			somo__buf_free(&b);
+			return NULL;
+		}
+	}
+	if (somo__buf_putc(&b, ':') < 0) {
+		somo__buf_free(&b);
+		return NULL;
+	}
+	return somo__buf_detach(&b);
+}
+
+static int open_scorm(somo_player *p, const char *path, const somo_player_opts *o)
 {
 	somo_session_opts so = SOMO_SESSION_OPTS_INIT;
+	char *base = NULL;
 	const somo_manifest_org *org = somo_manifest_default_org(p->man);
 	const somo_metadata *md = somo_manifest_metadata(p->man);
 	somo_standard std = somo_manifest_standard(p->man);
@@ -105,7 +139,17 @@ static int open_scorm(somo_player *p, const char *path)
 		                   path, somo_standard_name(std));
 	so.package_path = path;
 	so.learner_name = p->learner_name;
-	if ((rc = somo_session_open(&p->ses, p->store, p->man, p->learner_id, &so)) < 0)
+	if (o->xapi_activity_base && *o->xapi_activity_base)
+		so.xapi_activity_base = o->xapi_activity_base;
+	else if (!(so.xapi_activity_base = base =
+	                   default_activity_base(somo_manifest_identifier(p->man))))
+		return somo__error_oom();
+	so.xapi_account_home = o->xapi_account_home && *o->xapi_account_home
+	                           ? o->xapi_account_home
+	                           : "http://127.0.0.1/";
+	rc = somo_session_open(&p->ses, p->store, p->man, p->learner_id, &so);
+	somo__free(base);
+	if (rc < 0)
 		return rc;
 	if (org && org->title && org->title[0])
 		p->title = somo__strdup(org->title);
@@ -158,7 +202,7 @@ int somo_player_new(somo_player **out, const char *path, const somo_player_opts 
 				somo__error(rc, "%s:%d: %s", diag.file, diag.line, diag.text);
 			goto fail;
 		}
-		rc = open_scorm(p, path);
+		rc = open_scorm(p, path, &o);
 	} else if (somo_package_stat(p->pkg, "tincan.xml", NULL) == 0) {
 		p->kind = SOMO__PLAY_TINCAN;
 		memset(&diag, 0, sizeof(diag));

@@ -168,6 +168,152 @@ async function scoFrame(page, urlPart) {
 	throw new Error('no frame loaded ' + urlPart);
 }
 
+/*
+ * The project's test LRS (tools/lrs: Learning Locker's xapi-statements in
+ * memory on 127.0.0.1), started for one test; SKIPPED when tools/lrs or its
+ * packages are not installed. Resolves with {url, args, stop()}; args are
+ * the `somo play` options that deliver the outbox to it.
+ */
+function startLrs(dir) {
+	const script = path.join(sourceDir, 'tools', 'lrs', 'start-lrs.js');
+	if (!fs.existsSync(script) ||
+	    !fs.existsSync(path.join(sourceDir, 'tools', 'node_modules', 'xapi-statements'))) {
+		skip('the test LRS (tools/lrs, tools/node_modules/xapi-statements) is not installed');
+	}
+	const pwfile = path.join(dir, 'lrs-password');
+	fs.writeFileSync(pwfile, 'secret\n');
+	return new Promise((resolve, reject) => {
+		const proc = spawn(process.execPath, [script, '0', path.join(dir, 'lrs')],
+			{stdio: ['ignore', 'pipe', 'inherit']});
+		let out = '';
+		const timer = setTimeout(() => reject(new Error('the test LRS did not start')), 30000);
+		proc.on('exit', code => {
+			clearTimeout(timer);
+			reject(new Error('the test LRS exited with ' + code));
+		});
+		proc.stdout.on('data', d => {
+			out += d;
+			const m = out.match(/ready (http\S+)/);
+			if (m) {
+				clearTimeout(timer);
+				resolve({
+					url: m[1],
+					proc,
+					args: ['--lrs', m[1], '--lrs-user', 'somo', '--lrs-password-file', pwfile],
+					stop: () => new Promise(res => {
+						if (proc.exitCode !== null) {
+							return res();
+						}
+						proc.removeAllListeners('exit');
+						proc.on('exit', () => res());
+						proc.kill('SIGTERM');
+					})
+				});
+			}
+		});
+	});
+}
+
+async function lrsGet(lrs, query) {
+	const res = await fetch(lrs.url + query, {headers: {
+		'X-Experience-API-Version': '1.0.3',
+		'Authorization': 'Basic ' + Buffer.from('somo:secret').toString('base64')}});
+	return {status: res.status, body: res.status === 200 ? await res.json() : null};
+}
+
+/* Every statement the LRS holds whose actor is this account, oldest first. */
+async function lrsStatementsOf(lrs, home, name) {
+	const agent = JSON.stringify({objectType: 'Agent', account: {homePage: home, name}});
+	let r = await lrsGet(lrs, 'statements?ascending=true&limit=100&agent=' + encodeURIComponent(agent));
+	if (r.status !== 200) {
+		throw new Error('the LRS answered ' + r.status + ' to a statements query');
+	}
+	const all = r.body.statements.slice();
+	for (let i = 0; r.body.more && i < 50; i++) {
+		r = await lrsGet(lrs, r.body.more.replace(/^.*\/statements/, 'statements'));
+		all.push(...r.body.statements);
+	}
+	return all;
+}
+
+/* `somo xapi validate` on one statement: null when valid, else its message. */
+function xapiInvalid(st) {
+	try {
+		execFileSync(somoBin, ['xapi', 'validate', '-'], {input: JSON.stringify(st), encoding: 'utf8',
+			stdio: ['pipe', 'pipe', 'pipe']});
+		return null;
+	} catch (e) {
+		return String(e.stderr || e.stdout || e.message).trim() || 'invalid';
+	}
+}
+
+const VERB = 'http://adlnet.gov/expapi/verbs/';
+
+/*
+ * The SCORM statements of a run, checked in the LRS: every statement of the
+ * outbox (`somo export`) reached the LRS and is valid xAPI (`somo xapi
+ * validate`), with the learner's account as actor, the registration of the
+ * store, the course (base) as parent activity and an object under base.
+ * want: {base, scos: [item ids delivered, each initialized or resumed, then
+ * terminated or suspended], results: {itemId: {verb, scaled}}} (scaled
+ * undefined: no score required). Returns the statements.
+ */
+async function checkScormStatements(lrs, db, learner, want) {
+	const home = want.home || 'http://127.0.0.1/';
+	const ex = exportLearner(db, learner);
+	const outbox = ex.statements || [];
+	const got = await lrsStatementsOf(lrs, home, learner);
+	check(outbox.length > 0, 'the session put statements into the outbox (' + outbox.length + ')');
+	const byId = {};
+	got.forEach(st => { byId[st.id] = st; });
+	equal(outbox.filter(st => !byId[st.id]).map(st => st.verb.id), [],
+		'every statement of the outbox reached the LRS (' + got.length + ' there)');
+	equal(got.length, outbox.length, 'the LRS holds the outbox\'s statements, no others');
+	const regs = ex.registrations.map(r => r.id);
+	const bad = [];
+	got.forEach(st => {
+		const why = xapiInvalid(st);
+		const parent = (((st.context || {}).contextActivities || {}).parent || []).map(a => a.id);
+		if (why) {
+			bad.push(st.id + ': ' + why);
+		}
+		if (regs.indexOf(st.context && st.context.registration) < 0) {
+			bad.push(st.id + ': registration ' + (st.context && st.context.registration));
+		}
+		if (parent.indexOf(want.base) < 0) {
+			bad.push(st.id + ': parent ' + JSON.stringify(parent));
+		}
+		if (st.object.id.indexOf(want.base) !== 0) {
+			bad.push(st.id + ': object ' + st.object.id);
+		}
+		if (!st.actor.account || st.actor.account.name !== learner || st.actor.account.homePage !== home) {
+			bad.push(st.id + ': actor ' + JSON.stringify(st.actor));
+		}
+	});
+	equal(bad, [], 'each statement in the LRS is valid xAPI (somo xapi validate) and names the ' +
+		'learner, the registration, the course as parent and an activity of the course');
+	const verbsOf = id => got.filter(st => st.object.id === want.base + encodeURIComponent(id))
+		.map(st => st.verb.id.replace(VERB, ''));
+	want.scos.forEach(id => {
+		const v = verbsOf(id);
+		check(v.length > 0 && (v[0] === 'initialized' || v[0] === 'resumed'),
+			id + ': its first statement is initialized or resumed (' + v.join(', ') + ')');
+		check(v.indexOf('terminated') >= 0 || v.indexOf('suspended') >= 0,
+			id + ': terminated or suspended is in the LRS');
+	});
+	Object.keys(want.results || {}).forEach(id => {
+		const r = want.results[id];
+		const st = got.filter(x => x.object.id === want.base + encodeURIComponent(id) &&
+			x.verb.id === VERB + r.verb);
+		check(st.length > 0, id + ': ' + r.verb + ' is in the LRS');
+		if (r.scaled !== undefined) {
+			const res = st[st.length - 1].result || {};
+			equal(res.score && res.score.scaled, r.scaled, id + ': ' + r.verb + ' carries the score');
+		}
+	});
+	return got;
+}
+
 async function main(fn) {
 	try {
 		await fn();
@@ -181,5 +327,6 @@ async function main(fn) {
 	}
 }
 
-module.exports = {skip, playwright, corpus, tmpdir, check, equal, play, browser, exportLearner,
+module.exports = {startLrs, lrsGet, lrsStatementsOf, xapiInvalid, checkScormStatements,
+	skip, playwright, corpus, tmpdir, check, equal, play, browser, exportLearner,
 	launcherView, expectedView, checkView, scoFrame, main, sourceDir, somoBin, SKIP};

@@ -4,7 +4,11 @@
  * through the lesson, the player stopped and started again, the lesson
  * resumed where it was left, the quiz passed; the course's status rolls
  * up to completed and passed, in the launcher and in the store. The table
- * of contents and the buttons match sequencing at every step.
+ * of contents and the buttons match sequencing at every step. The outbox is
+ * delivered to the project's test LRS (--lrs); there each SCO's statements
+ * (initialized or resumed, then suspended or terminated; the quiz's passed
+ * with its score) are checked and validated, under the activity base given
+ * with --xapi-base.
  */
 'use strict';
 
@@ -45,7 +49,10 @@ h.main(async () => {
 	const pw = h.playwright();
 	const dir = h.tmpdir('sample');
 	const db = path.join(dir, 'somo.db');
-	const args = ['--db', db, '--learner', 'k-001', '--name', 'Kai Ito'];
+	const lrs = await h.startLrs(dir);
+	const base = 'https://courses.example.org/customs-clearance-basics/';
+	const args = ['--db', db, '--learner', 'k-001', '--name', 'Kai Ito', '--xapi-base', base]
+		.concat(lrs.args);
 	const browser = await h.browser(pw);
 	let player = await h.play(COURSE, args);
 	let page = await browser.newPage();
@@ -127,5 +134,17 @@ h.main(async () => {
 		'the store holds the quiz\'s interactions by id');
 	h.equal(att.activities.valuation.values['cmi.completion_status'], 'completed',
 		'the lesson, resumed after the restart, is completed');
+
+	/* the statements, in the LRS */
+	const got = await h.checkScormStatements(lrs, db, 'k-001', {base, scos: ['intro', 'valuation', 'quiz'],
+		results: {quiz: {verb: 'passed', scaled: Number(quizRec.values['cmi.score.scaled'])}}});
+	const verbs = id => got.filter(st => st.object.id === base + id).map(st => st.verb.id.split('/').pop());
+	h.equal(verbs('valuation'), ['initialized', 'suspended', 'resumed', 'completed', 'terminated'],
+		'the lesson: suspended before the restart, resumed after it, then completed');
+	h.equal(verbs('quiz').filter(v => v !== 'completed'), ['initialized', 'passed', 'terminated'],
+		'the quiz: initialized, passed, terminated');
+	h.check(got.filter(st => st.verb.id.endsWith('/terminated') || st.verb.id.endsWith('/suspended'))
+		.every(st => /^PT/.test(st.result && st.result.duration)), 'terminated and suspended carry the session time');
+	await lrs.stop();
 	await browser.close();
 });
