@@ -1,192 +1,355 @@
 /*
- * Fuzzes the sequencing engine: the input plays navigation requests and
- * content reports against a built-in course with choice, flow, constraints,
- * rules, limits, selection and shared objectives, and its tail is offered to
- * somo_seq_state_from_json() as a saved state. After every step the tracking
- * model's invariants must hold: the active activities form one path from
- * the root, attempt counts never decrease, and a saved state restores to one
- * that saves identically. A refused state must leave the handle unchanged.
+ * Sequencing fuzz harness: plays navigation requests and content reports
+ * decoded from the input against small activity trees in the manner of
+ * ADL's conformance packages (trees.h) and checks, after every step, the
+ * invariants of the tracking model; a violation aborts:
+ *   - no crash (and every call returns what its documentation allows);
+ *   - at most one current activity, and it is the one somo_seq_current_id()
+ *     names; the active activities form one path from the root;
+ *   - attempt counts never decrease;
+ *   - the saved state restores, into a new handle, to a state that saves
+ *     identically and reads identically through the table of contents.
+ * Now and then play goes on with the restored handle, so that a restore
+ * that loses something shows in what follows.
+ *
+ * Input: byte 0 picks the tree, byte 1 the seed of selection and
+ * randomization; then steps of 4 bytes: an operation and its arguments. A
+ * step whose operation byte is 0xff ends the steps: the rest of the input
+ * is offered to somo_seq_state_from_json() as a saved state from outside,
+ * which must be refused with the handle unchanged, or taken whole.
  */
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "somo.h"
 
-static const char course[] =
-    "<manifest identifier='m' xmlns='http://www.imsglobal.org/xsd/imscp_v1p1' "
-    "xmlns:adlcp='http://www.adlnet.org/xsd/adlcp_v1p3' "
-    "xmlns:imsss='http://www.imsglobal.org/xsd/imsss' "
-    "xmlns:adlseq='http://www.adlnet.org/xsd/adlseq_v1p3'>"
-    "<metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>"
-    "<organizations default='o'><organization identifier='o'><title>C</title>"
-    "<item identifier='a'><title>A</title>"
-    " <item identifier='a1' identifierref='r'><title>A1</title><imsss:sequencing>"
-    "  <imsss:limitConditions attemptLimit='2'/><imsss:objectives><imsss:primaryObjective "
-    "objectiveID='p'>"
-    "  <imsss:mapInfo targetObjectiveID='G' writeSatisfiedStatus='true' "
-    "writeNormalizedMeasure='true'/>"
-    "  </imsss:primaryObjective></imsss:objectives></imsss:sequencing></item>"
-    " <item identifier='a2' "
-    "identifierref='r'><title>A2</title><imsss:sequencing><imsss:sequencingRules>"
-    "  <imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition referencedObjective='q' "
-    "condition='satisfied'/>"
-    "  </imsss:ruleConditions><imsss:ruleAction action='skip'/></imsss:preConditionRule>"
-    "  <imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='satisfied' "
-    "operator='not'/>"
-    "  </imsss:ruleConditions><imsss:ruleAction "
-    "action='retry'/></imsss:postConditionRule></imsss:sequencingRules>"
-    "  <imsss:objectives><imsss:primaryObjective/><imsss:objective objectiveID='q'><imsss:mapInfo "
-    "targetObjectiveID='G'/>"
-    "  </imsss:objective></imsss:objectives></imsss:sequencing></item>"
-    " <item identifier='a3' "
-    "identifierref='r'><title>A3</title><imsss:sequencing><imsss:sequencingRules>"
-    "  <imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition condition='always'/>"
-    "  </imsss:ruleConditions><imsss:ruleAction "
-    "action='exitParent'/></imsss:postConditionRule></imsss:sequencingRules>"
-    "  </imsss:sequencing></item>"
-    " <imsss:sequencing><imsss:controlMode choice='true' flow='true' forwardOnly='true'/>"
-    "  <imsss:sequencingRules><imsss:postConditionRule><imsss:ruleConditions><imsss:ruleCondition "
-    "condition='satisfied'/>"
-    "  </imsss:ruleConditions><imsss:ruleAction action='continue'/></imsss:postConditionRule>"
-    "  <imsss:exitConditionRule><imsss:ruleConditions><imsss:ruleCondition "
-    "condition='completed'/></imsss:ruleConditions>"
-    "  <imsss:ruleAction action='exit'/></imsss:exitConditionRule></imsss:sequencingRules>"
-    "  <adlseq:constrainedChoiceConsiderations constrainChoice='true'/></imsss:sequencing></item>"
-    "<item identifier='b'><title>B</title>"
-    " <item identifier='b1' identifierref='r'><title>B1</title></item>"
-    " <item identifier='b2' identifierref='r'><title>B2</title></item>"
-    " <item identifier='b3' identifierref='r'><title>B3</title></item>"
-    " <imsss:sequencing><imsss:controlMode choice='true' flow='true' choiceExit='false'/>"
-    "  <imsss:randomizationControls selectCount='2' selectionTiming='onEachNewAttempt' "
-    "reorderChildren='true' "
-    "   randomizationTiming='onEachNewAttempt'/>"
-    "  <imsss:rollupRules><imsss:rollupRule childActivitySet='atLeastCount' "
-    "minimumCount='1'><imsss:rollupConditions>"
-    "  <imsss:rollupCondition condition='satisfied'/></imsss:rollupConditions><imsss:rollupAction "
-    "action='satisfied'/>"
-    "  </imsss:rollupRule></imsss:rollupRules></imsss:sequencing></item>"
-    "<item identifier='c' "
-    "identifierref='r'><title>C</title><imsss:sequencing><imsss:sequencingRules>"
-    " <imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition "
-    "condition='attempted'/></imsss:ruleConditions>"
-    " <imsss:ruleAction "
-    "action='hiddenFromChoice'/></imsss:preConditionRule></imsss:sequencingRules>"
-    " <imsss:objectives><imsss:primaryObjective "
-    "satisfiedByMeasure='true'><imsss:minNormalizedMeasure>0.5"
-    " </imsss:minNormalizedMeasure></imsss:primaryObjective></imsss:objectives></imsss:sequencing>"
-    " <adlcp:completionThreshold completedByMeasure='true' minProgressMeasure='0.6'/></item>"
-    "<imsss:sequencing><imsss:controlMode choice='true' flow='true'/></imsss:sequencing>"
-    "</organization></organizations><resources><resource identifier='r' type='webcontent' "
-    "adlcp:scormType='sco' href='x.html'/></resources></manifest>";
+#include "trees.h"
 
-static somo_manifest *man;
+#define MAX_STEPS 256
+#define MAX_ACTS 64
 
-static void check(somo_seq *seq, uint32_t *attempts)
+static somo_manifest *g_trees[FUZZ_TREE_COUNT];
+
+/* Attempt counts seen so far, by activity id (the table of contents'
+ * order changes with randomization). */
+typedef struct {
+	size_t n;
+	char id[MAX_ACTS][64];
+	uint32_t count[MAX_ACTS];
+} attempts_seen;
+
+static void check(int ok, const char *what)
 {
-	size_t n = somo_seq_activity_count(seq), i, active = 0, leaves = 0;
-	int deepest = -1;
-	somo_seq_toc_entry e;
+	if (!ok) {
+		fprintf(stderr, "sequencing invariant broken: %s\n", what);
+		abort();
+	}
+}
 
-	for (i = 0; i < n; i++) {
-		if (somo_seq_toc_at(seq, i, &e) != 0)
+static void load_trees(void)
+{
+	somo_diag diag;
+
+	if (g_trees[0])
+		return;
+	for (size_t i = 0; i < FUZZ_TREE_COUNT; i++) {
+		if (somo_manifest_parse_memory(&g_trees[i], fuzz_trees[i], strlen(fuzz_trees[i]),
+		                               NULL, NULL, &diag) != 0) {
+			fprintf(stderr, "tree %zu: %s\n", i, diag.text);
 			abort();
-		if (e.attempt_count <
-		    attempts[i]) /* the order is stable without selection changes */
-			attempts[i] = e.attempt_count;
-		if (e.active) {
-			active++;
-			leaves += e.is_leaf;
-			if (e.depth > deepest)
-				deepest = e.depth;
 		}
 	}
-	if (leaves > 1 || (active && (size_t)deepest + 1 != active))
-		abort();
+}
+
+static const somo_seq_status completions[] = {SOMO_SEQ_KEEP, SOMO_SEQ_UNKNOWN,
+                                              SOMO_SEQ_COMPLETED, SOMO_SEQ_INCOMPLETE};
+static const somo_seq_status successes[] = {SOMO_SEQ_KEEP, SOMO_SEQ_UNKNOWN, SOMO_SEQ_PASSED,
+                                            SOMO_SEQ_FAILED};
+
+/* A value from a byte: mostly inside -1..1, sometimes out of range. */
+static double value_of(uint8_t b)
+{
+	switch (b % 16) {
+	case 0:
+		return -1.5;
+	case 1:
+		return 2.0;
+	case 2:
+		return NAN;
+	default:
+		return (double)(b / 16) / 7.5 - 1.0;
+	}
+}
+
+static void play_report(somo_seq *seq, const uint8_t *a)
+{
+	somo_seq_report_data r = SOMO_SEQ_REPORT_INIT;
+	somo_seq_objective_values objs[4];
+	size_t nobj = somo_seq_objective_count(seq), i, k = 0;
+	bool running;
+	somo_seq_delivery d;
+	int rc;
+
+	running = somo_seq_current(seq, &d) == 0 && d.active;
+	r.completion = completions[a[0] & 3];
+	r.success = successes[(a[0] >> 2) & 3];
+	r.has_scaled = a[0] & 16;
+	r.scaled = value_of(a[1]);
+	r.has_progress = a[0] & 32;
+	r.progress = (value_of(a[2]) + 1) / 2;
+	r.has_raw = a[2] & 1;
+	r.raw = a[1];
+	r.has_min = r.has_max = a[2] & 2;
+	r.min = 0;
+	r.max = 100;
+	r.suspend = a[0] & 64;
+	r.terminated = a[0] & 128;
+	r.session_seconds = a[2] & 4 ? -1 : a[1];
+	/* objectives by id: the current activity's, and one it lacks */
+	for (i = 0; i < nobj && k < 3; i++) {
+		somo_seq_objective_values v;
+		check(somo_seq_objective_at(seq, i, &v) == 0, "objective_at within the count");
+		if (!v.id || !((a[2] >> (i % 5 + 3)) & 1))
+			continue;
+		memset(&objs[k], 0, sizeof(objs[k]));
+		objs[k].id = v.id;
+		objs[k].success = successes[(a[1] + i) & 3];
+		objs[k].completion = completions[(a[1] >> 2) & 3];
+		objs[k].has_scaled = (a[1] >> i) & 1;
+		objs[k].scaled = value_of((uint8_t)(a[1] + 16 * i));
+		k++;
+	}
+	check(somo_seq_objective_at(seq, nobj, &objs[3]) == SOMO_ENOTFOUND,
+	      "objective_at past the count");
+	if (a[1] & 128) {
+		memset(&objs[k], 0, sizeof(objs[k]));
+		objs[k].id = "no-such-objective";
+		objs[k].success = SOMO_SEQ_PASSED;
+		k++;
+	}
+	r.objectives = objs;
+	r.objective_count = k;
+	rc = somo_seq_report(seq, &r);
+	check(rc == 0 || rc == SOMO_ESTATE || rc == SOMO_EINVAL, "report returns 0/ESTATE/EINVAL");
+	check(running || rc != 0, "report accepted with no running activity");
+}
+
+static const char *target_of(somo_seq *seq, uint8_t b)
+{
+	size_t n = somo_seq_activity_count(seq);
+	somo_seq_toc_entry e;
+
+	if (b == 255)
+		return "no-such-activity";
+	check(somo_seq_toc_at(seq, b % n, &e) == 0, "toc_at within the count");
+	return e.id;
+}
+
+static uint32_t *attempts_of(attempts_seen *at, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < at->n; i++)
+		if (strcmp(at->id[i], id) == 0)
+			return &at->count[i];
+	check(at->n < MAX_ACTS && strlen(id) < sizeof(at->id[0]), "activity ids");
+	strcpy(at->id[at->n], id);
+	at->count[at->n] = 0;
+	return &at->count[at->n++];
+}
+
+/* The invariants after a step; at holds the last attempt counts. */
+static void check_state(somo_seq *seq, attempts_seen *at)
+{
+	size_t n = somo_seq_activity_count(seq), i, ncur = 0, nactive = 0, idx;
+	const char *cur = somo_seq_current_id(seq);
+	int deepest = -1;
+	somo_seq_toc_entry e;
+	somo_seq_nav_state ns;
+	somo_seq_course_status cs;
+	somo_seq_delivery d;
+
+	check(n > 0 && n <= MAX_ACTS, "activity count");
+	for (i = 0; i < n; i++) {
+		check(somo_seq_toc_at(seq, i, &e) == 0, "toc_at");
+		check(somo_seq_find(seq, e.id, &idx) == 0 && idx == i, "find agrees with toc_at");
+		uint32_t *seen = attempts_of(at, e.id);
+		if (e.attempt_count < *seen) {
+			fprintf(stderr, "%s: %u after %u\n", e.id, (unsigned)e.attempt_count,
+			        (unsigned)*seen);
+			check(0, "attempt count decreased");
+		}
+		*seen = e.attempt_count;
+		if (e.current) {
+			ncur++;
+			check(cur && strcmp(cur, e.id) == 0, "the current activity is the one named");
+		}
+		if (e.active) {
+			nactive++;
+			if (e.depth > deepest)
+				deepest = e.depth;
+			if (e.parent) {
+				somo_seq_toc_entry pe;
+				check(somo_seq_find(seq, e.parent, &idx) == 0, "parent found");
+				check(somo_seq_toc_at(seq, idx, &pe) == 0 && pe.active,
+				      "an active activity's parent is active");
+			}
+		}
+	}
+	check(somo_seq_toc_at(seq, n, &e) == SOMO_ENOTFOUND, "toc_at past the count");
+	check(ncur <= 1, "more than one current activity");
+	check(!cur || ncur == 1, "the named current activity is not marked current");
+	check(nactive == 0 || (size_t)deepest + 1 == nactive, "the active activities are a path");
+	check((somo_seq_current(seq, &d) == 0) == (cur != NULL), "current() agrees with current_id");
+	somo_seq_nav_valid(seq, &ns);
+	somo_seq_course(seq, &cs);
+	check(cs.ended == (cur == NULL) || cs.ended, "course ended with a current activity");
+}
+
+/* Everything the table of contents says, as one string, to compare two handles. */
+static char *toc_text(somo_seq *seq)
+{
+	size_t n = somo_seq_activity_count(seq), i, len = 0;
+	char *s = malloc(n * 160 + 1);
+	somo_seq_toc_entry e;
+
+	check(s != NULL, "out of memory");
+	for (i = 0; i < n; i++) {
+		check(somo_seq_toc_at(seq, i, &e) == 0, "toc_at");
+		len += (size_t)snprintf(
+		    s + len, 160, "%.24s|%d%d%d%d%d%d%d%d%d%d|%u|%d%d|%d:%.6g\n", e.id, e.visible,
+		    e.hidden_from_choice, e.disabled, e.limit_exceeded, e.available, e.choosable,
+		    e.active, e.suspended, e.current, e.is_leaf, (unsigned)e.attempt_count,
+		    (int)e.completion, (int)e.success, e.has_measure, e.has_measure ? e.measure : 0);
+	}
+	s[len] = 0;
+	return s;
+}
+
+/* Save, restore into a new handle, compare; returns the new handle. */
+static somo_seq *roundtrip(somo_seq *seq, const somo_manifest *man, const somo_seq_opts *o)
+{
+	char *a = somo_seq_state_to_json(seq), *b, *ta, *tb;
+	somo_seq *other = NULL;
+
+	check(a != NULL, "state_to_json");
+	check(somo_seq_new(&other, man, NULL, o) == 0, "new handle for the restore");
+	if (somo_seq_state_from_json(other, a) != 0) {
+		fprintf(stderr, "%s\n", somo_error_last()->message);
+		check(0, "the saved state does not restore");
+	}
+	b = somo_seq_state_to_json(other);
+	check(b != NULL, "state_to_json of the restored handle");
+	check(strcmp(a, b) == 0, "the restored state saves differently");
+	ta = toc_text(seq);
+	tb = toc_text(other);
+	check(strcmp(ta, tb) == 0, "the restored state reads differently");
+	check((somo_seq_current_id(seq) == NULL) == (somo_seq_current_id(other) == NULL),
+	      "the restored current activity differs");
+	free(ta);
+	free(tb);
+	somo_free(a);
+	somo_free(b);
+	return other;
+}
+
+/* A saved state from outside: refused with the handle unchanged, or taken
+ * whole (and then consistent). */
+static void from_outside(somo_seq *seq, const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1), *before = somo_seq_state_to_json(seq), *after;
+	attempts_seen *fresh = calloc(1, sizeof(*fresh));
+
+	check(text && before && fresh, "out of memory");
+	memcpy(text, data, size);
+	text[size] = 0;
+	if (somo_seq_state_from_json(seq, text) != 0) {
+		after = somo_seq_state_to_json(seq);
+		check(after && strcmp(before, after) == 0, "a refused state changed the handle");
+		somo_free(after);
+	} else {
+		check_state(seq, fresh);
+	}
+	free(fresh);
+	free(text);
+	somo_free(before);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	somo_seq *seq = NULL;
 	somo_seq_opts o = SOMO_SEQ_OPTS_INIT;
-	uint32_t attempts[32] = {0};
-	size_t i = 0;
-	char *before, *after;
+	const somo_manifest *man;
+	somo_seq *seq = NULL;
+	static attempts_seen at;
+	size_t step;
 
-	if (!man) {
-		somo_diag d;
-		if (somo_manifest_parse_memory(&man, course, sizeof(course) - 1, NULL, NULL, &d) !=
-		    0)
-			abort();
-	}
-	o.seed = size ? data[0] + 1 : 1;
-	if (somo_seq_new(&seq, man, NULL, &o) != 0)
+	if (size < 2)
 		return 0;
-	if (somo_seq_activity_count(seq) > 32)
-		abort();
-	while (i + 2 <= size && data[i] != 0xff) {
-		uint8_t op = data[i], arg = data[i + 1];
+	load_trees();
+	man = g_trees[data[0] % FUZZ_TREE_COUNT];
+	o.seed = data[1];
+	check(somo_seq_new(&seq, man, NULL, &o) == 0, "somo_seq_new");
+	at.n = 0;
+	data += 2;
+	size -= 2;
+	for (step = 0; step < MAX_STEPS && size >= 4 && data[0] != 0xff;
+	     step++, data += 4, size -= 4) {
+		uint8_t op = data[0] % 20;
 		somo_seq_result res;
-		somo_seq_toc_entry e;
-		i += 2;
-		if (op < 0xc0) {
-			somo_nav_request req = (somo_nav_request)(op % 12);
-			const char *target = NULL;
-			if (somo_seq_toc_at(seq, arg % somo_seq_activity_count(seq), &e) == 0)
-				target = e.id;
-			(void)somo_seq_request_valid(seq, req, target);
-			if (somo_seq_navigate(seq, req, target, &res) != 0)
-				abort();
-		} else {
-			somo_seq_report_data r = SOMO_SEQ_REPORT_INIT;
-			somo_seq_objective_values ov;
-			memset(&ov, 0, sizeof(ov));
-			r.completion = (somo_seq_status)(arg & 3);
-			r.success = (somo_seq_status)(((arg >> 2) & 3) ? 3 + ((arg >> 2) & 1) : 0);
-			r.has_scaled = (arg >> 4) & 1;
-			r.scaled = (double)(op & 0x3f) / 31.5 - 1.0;
-			r.has_progress = (arg >> 5) & 1;
-			r.progress = (double)(op & 0x3f) / 63.0;
-			r.suspend = (arg >> 6) & 1;
-			ov.id = "q";
-			ov.success = (arg >> 7) ? SOMO_SEQ_PASSED : SOMO_SEQ_KEEP;
-			r.objectives = &ov;
-			r.objective_count = 1;
-			(void)somo_seq_report(seq, &r);
-		}
-		check(seq, attempts);
-	}
-	/* save, restore, save: identical */
-	before = somo_seq_state_to_json(seq);
-	if (before) {
-		somo_seq *other = NULL;
-		if (somo_seq_new(&other, man, NULL, &o) == 0 &&
-		    somo_seq_state_from_json(other, before) == 0) {
-			after = somo_seq_state_to_json(other);
-			if (after && strcmp(before, after) != 0)
-				abort();
-			somo_free(after);
-		}
-		somo_seq_free(other);
-	}
-	/* the rest is a saved state from outside: refused or taken, never half */
-	if (before && i + 1 < size) {
-		char *text = malloc(size - i);
-		if (text) {
-			memcpy(text, data + i + 1, size - i - 1);
-			text[size - i - 1] = 0;
-			if (somo_seq_state_from_json(seq, text) != 0) {
-				after = somo_seq_state_to_json(seq);
-				if (after && strcmp(before, after) != 0)
-					abort();
-				somo_free(after);
-			} else {
-				check(seq, attempts);
+
+		if (op < 12) { /* a navigation request */
+			somo_nav_request req = (somo_nav_request)op;
+			const char *target = target_of(seq, data[1]);
+			bool valid = somo_seq_request_valid(seq, req, target);
+			int rc = somo_seq_navigate(seq, req, target, &res);
+			(void)valid;
+			check(rc == 0, "navigate fails on a well-formed request");
+			check(!res.deliver || res.accepted, "delivered without being accepted");
+			check(!res.deliver ||
+			          (somo_seq_current_id(seq) &&
+			           strcmp(res.deliver, somo_seq_current_id(seq)) == 0),
+			      "the delivered activity is not the current one");
+			check(!res.deliver || !res.ended, "delivered and ended at once");
+		} else if (op < 16) { /* what the content reported */
+			play_report(seq, data + 1);
+		} else if (op < 18) { /* adl.nav.request as the content writes it */
+			static const char *const forms[] = {"continue", "previous", "exit", "exitAll",
+			                                    "abandon", "abandonAll", "suspendAll",
+			                                    "_none_", "{target=%s}choice",
+			                                    "{target=%s}jump", "{target=}choice",
+			                                    "choice", "{target=%s}continue"};
+			char buf[128];
+			somo_nav_request req;
+			const char *t;
+			size_t tlen;
+			snprintf(buf, sizeof(buf), forms[data[1] % 13], target_of(seq, data[2]));
+			if (somo_nav_parse(buf, &req, &t, &tlen) == 0) {
+				char id[96] = "";
+				if (t) {
+					check(tlen < sizeof(id), "target length");
+					memcpy(id, t, tlen);
+					id[tlen] = 0;
+				}
+				check(somo_seq_navigate(seq, req, t ? id : NULL, &res) == 0,
+				      "navigate of a parsed request");
 			}
-			free(text);
+		} else { /* save and restore; now and then go on with the copy */
+			somo_seq *other = roundtrip(seq, man, &o);
+			if (op == 19) {
+				somo_seq_free(seq);
+				seq = other;
+			} else {
+				somo_seq_free(other);
+			}
 		}
+		check_state(seq, &at);
 	}
-	somo_free(before);
+	somo_seq_free(roundtrip(seq, man, &o));
+	if (size > 1 && data[0] == 0xff)
+		from_outside(seq, data + 1, size - 1);
 	somo_seq_free(seq);
 	return 0;
 }
