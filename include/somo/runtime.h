@@ -87,8 +87,13 @@ SOMO_API somo_scorm_version somo_rt_version(const somo_rt *rt);
 /**
  * Set a value the LMS supplies (cmi.learner_id, cmi.launch_data,
  * cmi.scaled_passing_score, cmi.credit, cmi.mode, cmi.comments_from_lms.n.*,
- * cmi.core.student_id, ...), bypassing the content's access rules but
- * validating the type. Use before Initialize.
+ * cmi.core.student_id, cmi.objectives.n.id from the manifest, ...), bypassing
+ * the content's access rules but validating the type. An identifier is taken
+ * as the LMS gives it (any non-empty text): the LMS initialises
+ * cmi.objectives.n.id from the manifest's objective ids, which may read as
+ * text no SetValue of the content would accept (an anyURI with %20 escapes
+ * decoded: "ob j 1"). Creating record n requires records 0..n-1 to exist.
+ * Use before Initialize.
  *
  * Returns 0, SOMO_ENOTFOUND (no such element), SOMO_EINVALID (bad value,
  * see somo_error_last()) or SOMO_ENOMEM.

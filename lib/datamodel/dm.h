@@ -165,10 +165,16 @@ somo__itype somo__itype_parse(const char *s, size_t len);
 /*
  * Validate value for el. itype is the interaction's type for patterns and
  * responses. lenient allows the common deviations: *reason then says which.
+ * host is true for a value the LMS supplies rather than the content: an
+ * identifier (long_identifier_type) is then taken as the LMS gives it, any
+ * non-empty text, because the LMS initialises some identifiers from the
+ * manifest (cmi.objectives.n.id from <imsss:objective objectiveID>, RTE book
+ * 4.2.16), whose anyURI value may decode to text that is not a URI ("ob j 1").
+ * Every other type is checked the same either way.
  */
 somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *el,
                                  somo__itype itype, const char *value, size_t len, bool lenient,
-                                 const char **reason);
+                                 bool host, const char **reason);
 
 /* The grammar of a correct response pattern (pattern true) or a learner
  * response for an interaction type (RTE book 4.2.9), SCORM 1.2 CMIFeedback. */

@@ -210,7 +210,7 @@ static bool sint12(const char *s, size_t len, long *out)
 
 somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *el,
                                  somo__itype itype, const char *value, size_t len, bool lenient,
-                                 const char **reason)
+                                 bool host, const char **reason)
 {
 	double d;
 	char buf[96];
@@ -229,7 +229,8 @@ somo__dm_valid somo__dm_validate(somo_scorm_version v, const somo__dm_element *e
 	case SOMO__T_LSTR:
 		return check_lstr(value, len, el->spm);
 	case SOMO__T_LID:
-		if (!somo__dm_uri(value, len))
+		/* the LMS's own identifiers need only be non-empty (see dm.h) */
+		if (host ? len == 0 : !somo__dm_uri(value, len))
 			return SOMO__V_TYPE;
 		if (el->spm && chars(value, len) > el->spm)
 			return SOMO__V_SPM;

@@ -1078,7 +1078,7 @@ static int set_ref(somo_rt *rt, const char *name, const somo__dm_ref *ref, const
 	                       el->coll == SOMO__C_INT_CR || el->coll == SOMO__C_INT
 	                           ? itype_of(rt, ref->index[0])
 	                           : SOMO__IT_NONE,
-	                       value, len, rt->lenient, &why);
+	                       value, len, rt->lenient, admin, &why);
 	switch (vr) {
 	case SOMO__V_OK:
 		break;

@@ -157,7 +157,10 @@ static int restore_value(somo_rt *rt, const somo__dm_element *el, somo__slot *s,
 	    el->type == SOMO__T_12_FEEDBACK)
 		vr = somo__utf8_valid(v, len) ? SOMO__V_OK : SOMO__V_TYPE;
 	else
-		vr = somo__dm_validate((somo_scorm_version)rt->version, el, it, v, len, true, &why);
+		/* host: the state holds values the LMS supplied too (an objective id
+		 * from the manifest), which content could not have written */
+		vr = somo__dm_validate((somo_scorm_version)rt->version, el, it, v, len, true, true,
+		                       &why);
 	if (vr == SOMO__V_TYPE || vr == SOMO__V_RANGE)
 		return somo__error(SOMO_EINVALID, "state: %s: '%.60s' is not a valid value", where,
 		                   v);

@@ -405,6 +405,48 @@ static void memory_per_runtime(void **state)
 	somo_rt_free(rt);
 }
 
+/* The LMS initialises cmi.objectives.n.id from the manifest: an id that is no
+ * URI ("ob j 1", an anyURI with its escapes decoded) is taken from the host,
+ * kept through the state, and still refused from the content. */
+static void lms_objective_ids(void **unused)
+{
+	somo_rt *rt = NULL, *back = NULL;
+	char *json = NULL;
+
+	(void)unused;
+	assert_int_equal(somo_rt_new(&rt, SOMO_SCORM_2004, NULL), 0);
+	assert_int_equal(somo_rt_set_lms_value(rt, "cmi.objectives.0.id", "ob j 1"), 0);
+	assert_int_equal(somo_rt_set_lms_value(rt, "cmi.objectives.1.id", "urn:x:2"), 0);
+	/* an id is still required, and a record still needs the ones before it */
+	assert_int_equal(somo_rt_set_lms_value(rt, "cmi.objectives.2.id", ""), SOMO_EINVALID);
+	assert_int_equal(somo_rt_set_lms_value(rt, "cmi.objectives.3.id", "z"), SOMO_EINVALID);
+	/* ids stay unique */
+	assert_int_equal(somo_rt_set_lms_value(rt, "cmi.objectives.2.id", "ob j 1"), SOMO_EINVALID);
+	/* other types are checked as before */
+	assert_int_equal(somo_rt_set_lms_value(rt, "cmi.objectives.0.score.scaled", "2"),
+	                 SOMO_EINVALID);
+	assert_string_equal(somo_rt_initialize(rt, ""), "true");
+	assert_string_equal(somo_rt_get_value(rt, "cmi.objectives._count"), "2");
+	assert_string_equal(somo_rt_get_value(rt, "cmi.objectives.0.id"), "ob j 1");
+	assert_string_equal(somo_rt_set_value(rt, "cmi.objectives.0.success_status", "passed"),
+	                    "true");
+	/* the content's SetValue stays strict: 406 for an id that is no URI */
+	assert_string_equal(somo_rt_set_value(rt, "cmi.objectives.2.id", "ob j 2"), "false");
+	assert_int_equal(somo_rt_last_error(rt), 406);
+	assert_string_equal(somo_rt_set_value(rt, "cmi.interactions.0.id", "i 1"), "false");
+	assert_int_equal(somo_rt_last_error(rt), 406);
+	assert_string_equal(somo_rt_get_value(rt, "cmi.objectives._count"), "2");
+	/* through the state and back */
+	assert_int_equal(somo_rt_to_json(rt, &json), 0);
+	assert_int_equal(somo_rt_new(&back, SOMO_SCORM_2004, NULL), 0);
+	assert_int_equal(somo_rt_from_json(back, json), 0);
+	assert_string_equal(somo_rt_lms_value(back, "cmi.objectives.0.id"), "ob j 1");
+	assert_string_equal(somo_rt_lms_value(back, "cmi.objectives.0.success_status"), "passed");
+	somo_free(json);
+	somo_rt_free(back);
+	somo_rt_free(rt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +456,7 @@ int main(void)
 	    cmocka_unit_test(next_session_rules),
 	    cmocka_unit_test(api_null_and_options),
 	    cmocka_unit_test(lms_view),
+	    cmocka_unit_test(lms_objective_ids),
 	    cmocka_unit_test(storage_ceiling),
 	    cmocka_unit_test(memory_per_runtime),
 	};
