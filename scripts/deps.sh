@@ -6,9 +6,12 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
+# curl checks what the test LRS holds; strace counts the store's fsyncs;
+# ca-certificates lets npm fetch the Node tools over HTTPS.
 for p in build-essential cmake pkg-config clang libclang-rt-14-dev \
 	libxml2-dev libxml2-utils libzip-dev zip unzip libjansson-dev libcurl4-openssl-dev libssl-dev \
-	libmicrohttpd-dev libsqlite3-dev sqlite3 libcmocka-dev python3 chromium; do
+	libmicrohttpd-dev libsqlite3-dev sqlite3 libcmocka-dev python3 chromium \
+	ca-certificates curl strace; do
 	have_pkg "$p" || need+=("$p")
 done
 # Node.js: this machine may carry a Node 20 that conflicts with Debian's npm;
