@@ -8,7 +8,10 @@
  *     names; the active activities form one path from the root;
  *   - attempt counts never decrease;
  *   - the saved state restores, into a new handle, to a state that saves
- *     identically and reads identically through the table of contents.
+ *     identically and reads identically through the table of contents;
+ *   - validity answers agree with what a request then does (when no
+ *     activity is running: a request said invalid delivers nothing, a
+ *     start, resumeAll or choice said valid delivers or ends the session).
  * Now and then play goes on with the restored handle, so that a restore
  * that loses something shows in what follows.
  *
@@ -304,9 +307,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			somo_nav_request req = (somo_nav_request)op;
 			const char *target = target_of(seq, data[1]);
 			bool valid = somo_seq_request_valid(seq, req, target);
+			somo_seq_delivery d;
+			/* validity does not simulate ending a running activity */
+			bool running = somo_seq_current(seq, &d) == 0 && d.active;
 			int rc = somo_seq_navigate(seq, req, target, &res);
-			(void)valid;
 			check(rc == 0, "navigate fails on a well-formed request");
+			check(running || req != SOMO_NAV_CHOICE || valid || !res.deliver,
+			      "a choice said invalid delivered");
+			check(running || valid || !res.deliver || req == SOMO_NAV_CONTINUE,
+			      "a request said invalid delivered");
+			check(running || !valid || res.deliver || res.ended ||
+			          (req != SOMO_NAV_CHOICE && req != SOMO_NAV_START &&
+			           req != SOMO_NAV_RESUME_ALL),
+			      "a request said valid delivered nothing");
 			check(!res.deliver || res.accepted, "delivered without being accepted");
 			check(!res.deliver ||
 			          (somo_seq_current_id(seq) &&
