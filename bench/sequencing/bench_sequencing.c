@@ -31,7 +31,9 @@
 
 #include "somo.h"
 
+#ifndef REPS
 #define REPS 15
+#endif
 
 typedef struct {
 	FILE *f;
