@@ -16,12 +16,14 @@
  *    "shared_data":[{"package":...,"target":...,"data":...}],
  *    "statements":[...]}
  *
- * Statements are the outbox's statements whose context names one of the
- * learner's registrations. The store is opened read-only; --db defaults to
+ * Statements are the outbox's statements whose actor is the learner (an
+ * account named by the learner's id, or mailto:ID) or whose context names
+ * one of the learner's registrations. The store is opened read-only; --db defaults to
  * somo.db in the current folder.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,9 +190,24 @@ static int add_shared(const somo_store_shared_data *d, void *payload)
 }
 
 typedef struct {
+	const char *learner;
 	json_t *reg_ids;
 	json_t *out;
 } st_ctx;
+
+/* Is the statement's actor the learner: an agent whose account name is the
+ * learner's id (as sessions write it, whatever the homePage), or whose mbox
+ * is mailto:ID? */
+static bool actor_is(json_t *actor, const char *learner)
+{
+	const char *name =
+	    json_string_value(json_object_get(json_object_get(actor, "account"), "name"));
+	const char *mbox = json_string_value(json_object_get(actor, "mbox"));
+
+	if (name && !strcmp(name, learner))
+		return true;
+	return mbox && !strncmp(mbox, "mailto:", 7) && !strcmp(mbox + 7, learner);
+}
 
 static int add_statement(const somo_store_outbox_entry *e, void *payload)
 {
@@ -199,7 +216,8 @@ static int add_statement(const somo_store_outbox_entry *e, void *payload)
 	const char *reg =
 	    json_string_value(json_object_get(json_object_get(s, "context"), "registration"));
 
-	if (reg && json_object_get(c->reg_ids, reg))
+	if ((reg && json_object_get(c->reg_ids, reg)) ||
+	    actor_is(json_object_get(s, "actor"), c->learner))
 		json_array_append(c->out, s);
 	json_decref(s);
 	return 0;
@@ -254,6 +272,7 @@ int somo_cmd_export(int argc, char **argv)
 		fprintf(stderr, "somo export: %s\n", somo_error_last()->message);
 		goto out;
 	}
+	sc.learner = learner;
 	sc.reg_ids = c.reg_ids;
 	sc.out = stmts;
 	if ((rc = somo_store_outbox_list(c.st, 0, 0, add_statement, &sc)) < 0) {

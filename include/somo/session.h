@@ -222,6 +222,17 @@ SOMO_API const char *somo_session_terminate(somo_session *s, const char *param,
  */
 SOMO_API bool somo_session_running(const somo_session *s);
 
+/**
+ * Whether the delivered activity's content is to be launched now: an
+ * activity is delivered and its SCO has not terminated (it may not have
+ * initialised yet, or be running). False when nothing is delivered, and when
+ * somo_session_current() still names an activity that has ended: after its
+ * Terminate, after an exit navigation, or when a reopened registration finds
+ * its SCO had terminated (Initialize would then fail with 101 or 104 until
+ * the next navigation delivers an activity). NULL gives false.
+ */
+SOMO_API bool somo_session_launchable(const somo_session *s);
+
 /** GetLastError of the delivered SCO's run-time (101 with none delivered). */
 SOMO_API int somo_session_last_error(const somo_session *s);
 

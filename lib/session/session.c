@@ -28,6 +28,8 @@ struct somo_session {
 
 	somo_seq *seq; /* SCORM 2004 */
 	somo_seq_globals *globals;
+	/* the global objectives as last read from or written to the store */
+	somo_seq_globals *globals_saved;
 	somo__s12 *s12; /* SCORM 1.2 */
 
 	/* the delivered activity */
@@ -256,13 +258,49 @@ static int put_runtime(somo_session *s)
 	return rc;
 }
 
-/* The navigation state, global objectives and attempt, in one transaction. */
+static bool same_values(const somo_seq_objective_values *a, const somo_seq_objective_values *b)
+{
+	return a->success == b->success && a->completion == b->completion &&
+	       a->has_scaled == b->has_scaled && (!a->has_scaled || a->scaled == b->scaled) &&
+	       a->has_raw == b->has_raw && (!a->has_raw || a->raw == b->raw) &&
+	       a->has_min == b->has_min && (!a->has_min || a->min == b->min) &&
+	       a->has_max == b->has_max && (!a->has_max || a->max == b->max) &&
+	       a->has_progress == b->has_progress &&
+	       (!a->has_progress || a->progress == b->progress);
+}
+
+/* Has this session changed global objective v since it was read or written? */
+static bool global_changed(const somo_session *s, const somo_seq_objective_values *v)
+{
+	somo_seq_objective_values w;
+
+	return somo_seq_globals_get(s->globals_saved, v->id, &w) < 0 || !same_values(v, &w);
+}
+
+/* The global objectives are stored: they are the new reference. */
+static int globals_stored(somo_session *s)
+{
+	size_t i, n = s->globals ? somo_seq_globals_count(s->globals) : 0;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		somo_seq_objective_values v;
+		if (somo_seq_globals_at(s->globals, i, &v) == 0 && v.id && *v.id &&
+		    (rc = somo_seq_globals_set(s->globals_saved, &v)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The navigation state, global objectives and attempt, in one transaction.
+ * Only the global objectives this session changed are written, so another
+ * session of the learner (another package sharing them) keeps what it wrote. */
 static int put_state(somo_session *s, somo_store_attempt_state state)
 {
 	somo_store_sequencing sq;
 	somo_store_attempt at;
 	char *json;
-	size_t i, n;
+	size_t i, n = 0;
 	int rc;
 	bool own = !somo_store_in_transaction(s->st);
 
@@ -301,7 +339,8 @@ static int put_state(somo_session *s, somo_store_attempt_state state)
 		for (i = 0; i < n; i++) {
 			somo_seq_objective_values v;
 			somo_store_objective o;
-			if (somo_seq_globals_at(s->globals, i, &v) < 0 || !v.id || !*v.id)
+			if (somo_seq_globals_at(s->globals, i, &v) < 0 || !v.id || !*v.id ||
+			    !global_changed(s, &v))
 				continue;
 			store_objective(s, &v, &o);
 			if ((rc = somo_store_objective_put(s->st, &o)) < 0)
@@ -310,6 +349,10 @@ static int put_state(somo_session *s, somo_store_attempt_state state)
 	}
 	if (own)
 		rc = somo_store_commit(s->st);
+	/* inside a caller's transaction, which may still roll back, the
+	 * reference is taken when that transaction commits */
+	if (own && rc == 0)
+		rc = globals_stored(s);
 	goto out;
 fail:
 	if (own)
@@ -1020,8 +1063,8 @@ out:
 	if (own) {
 		if (rc < 0)
 			somo_store_rollback(s->st);
-		else
-			rc = somo_store_commit(s->st);
+		else if ((rc = somo_store_commit(s->st)) == 0)
+			rc = globals_stored(s);
 	}
 	return rc;
 }
@@ -1138,6 +1181,8 @@ done:
 		s->err_override = is12(s) ? 101 : 111;
 		return "false";
 	}
+	if (own)
+		globals_stored(s); /* without memory they are only written again */
 	/* "true" is not borrowed from the run-time, which may be gone now */
 	return "true";
 }
@@ -1145,6 +1190,11 @@ done:
 bool somo_session_running(const somo_session *s)
 {
 	return s && s->rt && s->rt_init && !s->rt_term;
+}
+
+bool somo_session_launchable(const somo_session *s)
+{
+	return s && s->rt && !s->rt_term && somo_session_current(s);
 }
 
 int somo_session_last_error(const somo_session *s)
@@ -1446,7 +1496,8 @@ int somo_session_open(somo_session **out, somo_store *store, const somo_manifest
 		rc = somo__s12_new(&s->s12, s->org);
 	} else {
 		somo_seq_opts so = SOMO_SEQ_OPTS_INIT;
-		if ((rc = somo_seq_globals_new(&s->globals)) < 0)
+		if ((rc = somo_seq_globals_new(&s->globals)) < 0 ||
+		    (rc = somo_seq_globals_new(&s->globals_saved)) < 0)
 			goto fail;
 		so.seed = o.seed;
 		so.globals = s->globals;
@@ -1456,8 +1507,10 @@ int somo_session_open(somo_session **out, somo_store *store, const somo_manifest
 		goto fail;
 	if ((rc = open_store_records(s, &o)) < 0)
 		goto fail;
-	if (s->globals && (rc = somo_store_objective_list(store, s->learner_id, s->obj_scope,
-	                                                  load_objective, s->globals)) < 0)
+	if (s->globals && ((rc = somo_store_objective_list(store, s->learner_id, s->obj_scope,
+	                                                   load_objective, s->globals)) < 0 ||
+	                   (rc = somo_store_objective_list(store, s->learner_id, s->obj_scope,
+	                                                   load_objective, s->globals_saved)) < 0))
 		goto fail;
 	if ((rc = open_attempt(s, &o)) < 0)
 		goto fail;
@@ -1497,6 +1550,7 @@ void somo_session_free(somo_session *s)
 	drop_runtime(s);
 	somo_seq_free(s->seq);
 	somo_seq_globals_free(s->globals);
+	somo_seq_globals_free(s->globals_saved);
 	somo__s12_free(s->s12);
 	somo__free(s->learner_id);
 	somo__free(s->learner_name);

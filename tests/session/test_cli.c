@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "somo.h"
+#include "somo/store.h"
+
 static int failures;
 static char somo[4096], dir[64], db[128], pkg[4096];
 
@@ -164,6 +167,26 @@ static void inspection(void)
 		FAIL("somo attempts: %d %s %s", rc, out, err_text());
 	json_decref(doc);
 	free(out);
+	/* two statements from elsewhere: the learner's own (no registration),
+	 * another learner's */
+	{
+		somo_store *st = NULL;
+		if (somo_store_open_sqlite(&st, db, NULL) < 0 ||
+		    somo_store_outbox_enqueue(
+		        st, "3f1c2a4e-1b2c-4d5e-8f90-0a1b2c3d4e5f",
+		        "{\"id\":\"3f1c2a4e-1b2c-4d5e-8f90-0a1b2c3d4e5f\",\"actor\":{\"account\":"
+		        "{\"homePage\":\"https://other.example/\",\"name\":\"k-7\"}},\"verb\":"
+		        "{\"id\":\"http://adlnet.gov/expapi/verbs/experienced\"},\"object\":"
+		        "{\"id\":\"https://other.example/page\"}}") < 0 ||
+		    somo_store_outbox_enqueue(
+		        st, "4a2d3b5f-2c3d-4e6f-9a01-1b2c3d4e5f60",
+		        "{\"id\":\"4a2d3b5f-2c3d-4e6f-9a01-1b2c3d4e5f60\",\"actor\":{\"account\":"
+		        "{\"homePage\":\"https://other.example/\",\"name\":\"k-8\"}},\"verb\":"
+		        "{\"id\":\"http://adlnet.gov/expapi/verbs/experienced\"},\"object\":"
+		        "{\"id\":\"https://other.example/page\"}}") < 0)
+			FAIL("enqueue: %s", somo_error_last()->message);
+		somo_store_close(st);
+	}
 	snprintf(cmd, sizeof(cmd), "'%s' export k-7 --json --db '%s'", somo, db);
 	rc = run(cmd, NULL, &out);
 	doc = json_loads(out, 0, NULL);
@@ -189,8 +212,12 @@ static void inspection(void)
 	            0),
 	        "sequencing")))
 		FAIL("somo export: %d %s %s", rc, out, err_text());
-	/* the session's statements: initialized, then suspended (the unload at suspendAll) */
-	if (json_array_size(json_object_get(doc, "statements")) != 2 ||
+	/* the session's statements: initialized, then suspended (the unload at
+	 * suspendAll), then the one whose actor is the learner */
+	if (json_array_size(json_object_get(doc, "statements")) != 3 ||
+	    strcmp(
+	        str(json_object_get(json_array_get(json_object_get(doc, "statements"), 2), "id")),
+	        "3f1c2a4e-1b2c-4d5e-8f90-0a1b2c3d4e5f") ||
 	    strcmp(
 	        str(json_object_get(
 	            json_object_get(json_array_get(json_object_get(doc, "statements"), 1), "verb"),
