@@ -129,7 +129,7 @@ typedef enum {
 typedef struct {
 	somo_ss_condition_type condition;
 	somo_ss_operator op;              /**< default noOp */
-	const char *referenced_objective; /**< trimmed objectiveID, NULL = the primary objective */
+	const char *referenced_objective; /**< canonical id (see .id), NULL = primary */
 	double measure_threshold;         /**< -1..1, default 0.0 */
 	int line;
 } somo_ss_condition;
@@ -226,7 +226,7 @@ typedef struct {
  * saying which were written.
  */
 typedef struct {
-	const char *target_objective_id; /**< trimmed targetObjectiveID */
+	const char *target_objective_id; /**< canonical, see somo_ss_objective.id */
 	bool has_imsss;                  /**< an imsss:mapInfo was written */
 	bool read_satisfied_status;      /**< [true] */
 	bool read_normalized_measure;    /**< [true] */
@@ -248,7 +248,13 @@ typedef struct {
 
 /** imsss:primaryObjective or imsss:objective. */
 typedef struct {
-	const char *id; /**< trimmed objectiveID; NULL only for a primary objective without one */
+	/** objectiveID in canonical form: whitespace collapsed (the xs:anyURI
+	 * whiteSpace facet) and each "%20" read as a space, so " ob%20j%201 " and
+	 * "ob j  1" are both "ob j 1" (as ADL's LMS compares them, and as content
+	 * reads the id in cmi.objectives.n.id). Other %-escapes stay as written.
+	 * Identifiers in rule conditions, maps and adlseq:objectives take the same
+	 * form. NULL only for a primary objective without one. */
+	const char *id;
 	bool primary;
 	bool satisfied_by_measure;     /**< [false] */
 	double min_normalized_measure; /**< -1..1 [1.0] */

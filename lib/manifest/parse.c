@@ -209,6 +209,24 @@ static void parse_resource(parser *p, frame *f, const char *base, const xmlNode 
 
 /* ---- item children ---- */
 
+/* A decimal in 0..1 (adlcp minProgressMeasureType, progressWeightType): a
+ * value outside is read as the nearest bound, not a number keeps the
+ * default; either is reported. */
+static void unit_decimal(somo__mf_ctx *c, int line, const char *name, const char *v, double *out)
+{
+	double d;
+
+	if (!somo__mf_parse_decimal(v, &d)) {
+		SOMO__MF_BAD(c, line, "%s=\"%s\" is not a decimal number", name, v);
+		return;
+	}
+	if (d < 0 || d > 1) {
+		d = d < 0 ? 0.0 : 1.0;
+		SOMO__MF_BAD(c, line, "%s=\"%s\" is outside 0..1; %g is used", name, v, d);
+	}
+	*out = d;
+}
+
 static void parse_completion_threshold(parser *p, somo_manifest_item *it, const xmlNode *n)
 {
 	somo__mf_ctx *c = &p->c;
@@ -217,38 +235,23 @@ static void parse_completion_threshold(parser *p, somo_manifest_item *it, const 
 	const char *mpm = somo__mf_attr(c, n, SOMO__NSK_NONE, "minProgressMeasure", true);
 	const char *pw = somo__mf_attr(c, n, SOMO__NSK_NONE, "progressWeight", true);
 	const char *text = somo__mf_text(c, n);
-	double d;
 
 	t->written = true;
 	t->line = somo__mf_line(n);
 	if (cbm || mpm || pw) {
 		man_of(p)->features |= SOMO__FEAT_4TH;
 		somo__mf_parse_bool(c, n, "completedByMeasure", cbm, &t->completed_by_measure);
-		if (mpm) {
-			if (somo__mf_parse_decimal(mpm, &d) && d >= 0 && d <= 1)
-				t->min_progress_measure = d;
-			else
-				SOMO__MF_BAD(c, t->line,
-				             "minProgressMeasure=\"%s\" is not a decimal in 0..1",
-				             mpm);
-		}
-		if (pw) {
-			if (somo__mf_parse_decimal(pw, &d) && d >= 0 && d <= 1)
-				t->progress_weight = d;
-			else
-				SOMO__MF_BAD(c, t->line,
-				             "progressWeight=\"%s\" is not a decimal in 0..1", pw);
-		}
+		if (mpm)
+			unit_decimal(c, t->line, "minProgressMeasure", mpm,
+			             &t->min_progress_measure);
+		if (pw)
+			unit_decimal(c, t->line, "progressWeight", pw, &t->progress_weight);
 	} else if (text && *text) {
 		/* 2nd/3rd edition: the threshold as element text */
 		man_of(p)->features |= SOMO__FEAT_3RD;
 		t->text_form = true;
 		t->completed_by_measure = true;
-		if (somo__mf_parse_decimal(text, &d) && d >= 0 && d <= 1)
-			t->min_progress_measure = d;
-		else
-			SOMO__MF_BAD(c, t->line,
-			             "completionThreshold \"%s\" is not a decimal in 0..1", text);
+		unit_decimal(c, t->line, "completionThreshold", text, &t->min_progress_measure);
 	}
 }
 

@@ -149,6 +149,49 @@ static const char *attr(somo__mf_ctx *c, const xmlNode *n, const char *name)
 	return somo__mf_attr(c, n, SOMO__NSK_NONE, name, true);
 }
 
+/*
+ * An objective identifier (objectiveID, targetObjectiveID,
+ * referencedObjective: xs:anyURI in the imsss and adlseq schemas) in one
+ * canonical form, so that every spelling of the same id compares equal with
+ * strcmp: whitespace collapsed as the anyURI type's whiteSpace facet
+ * ("collapse", XML Schema Part 2 3.2.17) requires, and "%20" read as the
+ * space it escapes (the anyURI lexical mapping escapes a space as %20, so
+ * "ob j" and "ob%20j" are the same URI). ADL's LMS treats them alike: its
+ * conformance packages OB-02a, OB-02b and OB-12a spell one objective
+ * " ob%20j%201 ", "ob%20%20j%201" and "ob j 1", and the content reads it as
+ * cmi.objectives.n.id "ob j 1". Other escapes are kept as written.
+ */
+static const char *id_attr(somo__mf_ctx *c, const xmlNode *n, const char *name)
+{
+	const char *v = attr(c, n, name);
+	char *out;
+	size_t i = 0, o = 0;
+	bool space = false;
+
+	if (!v)
+		return NULL;
+	out = (char *)v; /* the arena's own copy; the result is never longer */
+	while (v[i]) {
+		char ch = v[i];
+		if (ch == '%' && v[i + 1] == '2' && v[i + 2] == '0') {
+			ch = ' ';
+			i += 3;
+		} else {
+			i++;
+		}
+		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+			space = o > 0;
+			continue;
+		}
+		if (space)
+			out[o++] = ' ';
+		space = false;
+		out[o++] = ch;
+	}
+	out[o] = 0;
+	return out;
+}
+
 static void set_bool(somo__mf_ctx *c, const xmlNode *n, const char *name, bool *field)
 {
 	somo__mf_parse_bool(c, n, name, attr(c, n, name), field);
@@ -166,8 +209,11 @@ static void set_decimal(somo__mf_ctx *c, const xmlNode *n, const char *name, con
 		return;
 	}
 	if (d < lo || d > hi) {
-		SOMO__MF_BAD(c, somo__mf_line(n), "%s=\"%s\" is outside %g..%g", name, v, lo, hi);
+		/* outside the schema's range (measureType, weightType): the nearest
+		 * bound is used, and the warning says so */
 		d = d < lo ? lo : hi;
+		SOMO__MF_BAD(c, somo__mf_line(n), "%s=\"%s\" is outside %g..%g; %g is used", name,
+		             v, lo, hi, d);
 	}
 	*field = d;
 }
@@ -249,7 +295,7 @@ static somo_ss_condition *parse_condition(somo__mf_ctx *c, const xmlNode *n, boo
 	cond->condition = (somo_ss_condition_type)ct;
 	SET_ENUM(c, n, operators, "operator", cond->op);
 	if (!rollup) {
-		v = attr(c, n, "referencedObjective");
+		v = id_attr(c, n, "referencedObjective");
 		cond->referenced_objective = v && *v ? v : NULL;
 		set_decimal(c, n, "measureThreshold", attr(c, n, "measureThreshold"), -1.0, 1.0,
 		            &cond->measure_threshold);
@@ -528,7 +574,7 @@ static somo_ss_objective *parse_objective(somo__mf_ctx *c, const xmlNode *n, boo
 	o->primary = primary;
 	o->line = somo__mf_line(n);
 	o->min_normalized_measure = 1.0;
-	o->id = attr(c, n, "objectiveID");
+	o->id = id_attr(c, n, "objectiveID");
 	if (o->id && !*o->id)
 		o->id = NULL;
 	set_bool(c, n, "satisfiedByMeasure", &o->satisfied_by_measure);
@@ -545,7 +591,7 @@ static somo_ss_objective *parse_objective(somo__mf_ctx *c, const xmlNode *n, boo
 				break;
 			m->has_imsss = true;
 			m->line = somo__mf_line(ch);
-			m->target_objective_id = attr(c, ch, "targetObjectiveID");
+			m->target_objective_id = id_attr(c, ch, "targetObjectiveID");
 			if (!m->target_objective_id || !*m->target_objective_id) {
 				SOMO__MF_BAD(c, m->line,
 				             "mapInfo without targetObjectiveID; ignored");
@@ -631,7 +677,7 @@ static void parse_adl_objectives(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNo
 		if (!(ao = arena_new(c, sizeof(*ao))))
 			break;
 		ao->line = somo__mf_line(ch);
-		ao->objective_id = attr(c, ch, "objectiveID");
+		ao->objective_id = id_attr(c, ch, "objectiveID");
 		if (!ao->objective_id || !*ao->objective_id) {
 			SOMO__MF_BAD(c, ao->line, "adlseq:objective without objectiveID; ignored");
 			continue;
@@ -651,7 +697,7 @@ static void parse_adl_objectives(somo__mf_ctx *c, somo__mf_seq *seq, const xmlNo
 				break;
 			m->has_adlseq = true;
 			m->line = somo__mf_line(mc);
-			m->target_objective_id = attr(c, mc, "targetObjectiveID");
+			m->target_objective_id = id_attr(c, mc, "targetObjectiveID");
 			if (!m->target_objective_id || !*m->target_objective_id) {
 				SOMO__MF_BAD(c, m->line,
 				             "adlseq:mapInfo without targetObjectiveID; ignored");

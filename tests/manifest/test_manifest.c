@@ -667,6 +667,89 @@ static void test_objective_checks(void **state)
 	somo_manifest_free(m);
 }
 
+/* Objective ids are xs:anyURI: every spelling of one id (whitespace, %20)
+ * reads the same, so rules, maps and adlseq:objectives find their objective
+ * (ADL conformance OB-02a, OB-02b, OB-12a). */
+static void test_objective_id_forms(void **state)
+{
+	somo_manifest *m = parse(NS2004 ">" META(
+	    "2004 4th Edition") "<organizations default='O'><organization "
+	                        "identifier='O'><title>T</title>"
+	                        "<item identifier='I' "
+	                        "identifierref='R'><title>I</title><imsss:sequencing>"
+	                        "<imsss:sequencingRules><imsss:preConditionRule><imsss:"
+	                        "ruleConditions>"
+	                        "<imsss:ruleCondition condition='satisfied' "
+	                        "referencedObjective='    ob%20%20%20j%20%201  '/>"
+	                        "<imsss:ruleCondition condition='satisfied' "
+	                        "referencedObjective='  %20x%2fy%20 '/>"
+	                        "</imsss:ruleConditions><imsss:ruleAction "
+	                        "action='skip'/></imsss:preConditionRule></imsss:sequencingRules>"
+	                        "<imsss:objectives><imsss:primaryObjective "
+	                        "objectiveID=' ob%20j%201     '><imsss:mapInfo "
+	                        "targetObjectiveID='  gObj%20-%20OB%2002%20b '/>"
+	                        "</imsss:primaryObjective><imsss:objective objectiveID='x%2fy'/>"
+	                        "<imsss:objective objectiveID='%20'/>"
+	                        "</imsss:objectives>"
+	                        "<adlseq:objectives><adlseq:objective objectiveID='ob j\t1'>"
+	                        "<adlseq:mapInfo targetObjectiveID='gObj%20%20-%20%20OB%2002%20b' "
+	                        "writeRawScore='true'/></adlseq:objective></adlseq:objectives>"
+	                        "</imsss:sequencing></item></organization></organizations>" RES
+	                        "</manifest>");
+	const somo_ss_sequencing *s = somo_manifest_find_item(m, "I")->sequencing;
+	const somo_ss_objective *o = s->objectives[0];
+
+	(void)state;
+	assert_string_equal(o->id, "ob j 1");
+	assert_string_equal(s->pre_rules[0]->conditions[0]->referenced_objective, "ob j 1");
+	/* only %20 is read; other escapes stay */
+	assert_string_equal(s->pre_rules[0]->conditions[1]->referenced_objective, "x%2fy");
+	assert_int_equal(s->objective_count, 2); /* objectiveID="%20" is no id */
+	assert_string_equal(s->objectives[1]->id, "x%2fy");
+	/* the adlseq objective joins the imsss one, and both maps are one */
+	assert_int_equal(o->map_count, 1);
+	assert_string_equal(o->maps[0]->target_objective_id, "gObj - OB 02 b");
+	assert_true(o->maps[0]->has_imsss && o->maps[0]->has_adlseq);
+	assert_true(o->maps[0]->write_raw_score);
+	assert_true(has_warning(m, "objective without objectiveID"));
+	somo_manifest_free(m);
+}
+
+/* Weights and measures outside their schema range read as the nearest bound,
+ * with a warning that names the value used; not a number keeps the default. */
+static void test_range_clamping(void **state)
+{
+	somo_manifest *m = parse(NS2004 ">" META(
+	    "2004 4th Edition") "<organizations default='O'><organization "
+	                        "identifier='O'><title>T</title>"
+	                        "<item identifier='I' identifierref='R'><title>I</title>"
+	                        "<adlcp:completionThreshold minProgressMeasure='-1' "
+	                        "progressWeight='3'/>"
+	                        "<imsss:sequencing><imsss:rollupRules "
+	                        "objectiveMeasureWeight='-0.5'/></imsss:sequencing></item>"
+	                        "<item identifier='J' identifierref='R'><title>J</title>"
+	                        "<adlcp:completionThreshold progressWeight='x'/>"
+	                        "<imsss:sequencing><imsss:rollupRules "
+	                        "objectiveMeasureWeight='2'/></imsss:sequencing></item>"
+	                        "</organization></organizations>" RES "</manifest>");
+	const somo_manifest_item *i = somo_manifest_find_item(m, "I");
+	const somo_manifest_item *j = somo_manifest_find_item(m, "J");
+
+	(void)state;
+	assert_true(i->completion_threshold.min_progress_measure == 0.0);
+	assert_true(i->completion_threshold.progress_weight == 1.0);
+	assert_true(i->sequencing->rollup.objective_measure_weight == 0.0);
+	assert_true(j->completion_threshold.progress_weight == 1.0);
+	assert_true(j->sequencing->rollup.objective_measure_weight == 1.0);
+	assert_true(has_warning(m, "minProgressMeasure=\"-1\" is outside 0..1; 0 is used"));
+	assert_true(has_warning(m, "progressWeight=\"3\" is outside 0..1; 1 is used"));
+	assert_true(has_warning(m, "objectiveMeasureWeight=\"-0.5\" is outside 0..1; 0 is used"));
+	assert_true(has_warning(m, "progressWeight=\"x\" is not a decimal number"));
+	assert_int_equal(errors(m, SOMO_VALIDATE_LENIENT), 0);
+	assert_true(errors(m, SOMO_VALIDATE_STRICT) >= 5);
+	somo_manifest_free(m);
+}
+
 static void test_unplayable(void **state)
 {
 	somo_manifest *m =
@@ -702,6 +785,8 @@ int main(void)
 	    cmocka_unit_test(test_submanifest),
 	    cmocka_unit_test(test_bad_values),
 	    cmocka_unit_test(test_objective_checks),
+	    cmocka_unit_test(test_objective_id_forms),
+	    cmocka_unit_test(test_range_clamping),
 	    cmocka_unit_test(test_unplayable),
 	};
 
