@@ -15,8 +15,9 @@
  * Now and then play goes on with the restored handle, so that a restore
  * that loses something shows in what follows.
  *
- * Input: byte 0 picks the tree, byte 1 the seed of selection and
- * randomization; then steps of 4 bytes: an operation and its arguments. A
+ * Input: byte 0 picks one of the trees of trees.h or (its last values) a
+ * tree generated from the bytes that follow (gen_tree.h), byte 1 the seed
+ * of selection and randomization; then steps of 4 bytes: an operation and its arguments. A
  * step whose operation byte is 0xff ends the steps: the rest of the input
  * is offered to somo_seq_state_from_json() as a saved state from outside,
  * which must be refused with the handle unchanged, or taken whole.
@@ -29,6 +30,7 @@
 
 #include "somo.h"
 
+#include "gen_tree.h"
 #include "trees.h"
 
 #define MAX_STEPS 256
@@ -285,19 +287,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	somo_seq_opts o = SOMO_SEQ_OPTS_INIT;
 	const somo_manifest *man;
+	somo_manifest *own = NULL;
 	somo_seq *seq = NULL;
 	static attempts_seen at;
-	size_t step;
+	size_t step, pick;
 
 	if (size < 2)
 		return 0;
 	load_trees();
-	man = g_trees[data[0] % FUZZ_TREE_COUNT];
 	o.seed = data[1];
-	check(somo_seq_new(&seq, man, NULL, &o) == 0, "somo_seq_new");
-	at.n = 0;
+	pick = data[0] % (FUZZ_TREE_COUNT + 3);
 	data += 2;
 	size -= 2;
+	if (pick < FUZZ_TREE_COUNT) {
+		man = g_trees[pick];
+	} else {
+		static char xml[64 * 1024];
+		somo_diag diag;
+		size_t used = gen_tree(data, size, xml, sizeof(xml));
+		check(used > 0 || size < 3, "a generated tree does not fit");
+		if (somo_manifest_parse_memory(&own, xml, strlen(xml), NULL, NULL, &diag) != 0) {
+			fprintf(stderr, "%s\n%s\n", diag.text, xml);
+			check(0, "a generated tree does not parse");
+		}
+		man = own;
+		data += used;
+		size -= used;
+	}
+	if (somo_seq_new(&seq, man, NULL, &o) != 0) {
+		/* a generated tree may be refused (no organization...), never crash */
+		check(man == own, "somo_seq_new of a built-in tree");
+		somo_manifest_free(own);
+		return 0;
+	}
+	at.n = 0;
 	for (step = 0; step < MAX_STEPS && size >= 4 && data[0] != 0xff;
 	     step++, data += 4, size -= 4) {
 		uint8_t op = data[0] % 20;
@@ -364,5 +387,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 1 && data[0] == 0xff)
 		from_outside(seq, data + 1, size - 1);
 	somo_seq_free(seq);
+	somo_manifest_free(own);
 	return 0;
 }
