@@ -350,6 +350,19 @@ static void parse_data(parser *p, somo_manifest_item *it, const xmlNode *n)
 			break;
 		m->line = somo__mf_line(ch);
 		m->read_shared_data = true;
+		/*
+		 * writeSharedData defaults to true, although adlcp_v1p3.xsd (4th
+		 * edition) declares default="false". ADL's own conformance test
+		 * requires true: in LMSTestPackage_DMI, activity_1 maps tarID1 with
+		 * no writeSharedData and tarID2 with writeSharedData="false", and
+		 * DMI.properties expects Act1V1 command 953 (SetValue of tarID1's
+		 * store) to return "true" and command 955 (tarID2's) "false" with 404;
+		 * DDMa and DDMb write only to maps without the attribute and spell out
+		 * writeSharedData="false" wherever a store must stay read-only. ADL's
+		 * LMS behaves the same. A manifest that wants a read-only store says
+		 * so explicitly, which reads the same under either default.
+		 */
+		m->write_shared_data = true;
 		m->target_id = somo__mf_attr(c, ch, SOMO__NSK_NONE, "targetID", true);
 		if (!m->target_id || !*m->target_id) {
 			SOMO__MF_BAD(c, m->line, "adlcp:map without targetID; ignored");
