@@ -389,7 +389,7 @@ typedef struct {
 typedef struct {
 	const char *target_id;  /**< trimmed targetID */
 	bool read_shared_data;  /**< [true] */
-	bool write_shared_data; /**< [true] as ADL's conformance test requires (the XSD says false) */
+	bool write_shared_data; /**< [true], as ADL's CTS requires (the XSD: false) */
 	int line;
 } somo_data_map;
 
