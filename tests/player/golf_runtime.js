@@ -4,7 +4,10 @@
  * the learner pages through to the assessment, answers it right and exits.
  * Every SetValue the content makes is recorded as it passes through the
  * launcher's API object; afterwards what the store holds (`somo export`)
- * must be what the content set, element by element.
+ * must be what the content set, element by element. The statements of the
+ * run reach the project's test LRS, under the activity base `somo play`
+ * derives from the manifest's identifier: initialized, passed with the
+ * score, terminated, each valid xAPI.
  */
 'use strict';
 
@@ -59,7 +62,9 @@ async function run(edition) {
 	const dir = h.tmpdir('golf');
 	const db = path.join(dir, 'somo.db');
 	const browser = await h.browser(pw);
-	const player = await h.play(pkg, ['--db', db, '--learner', 'golfer-1', '--name', 'Pat Golfer']);
+	const lrs = await h.startLrs(dir);
+	const player = await h.play(pkg, ['--db', db, '--learner', 'golfer-1', '--name', 'Pat Golfer']
+		.concat(lrs.args));
 	const page = await browser.newPage();
 	page.on('dialog', d => d.accept());
 	page.on('pageerror', e => console.log('page error: ' + e));
@@ -113,6 +118,18 @@ async function run(edition) {
 		'the SCO is passed');
 	h.equal(values['cmi.core.student_name'] || values['cmi.learner_name'], 'Pat Golfer',
 		'the learner\'s name was given to the content');
+
+	/* the statements, in the LRS, under the base made of the manifest identifier */
+	const base = 'urn:somo:package:com.scorm.golfsamples.runtime.basicruntime.' +
+		(scorm12 ? '12' : '20043rd') + ':';
+	const got = await h.checkScormStatements(lrs, db, 'golfer-1', {base, scos: ids,
+		results: {[ids[0]]: {verb: 'passed', score: scorm12
+			? {raw: Number(values['cmi.core.score.raw'])}
+			: {scaled: Number(values['cmi.score.scaled']), raw: Number(values['cmi.score.raw'])}}}});
+	const verbs = got.map(st => st.verb.id.split('/').pop()).filter(v => v !== 'completed');
+	h.equal(verbs, ['initialized', 'passed', 'terminated'], 'the SCO: initialized, passed, terminated');
+	h.equal(got[0].actor.name, 'Pat Golfer', 'the actor carries the learner\'s name');
+	await lrs.stop();
 	await browser.close();
 }
 

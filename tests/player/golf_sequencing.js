@@ -5,7 +5,10 @@
  * SCO), the assessment answered right. At every step the table of contents
  * (hidden, disabled, selectable) and the buttons (enabled, disabled,
  * hidden) are what the session's sequencing says, and the forced order
- * holds: what lies ahead cannot be chosen.
+ * holds: what lies ahead cannot be chosen. The statements of the run reach
+ * the project's test LRS: each delivery of a SCO begun and ended once (the
+ * first two SCOs were delivered twice), the assessment passed with its
+ * score, each valid xAPI.
  */
 'use strict';
 
@@ -45,8 +48,10 @@ async function run(folder) {
 	const pkg = h.corpus('scorm/packages-scorm2004/' + folder);
 	const pw = h.playwright();
 	const dir = h.tmpdir('seq');
+	const db = path.join(dir, 'somo.db');
 	const browser = await h.browser(pw);
-	const player = await h.play(pkg, ['--db', path.join(dir, 'somo.db'), '--learner', 'seq-1']);
+	const lrs = await h.startLrs(dir);
+	const player = await h.play(pkg, ['--db', db, '--learner', 'seq-1'].concat(lrs.args));
 	const page = await browser.newPage();
 	page.on('dialog', d => d.accept());
 	page.on('pageerror', e => console.log('page error: ' + e));
@@ -114,6 +119,22 @@ async function run(folder) {
 	}
 	await page.close();
 	h.equal(await player.stop(), 0, 'somo play stops cleanly');
+
+	/* the statements, in the LRS */
+	/* the activity base somo play makes of the manifest's identifier */
+	const base = 'urn:somo:package:com.scorm.golfsamples.sequencing.' +
+		(/PostTest/.test(folder) ? 'posttestrollup' : 'forcedsequential') + '.20043rd:';
+	const got = await h.checkScormStatements(lrs, db, 'seq-1', {base, scos: ORDER.map(o => o[0]),
+		results: {assessment_item: {verb: 'passed', score: {raw: 100}}}});
+	const count = (id, verbs) => got.filter(st => st.object.id === base + id &&
+		verbs.indexOf(st.verb.id.split('/').pop()) >= 0).length;
+	/* golf sets cmi.exit to suspend as it unloads: its SCOs leave suspended, come back resumed */
+	h.equal(ORDER.map(([id]) => [count(id, ['initialized', 'resumed']), count(id, ['terminated', 'suspended'])]),
+		[[2, 2], [2, 2], [1, 1], [1, 1], [1, 1]],
+		'each delivery of a SCO begins (initialized or resumed) and ends (terminated or suspended) ' +
+		'once: playing and etiquette were delivered twice');
+	h.equal(count('playing_item', ['resumed']), 1, 'playing, chosen again after Exit, is resumed');
+	await lrs.stop();
 	await browser.close();
 }
 

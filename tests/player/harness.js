@@ -185,6 +185,8 @@ function startLrs(dir) {
 	return new Promise((resolve, reject) => {
 		const proc = spawn(process.execPath, [script, '0', path.join(dir, 'lrs')],
 			{stdio: ['ignore', 'pipe', 'inherit']});
+		/* never left behind, whatever way the test ends */
+		process.on('exit', () => { if (proc.exitCode === null) { proc.kill('SIGKILL'); } });
 		let out = '';
 		const timer = setTimeout(() => reject(new Error('the test LRS did not start')), 30000);
 		proc.on('exit', code => {
@@ -255,8 +257,8 @@ const VERB = 'http://adlnet.gov/expapi/verbs/';
  * validate`), with the learner's account as actor, the registration of the
  * store, the course (base) as parent activity and an object under base.
  * want: {base, scos: [item ids delivered, each initialized or resumed, then
- * terminated or suspended], results: {itemId: {verb, scaled}}} (scaled
- * undefined: no score required). Returns the statements.
+ * terminated or suspended], results: {itemId: {verb, score}}} (score:
+ * the score fields the statement must carry, or none). Returns the statements.
  */
 async function checkScormStatements(lrs, db, learner, want) {
 	const home = want.home || 'http://127.0.0.1/';
@@ -306,9 +308,11 @@ async function checkScormStatements(lrs, db, learner, want) {
 		const st = got.filter(x => x.object.id === want.base + encodeURIComponent(id) &&
 			x.verb.id === VERB + r.verb);
 		check(st.length > 0, id + ': ' + r.verb + ' is in the LRS');
-		if (r.scaled !== undefined) {
-			const res = st[st.length - 1].result || {};
-			equal(res.score && res.score.scaled, r.scaled, id + ': ' + r.verb + ' carries the score');
+		if (r.score) {
+			const score = (st[st.length - 1].result || {}).score || {};
+			const picked = {};
+			Object.keys(r.score).forEach(k => { picked[k] = score[k]; });
+			equal(picked, r.score, id + ': ' + r.verb + ' carries the score ' + JSON.stringify(r.score));
 		}
 	});
 	return got;

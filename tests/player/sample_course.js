@@ -137,7 +137,8 @@ h.main(async () => {
 
 	/* the statements, in the LRS */
 	const got = await h.checkScormStatements(lrs, db, 'k-001', {base, scos: ['intro', 'valuation', 'quiz'],
-		results: {quiz: {verb: 'passed', scaled: Number(quizRec.values['cmi.score.scaled'])}}});
+		results: {quiz: {verb: 'passed', score: {
+		scaled: Number(quizRec.values['cmi.score.scaled']), raw: Number(quizRec.values['cmi.score.raw'])}}}});
 	const verbs = id => got.filter(st => st.object.id === base + id).map(st => st.verb.id.split('/').pop());
 	h.equal(verbs('valuation'), ['initialized', 'suspended', 'resumed', 'completed', 'terminated'],
 		'the lesson: suspended before the restart, resumed after it, then completed');

@@ -8,39 +8,11 @@
  */
 'use strict';
 
-const fs = require('fs');
 const path = require('path');
-const {spawn} = require('child_process');
 const h = require('./harness');
 
-/* The project's test LRS (tools/lrs), when its packages are installed. */
-function startLrs(dir) {
-	const script = path.join(h.sourceDir, 'tools', 'lrs', 'start-lrs.js');
-	if (!fs.existsSync(script) ||
-	    !fs.existsSync(path.join(h.sourceDir, 'tools', 'node_modules', 'xapi-statements'))) {
-		return Promise.resolve(null);
-	}
-	return new Promise((resolve, reject) => {
-		const proc = spawn(process.execPath, [script, '0', path.join(dir, 'lrs')],
-			{stdio: ['ignore', 'pipe', 'inherit']});
-		let out = '';
-		const timer = setTimeout(() => reject(new Error('the test LRS did not start')), 30000);
-		proc.stdout.on('data', d => {
-			out += d;
-			const m = out.match(/ready (http\S+)/);
-			if (m) {
-				clearTimeout(timer);
-				resolve({url: m[1], proc});
-			}
-		});
-	});
-}
-
-async function lrsGet(lrs, id) {
-	const res = await fetch(lrs.url + 'statements?statementId=' + id, {headers: {
-		'X-Experience-API-Version': '1.0.3',
-		'Authorization': 'Basic ' + Buffer.from('somo:secret').toString('base64')}});
-	return {status: res.status, body: res.status === 200 ? await res.json() : null};
+function lrsGet(lrs, id) {
+	return h.lrsGet(lrs, 'statements?statementId=' + id);
 }
 
 /* In the content's frame: what TinCanJS does with the launch parameters. */
@@ -88,14 +60,8 @@ h.main(async () => {
 	const dir = h.tmpdir('tincan');
 	const db = path.join(dir, 'somo.db');
 	const browser = await h.browser(pw);
-	const lrs = await startLrs(dir);
-	const args = ['--db', db, '--learner', 'tc-1', '--name', 'Tin Can Learner'];
-	if (lrs) {
-		fs.writeFileSync(path.join(dir, 'lrs-password'), 'secret\n');
-		args.push('--lrs', lrs.url, '--lrs-user', 'somo', '--lrs-password-file', path.join(dir, 'lrs-password'));
-	} else {
-		console.log('# tools/lrs is not installed: the statements are checked in the outbox only');
-	}
+	const lrs = await h.startLrs(dir);
+	const args = ['--db', db, '--learner', 'tc-1', '--name', 'Tin Can Learner'].concat(lrs.args);
 	const player = await h.play(pkg, args);
 	const page = await browser.newPage();
 	page.on('pageerror', e => console.log('page error: ' + e));
@@ -134,14 +100,13 @@ h.main(async () => {
 	h.check(text.indexOf(id) >= 0, 'the completed statement is in the outbox');
 	h.check(text.indexOf('"verb":{"id":"completed"') < 0, 'the invalid statement is not');
 	h.equal((ex.statements || []).length, 2, 'the outbox holds the two accepted statements, nothing else');
-	if (lrs) {
-		for (const sid of [launchedId, id]) {
-			const got = await lrsGet(lrs, sid);
-			h.equal([got.status, got.body && got.body.id], [200, sid], 'the LRS has statement ' + sid);
-		}
-		const got = await lrsGet(lrs, id);
-		h.equal(got.body.result.score.scaled, 0.9, 'the LRS has the completed statement\'s score');
-		lrs.proc.kill('SIGTERM');
+	for (const sid of [launchedId, id]) {
+		const got = await lrsGet(lrs, sid);
+		h.equal([got.status, got.body && got.body.id], [200, sid], 'the LRS has statement ' + sid);
+		h.equal(h.xapiInvalid(got.body), null, 'statement ' + sid + ' in the LRS is valid xAPI');
 	}
+	const got = await lrsGet(lrs, id);
+	h.equal(got.body.result.score.scaled, 0.9, 'the LRS has the completed statement\'s score');
+	await lrs.stop();
 	await browser.close();
 });
