@@ -7,9 +7,14 @@
  *    store) against the same state written straight with
  *    somo_store_runtime_put(): the session's cost per Commit as a ratio.
  *
- *   bench-session SOURCE_DIR DB_DIR [SESSIONS [COMMITS]]
+ *   bench-session SOURCE_DIR DB_DIR [SESSIONS [COMMITS [commits-only]]]
+ *
+ * With "commits-only" it opens one session and makes COMMITS Commits (0
+ * allowed), nothing else: run.sh counts that process's fsync calls with
+ * strace, with COMMITS and with 0, to give the syncs one Commit costs.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +59,9 @@ int main(int argc, char **argv)
 	long base, after;
 	double per_session, per_rt, t0, t_session, t_store;
 
-	if (argc < 3 || n < 1 || commits < 1)
+	bool only = argc > 5 && !strcmp(argv[5], "commits-only");
+
+	if (argc < 3 || n < 1 || commits < (only ? 0 : 1))
 		return 2;
 	snprintf(path, sizeof(path), "%s/examples/courses/customs-clearance-basics", argv[1]);
 	snprintf(db, sizeof(db), "%s/bench-session.db", argv[2]);
@@ -68,6 +75,10 @@ int main(int argc, char **argv)
 	}
 	ss = calloc((size_t)n, sizeof(*ss));
 	rts = calloc((size_t)n, sizeof(*rts));
+	if (!ss || !rts)
+		return 1;
+	if (only)
+		goto commits;
 	/* bare run-times with the same values a delivered SCO starts with */
 	base = rss_kib();
 	for (i = 0; i < n; i++) {
@@ -103,7 +114,10 @@ int main(int argc, char **argv)
 	somo_store_close(st);
 	st = NULL;
 
+commits:
 	/* durable Commits through a session against straight store writes */
+	somo_store_close(st);
+	st = NULL;
 	remove(db);
 	if (somo_store_open_sqlite(&st, db, NULL) < 0 ||
 	    somo_session_open(&ss[0], st, man, "committer", NULL) < 0 ||
@@ -123,6 +137,10 @@ int main(int argc, char **argv)
 		}
 	}
 	t_session = now() - t0;
+	if (only) {
+		printf("commits-only: %d Commits\n", commits);
+		goto out;
+	}
 	{
 		somo_store_runtime rec;
 		somo_store_runtime *saved = NULL;
@@ -145,6 +163,7 @@ int main(int argc, char **argv)
 	printf("commits: %.0f durable Commits/s through a session, %.0f/s straight to the store; "
 	       "ratio %.2f (session time / store time)\n",
 	       commits / t_session, commits / t_store, t_session / t_store);
+out:
 	somo_session_free(ss[0]);
 	somo_store_close(st);
 	remove(db);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The session benchmark: memory per open session (against a bare run-time)
 # and durable Commits per second through a session (against straight store
-# writes), in one run.
+# writes), and the fsync calls one Commit costs (strace), in one run.
 #
 #   bench/session/run.sh [BUILD_DIR] [--sessions N] [--commits M] [--dir DIR]
 #
@@ -30,3 +30,21 @@ cmake --build "$build" --target bench-session >/dev/null
 [ -n "$dir" ] || dir=$build/bench-session-files
 mkdir -p "$dir"
 "$build/bench/bench-session" "$repo" "$dir" "$sessions" "$commits"
+
+# fsync and fdatasync calls per Commit: the same process with M Commits and
+# with none (opening the store and the session, the first delivery), the
+# difference divided by M
+syncs() {
+	strace -f -c -e trace=fsync,fdatasync -o "$dir/strace.out" \
+		"$build/bench/bench-session" "$repo" "$dir" 1 "$1" commits-only >/dev/null
+	awk '$NF == "fsync" || $NF == "fdatasync" { n += $4 } END { print n + 0 }' "$dir/strace.out"
+}
+if command -v strace >/dev/null 2>&1; then
+	with=$(syncs "$commits")
+	without=$(syncs 0)
+	rm -f "$dir/strace.out"
+	awk -v w="$with" -v z="$without" -v m="$commits" 'BEGIN {
+		printf "fsyncs: %d Commits made %d fsync/fdatasync calls beyond opening (%d with none): %.3f per Commit (goal: at most 1)\n", m, w - z, z, (w - z) / m }'
+else
+	echo "fsyncs: strace is not installed, not counted"
+fi

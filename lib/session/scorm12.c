@@ -390,9 +390,11 @@ void somo__s12_course(const somo__s12 *e, somo_seq_course_status *out)
 	somo_session_toc_entry root;
 
 	memset(out, 0, sizeof(*out));
-	somo__s12_toc_at(e, 0, &root);
-	out->completion = root.completion;
-	out->success = root.success;
+	memset(&root, 0, sizeof(root));
+	if (somo__s12_toc_at(e, 0, &root) == 0) {
+		out->completion = root.completion;
+		out->success = root.success;
+	}
 	out->suspended = e->suspended >= 0;
 	out->ended = e->current < 0;
 }
