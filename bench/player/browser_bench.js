@@ -11,7 +11,10 @@
  *   startup    time from starting `somo play` to the first byte of the
  *              launcher page, median of several starts
  *
- *   node browser_bench.js SOMO_BIN SOURCE_DIR [CALLS] [STARTS]
+ *   floor_c    (with FLOOR_URL, bench/player/floor_server.c) the same loop
+ *              against the least libmicrohttpd server, by POST and by GET
+ *
+ *   node browser_bench.js SOMO_BIN SOURCE_DIR [CALLS] [STARTS] [FLOOR_URL]
  * Prints one JSON object.
  */
 'use strict';
@@ -26,7 +29,34 @@ const somo = process.argv[2];
 const sourceDir = process.argv[3];
 const calls = Number(process.argv[4] || 5000);
 const starts = Number(process.argv[5] || 15);
+const floorC = process.argv[6] || null;
 const course = path.join(sourceDir, 'examples', 'courses', 'customs-clearance-basics');
+/* n synchronous XHRs (after 200 to warm up) from a page of base; times in ms */
+async function floor(page, base, method, n) {
+	await page.goto(base);
+	return page.evaluate(([m, count]) => {
+		const t = [];
+		for (let i = 0; i < count + 200; i++) {
+			const a = performance.now();
+			const body = JSON.stringify({token: 'x', call: 'SetValue', args: ['cmi.suspend_data', 'page ' + i]});
+			const x = new XMLHttpRequest();
+			if (m === 'GET') {
+				x.open('GET', '/api?q=' + encodeURIComponent(body), false);
+				x.send(null);
+			} else {
+				x.open('POST', '/api', false);
+				x.setRequestHeader('Content-Type', 'application/json');
+				x.send(body);
+			}
+			JSON.parse(x.responseText);
+			if (i >= 200) {
+				t.push(performance.now() - a);
+			}
+		}
+		return t;
+	}, [method, n]);
+}
+
 const {chromium} = require(path.join(sourceDir, 'tools', 'node_modules', 'playwright-core'));
 
 function play(db, port) {
@@ -154,24 +184,15 @@ function quantile(a, q) {
 		});
 	});
 	await new Promise(r => srv.listen(0, '127.0.0.1', r));
-	await page.goto('http://127.0.0.1:' + srv.address().port + '/');
-	const fl = await page.evaluate(n => {
-		const t = [];
-		for (let i = 0; i < n + 200; i++) {
-			const a = performance.now();
-			const x = new XMLHttpRequest();
-			x.open('POST', '/api', false);
-			x.setRequestHeader('Content-Type', 'application/json');
-			x.send(JSON.stringify({token: 'x', call: 'SetValue', args: ['cmi.suspend_data', 'page ' + i]}));
-			JSON.parse(x.responseText);
-			if (i >= 200) {
-				t.push(performance.now() - a);
-			}
-		}
-		return t;
-	}, calls);
+	const fl = await floor(page, 'http://127.0.0.1:' + srv.address().port + '/', 'POST', calls);
 	result.floor_ms_median = quantile(fl, 0.5);
 	srv.close();
+	/* the same against the least libmicrohttpd server (floor_server.c), by
+	 * POST as the player's API and by GET (no request body) */
+	if (floorC) {
+		result.floor_c_post_ms_median = quantile(await floor(page, floorC, 'POST', calls), 0.5);
+		result.floor_c_get_ms_median = quantile(await floor(page, floorC, 'GET', calls), 0.5);
+	}
 	await browser.close();
 	await stop(p.proc);
 	fs.rmSync(dir, {recursive: true, force: true});

@@ -6,8 +6,9 @@
 #     the same extracted folder, with wrk (keep-alive, 16 connections);
 #     nginx runs one worker, as the player is one thread
 #  2. one SetValue from page script to C and back in headless Chromium,
-#     against the same synchronous XHR to a trivial Node.js server (the
-#     browser's own floor) and against the same request from Node.js
+#     against the same synchronous XHR to a trivial Node.js server and to
+#     the least libmicrohttpd server (floor_server.c), by POST and by GET:
+#     the browser's own floor; and against the same request from Node.js
 #  3. time from starting `somo play` to the first byte of the launcher
 #
 # nginx and wrk are installed with apt-get when missing (here only, never in
@@ -107,14 +108,24 @@ done
 
 echo
 echo "SetValue round trip and startup (headless Chromium, playwright-core)"
-node "$SRC/bench/player/browser_bench.js" "$SOMO" "$SRC" 3000 15 >"$TMP/browser.json"
+# the least libmicrohttpd server, for the browser's floor (floor_server.c)
+cc -O2 -o "$TMP/floor_server" "$SRC/bench/player/floor_server.c" \
+	$(pkg-config --cflags --libs libmicrohttpd) -lpthread
+"$TMP/floor_server" >"$TMP/floor.url" &
+PIDS="$PIDS $!"
+for _ in $(seq 50); do [ -s "$TMP/floor.url" ] && break; sleep 0.1; done
+node "$SRC/bench/player/browser_bench.js" "$SOMO" "$SRC" 3000 15 "$(head -1 "$TMP/floor.url")" >"$TMP/browser.json"
 python3 - "$TMP/browser.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 print("  SetValue page -> C -> page, median     %.3f ms (p90 %.3f ms, %d calls)"
       % (r["roundtrip_ms_median"], r["roundtrip_ms_p90"], r["roundtrip_calls"]))
 print("  same sync XHR, trivial Node.js server  %.3f ms (the browser alone)" % r["floor_ms_median"])
+print("  same sync XHR POST, least C/MHD server %.3f ms (the browser alone)" % r["floor_c_post_ms_median"])
+print("  sync XHR GET (no body), C/MHD server   %.3f ms (another transport)" % r["floor_c_get_ms_median"])
 print("  same request from Node.js, no browser  %.3f ms (the player alone)" % r["server_ms_median"])
+print("  player / C floor (POST)                %.2fx"
+      % (r["roundtrip_ms_median"] / r["floor_c_post_ms_median"]))
 print("  somo play to first byte, median        %.1f ms (best %.1f ms)"
       % (r["startup_ms_median"], r["startup_ms_min"]))
 PY
