@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_util.h"
 #include "commands.h"
 #include "somo.h"
 #include "somo/session.h"
@@ -53,39 +54,6 @@ static const char *usage_text =
 
 #define LINE_MAX_BYTES (16u << 20)
 
-static void emit(json_t *obj)
-{
-	char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-	if (s) {
-		fputs(s, stdout);
-		fputc('\n', stdout);
-		free(s);
-	}
-	fflush(stdout);
-	json_decref(obj);
-}
-
-static void emit_error(const char *fmt, const char *detail)
-{
-	char msg[512];
-
-	snprintf(msg, sizeof(msg), fmt, detail);
-	emit(json_pack("{s:s}", "error", msg));
-}
-
-static const char *arg(json_t *a, size_t i)
-{
-	json_t *v = json_array_get(a, i);
-
-	return v ? json_string_value(v) : "";
-}
-
-static bool call_is(const char *call, const char *name2004, const char *name12)
-{
-	return strcmp(call, name2004) == 0 || strcmp(call, name12) == 0;
-}
-
 static const struct {
 	const char *name;
 	somo_nav_request req;
@@ -114,7 +82,7 @@ static void add_deliver(json_t *obj, const somo_session_nav *nav)
 
 static void do_navigate(somo_session *s, json_t *a)
 {
-	const char *verb = arg(a, 1), *target = NULL;
+	const char *verb = somo_cli_arg(a, 1), *target = NULL;
 	somo_session_nav nav;
 	json_t *obj;
 	size_t i;
@@ -124,14 +92,14 @@ static void do_navigate(somo_session *s, json_t *a)
 		if (verb && !strcmp(verb, verbs[i].name))
 			break;
 	if (i == sizeof(verbs) / sizeof(verbs[0])) {
-		emit_error("unknown navigation request '%.100s'", verb ? verb : "");
+		somo_cli_emit_error("unknown navigation request '%.100s'", verb ? verb : "");
 		return;
 	}
 	if (verbs[i].req == SOMO_NAV_CHOICE || verbs[i].req == SOMO_NAV_JUMP) {
-		target = json_array_size(a) > 2 ? arg(a, 2) : NULL;
+		target = json_array_size(a) > 2 ? somo_cli_arg(a, 2) : NULL;
 		if (!target || !*target) {
-			emit_error("%s needs a target: [\"navigate\",\"choice\",\"ITEM_ID\"]",
-			           verb);
+			somo_cli_emit_error(
+			    "%s needs a target: [\"navigate\",\"choice\",\"ITEM_ID\"]", verb);
 			return;
 		}
 	}
@@ -148,7 +116,7 @@ static void do_navigate(somo_session *s, json_t *a)
 	} else {
 		add_deliver(obj, &nav);
 	}
-	emit(obj);
+	somo_cli_emit(obj);
 }
 
 static const char *status_text(somo_seq_status st)
@@ -195,7 +163,7 @@ static void do_state(somo_session *s)
 	                    json_pack("{s:s,s:s,s:o}", "completion", status_text(c.completion),
 	                              "success", status_text(c.success), "measure",
 	                              c.has_measure ? json_string(measure) : json_null()));
-	emit(obj);
+	somo_cli_emit(obj);
 }
 
 static void run_line(somo_session *s, const char *line)
@@ -209,19 +177,20 @@ static void run_line(somo_session *s, const char *line)
 	size_t i;
 
 	if (!a) {
-		emit_error("not JSON: %s", jerr.text);
+		somo_cli_emit_error("not JSON: %s", jerr.text);
 		return;
 	}
 	if (!json_is_array(a) || json_array_size(a) == 0) {
 		json_decref(a);
-		emit_error("%s", "a line must be a JSON array of strings: [\"Call\", args...]");
+		somo_cli_emit_error("%s",
+		                    "a line must be a JSON array of strings: [\"Call\", args...]");
 		return;
 	}
 	json_array_foreach (a, i, v) {
 		if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
 			json_decref(a);
-			emit_error("%s",
-			           "a line must be a JSON array of strings (no NUL characters)");
+			somo_cli_emit_error(
+			    "%s", "a line must be a JSON array of strings (no NUL characters)");
 			return;
 		}
 	}
@@ -237,29 +206,29 @@ static void run_line(somo_session *s, const char *line)
 		json_decref(a);
 		return;
 	}
-	if (call_is(call, "Initialize", "LMSInitialize"))
-		ret = somo_session_initialize(s, arg(a, 1));
-	else if (call_is(call, "Terminate", "LMSFinish")) {
-		ret = somo_session_terminate(s, arg(a, 1), &nav);
+	if (somo_cli_call_is(call, "Initialize", "LMSInitialize"))
+		ret = somo_session_initialize(s, somo_cli_arg(a, 1));
+	else if (somo_cli_call_is(call, "Terminate", "LMSFinish")) {
+		ret = somo_session_terminate(s, somo_cli_arg(a, 1), &nav);
 		terminate = strcmp(ret, "true") == 0;
-	} else if (call_is(call, "GetValue", "LMSGetValue"))
-		ret = somo_session_get_value(s, arg(a, 1));
-	else if (call_is(call, "SetValue", "LMSSetValue"))
-		ret = somo_session_set_value(s, arg(a, 1), arg(a, 2));
-	else if (call_is(call, "Commit", "LMSCommit"))
-		ret = somo_session_commit(s, arg(a, 1));
-	else if (call_is(call, "GetLastError", "LMSGetLastError")) {
+	} else if (somo_cli_call_is(call, "GetValue", "LMSGetValue"))
+		ret = somo_session_get_value(s, somo_cli_arg(a, 1));
+	else if (somo_cli_call_is(call, "SetValue", "LMSSetValue"))
+		ret = somo_session_set_value(s, somo_cli_arg(a, 1), somo_cli_arg(a, 2));
+	else if (somo_cli_call_is(call, "Commit", "LMSCommit"))
+		ret = somo_session_commit(s, somo_cli_arg(a, 1));
+	else if (somo_cli_call_is(call, "GetLastError", "LMSGetLastError")) {
 		snprintf(errbuf, sizeof(errbuf), "%d", somo_session_last_error(s));
 		ret = errbuf;
-	} else if (call_is(call, "GetErrorString", "LMSGetErrorString")) {
-		int code = somo_rt_parse_code(arg(a, 1));
+	} else if (somo_cli_call_is(call, "GetErrorString", "LMSGetErrorString")) {
+		int code = somo_rt_parse_code(somo_cli_arg(a, 1));
 		ret = code < 0 ? "" : somo_session_error_string(s, code);
-	} else if (call_is(call, "GetDiagnostic", "LMSGetDiagnostic")) {
-		const char *p = arg(a, 1);
+	} else if (somo_cli_call_is(call, "GetDiagnostic", "LMSGetDiagnostic")) {
+		const char *p = somo_cli_arg(a, 1);
 		int code = *p ? somo_rt_parse_code(p) : somo_session_last_error(s);
 		ret = code < 0 ? "" : somo_session_diagnostic(s, code);
 	} else {
-		emit_error("unknown call '%.100s'", call);
+		somo_cli_emit_error("unknown call '%.100s'", call);
 		json_decref(a);
 		return;
 	}
@@ -268,7 +237,7 @@ static void run_line(somo_session *s, const char *line)
 	json_object_set_new(obj, "err", json_string(errbuf));
 	if (terminate)
 		add_deliver(obj, &nav);
-	emit(obj);
+	somo_cli_emit(obj);
 	json_decref(a);
 }
 
@@ -343,13 +312,11 @@ int somo_cmd_session(int argc, char **argv)
 		fprintf(stderr, "somo session: %s: %s\n", path, somo_error_last()->message);
 		goto out;
 	}
-	while ((n = getline(&line, &cap, stdin)) >= 0) {
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
+	while ((n = somo_cli_getline(&line, &cap)) >= 0) {
 		if (n == 0)
 			continue;
 		if ((size_t)n > LINE_MAX_BYTES) {
-			emit_error("%s", "line too long");
+			somo_cli_emit_error("%s", "line too long");
 			continue;
 		}
 		run_line(s, line);

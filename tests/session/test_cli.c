@@ -118,8 +118,8 @@ static void protocol(void)
 		    "{\"call\":\"SetValue\",\"ret\":\"true\",\"err\":\"0\"}",
 		    "{\"call\":\"SetValue\",\"ret\":\"false\",\"err\":\"407\"}",
 		    "{\"call\":\"GetLastError\",\"ret\":\"407\",\"err\":\"407\"}",
-		    "{\"call\":\"GetErrorString\",\"ret\":\"Data Model Element Value Out Of "
-		    "Range\",\"err\":\"407\"}",
+		    ("{\"call\":\"GetErrorString\",\"ret\":\"Data Model Element Value Out Of "
+		     "Range\",\"err\":\"407\"}"),
 		    "{\"call\":\"GetDiagnostic\",\"ret\":\"",
 		    "{\"call\":\"navigate\",\"ok\":true,\"deliver\":null}",
 		};
