@@ -3,7 +3,7 @@
  * (default 1,000, 10,000 and 100,000 activities), and at each size the time
  * of
  *   - parsing the manifest and building the activity tree (somo_seq_new),
- *     and the heap the tree takes per activity;
+ *     and the heap each takes per activity;
  *   - Start (the first leaf delivered);
  *   - Continue from one leaf to the next (the attempt on the leaf ended,
  *     rolled up, the next leaf found by flow);
@@ -221,7 +221,7 @@ static void run(unsigned n)
 	char *xml = gen_manifest(n, &size, &g);
 	double t_parse[3], t_build[REPS], t_start[REPS], t_cont[REPS], t_choice[REPS],
 	    t_rollup[REPS], t0;
-	size_t heap0, heap1;
+	size_t heap0, heap1, man0 = 0, man1 = 0;
 	int reps_build = n >= 100000 ? 5 : REPS, i;
 
 	if (!xml)
@@ -229,12 +229,14 @@ static void run(unsigned n)
 	mo.max_size = size + 1;
 	mo.max_elements = 50 * n + 100;
 	for (i = 0; i < 3; i++) {
+		man0 = mallinfo2().uordblks;
 		t0 = now_ms();
 		if (somo_manifest_parse_memory(&man, xml, size, NULL, &mo, &diag) != 0) {
 			fprintf(stderr, "bench-sequencing: %s\n", diag.text);
 			exit(1);
 		}
 		t_parse[i] = now_ms() - t0;
+		man1 = mallinfo2().uordblks;
 		if (i < 2)
 			somo_manifest_free(man);
 	}
@@ -276,8 +278,9 @@ static void run(unsigned n)
 		report(seq, i, false);
 		t_rollup[i] = now_ms() - t0;
 	}
-	printf("%9u %9.2f %9.3f %9.0f %9.4f %9.4f %9.4f %9.4f\n", n, median(t_parse, 3),
-	       median(t_build, reps_build), (double)(heap1 - heap0) / n, median(t_start, reps_build),
+	printf("%9u %9.2f %9.0f %9.3f %9.0f %9.4f %9.4f %9.4f %9.4f\n", n, median(t_parse, 3),
+	       (double)(man1 - man0) / n, median(t_build, reps_build), (double)(heap1 - heap0) / n,
+	       median(t_start, reps_build),
 	       median(t_cont, REPS), median(t_choice, REPS), median(t_rollup, REPS));
 	fflush(stdout);
 	somo_seq_free(seq);
@@ -289,7 +292,8 @@ int main(int argc, char **argv)
 	static const unsigned sizes[] = {1000, 10000, 100000};
 	int i;
 
-	printf("activities  parse ms  build ms  B/activ  start ms   cont ms choice ms rollup ms\n");
+	printf("%9s %9s %9s %9s %9s %9s %9s %9s %9s\n", "activ.", "parse ms", "man B/act",
+	       "build ms", "seq B/act", "start ms", "cont ms", "choice ms", "rollup ms");
 	if (argc > 1) {
 		for (i = 1; i < argc; i++) {
 			long n = atol(argv[i]);

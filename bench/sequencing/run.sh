@@ -20,5 +20,5 @@ echo "$out"
 # growth of each figure from one size to the next (x10 activities)
 echo "$out" | awk 'NR == 1 { next }
 	{ if (prev != "") printf "%u -> %u activities: start x%.1f, continue x%.1f, choice x%.1f, rollup x%.1f, build x%.1f\n",
-	      pn, $1, $5 / p5, $6 / p6, $7 / p7, $8 / p8, $3 / p3
-	  prev = 1; pn = $1; p3 = $3; p5 = $5; p6 = $6; p7 = $7; p8 = $8 }'
+	      pn, $1, $6 / p6, $7 / p7, $8 / p8, $9 / p9, $4 / p4
+	  prev = 1; pn = $1; p4 = $4; p6 = $6; p7 = $7; p8 = $8; p9 = $9 }'
