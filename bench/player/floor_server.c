@@ -1,10 +1,9 @@
 /*
  * The browser's floor for the SetValue benchmark: the least a libmicrohttpd
  * server can do for a synchronous XHR. It answers GET / with an empty page
- * and any other request (POST /api, GET /api?q=...) with the JSON the player answers a SetValue with,
- * after reading the body; nothing is parsed, nothing stored. Like the
- * player it runs libmicrohttpd on one thread (epoll) on 127.0.0.1, with
- * keep-alive connections.
+ * and any other request (POST /api, GET /api?q=...) with the JSON the player answers a SetValue
+ * with, after reading the body; nothing is parsed, nothing stored. Like the player it runs
+ * libmicrohttpd on one thread (epoll) on 127.0.0.1, with keep-alive connections.
  *
  *   floor_server        prints "http://127.0.0.1:PORT/" and serves until SIGTERM
  */
@@ -54,10 +53,10 @@ int main(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	page = MHD_create_response_from_buffer(sizeof(html) - 1, (void *)html,
-	                                       MHD_RESPMEM_PERSISTENT);
-	json = MHD_create_response_from_buffer(sizeof(body) - 1, (void *)body,
-	                                       MHD_RESPMEM_PERSISTENT);
+	page =
+	    MHD_create_response_from_buffer(sizeof(html) - 1, (void *)html, MHD_RESPMEM_PERSISTENT);
+	json =
+	    MHD_create_response_from_buffer(sizeof(body) - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
 	if (!page || !json)
 		return 1;
 	MHD_add_response_header(page, "Content-Type", "text/html");

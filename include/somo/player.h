@@ -72,7 +72,7 @@ typedef struct {
 #define SOMO_PLAYER_OPTS_INIT                                                                      \
 	{                                                                                          \
 		SOMO_PLAYER_OPTS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL,    \
-		    NULL                                                                       \
+		    NULL                                                                           \
 	}
 
 /**

@@ -108,8 +108,8 @@ static char *default_activity_base(const char *ident)
 	for (c = (const unsigned char *)(n ? ident : "package"); *c; c++) {
 		int rc;
 
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		    strchr("-._~", *c))
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("-._~", *c))
 			rc = somo__buf_putc(&b, (char)*c);
 		else
 			rc = somo__buf_printf(&b, "%%%02X", *c);
@@ -142,11 +142,10 @@ static int open_scorm(somo_player *p, const char *path, const somo_player_opts *
 	if (o->xapi_activity_base && *o->xapi_activity_base)
 		so.xapi_activity_base = o->xapi_activity_base;
 	else if (!(so.xapi_activity_base = base =
-	                   default_activity_base(somo_manifest_identifier(p->man))))
+	               default_activity_base(somo_manifest_identifier(p->man))))
 		return somo__error_oom();
-	so.xapi_account_home = o->xapi_account_home && *o->xapi_account_home
-	                           ? o->xapi_account_home
-	                           : "http://127.0.0.1/";
+	so.xapi_account_home = o->xapi_account_home && *o->xapi_account_home ? o->xapi_account_home
+	                                                                     : "http://127.0.0.1/";
 	rc = somo_session_open(&p->ses, p->store, p->man, p->learner_id, &so);
 	somo__free(base);
 	if (rc < 0)
@@ -214,7 +213,8 @@ int somo_player_new(somo_player **out, const char *path, const somo_player_opts 
 		rc = open_tincan(p, path);
 	} else if (somo_package_stat(p->pkg, "cmi5.xml", NULL) == 0) {
 		rc = somo__error(SOMO_EUNSUPPORTED,
-		                 "%s: a cmi5 course; the player does not launch cmi5 courses yet", path);
+		                 "%s: a cmi5 course; the player does not launch cmi5 courses yet",
+		                 path);
 	} else {
 		rc = somo__error(SOMO_EUNSUPPORTED,
 		                 "%s: no imsmanifest.xml or tincan.xml at the package root", path);
