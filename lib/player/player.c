@@ -101,7 +101,7 @@ static char *default_activity_base(const char *ident)
 	size_t n = ident ? strlen(ident) : 0;
 
 	if (n && (!strncmp(ident, "http://", 7) || !strncmp(ident, "https://", 8)) &&
-	    !strpbrk(ident, " <>\"{}|\\^`") && !strchr(ident, '#') && !strchr(ident, '?'))
+	    !strpbrk(ident, " <>\"{}|\\^`#?") && somo__iri_valid(ident))
 		return somo__sprintf("%s%s", ident, ident[n - 1] == '/' ? "" : "/");
 	if (somo__buf_puts(&b, "urn:somo:package:") < 0)
 		return NULL;
@@ -139,11 +139,25 @@ static int open_scorm(somo_player *p, const char *path, const somo_player_opts *
 		                   path, somo_standard_name(std));
 	so.package_path = path;
 	so.learner_name = p->learner_name;
-	if (o->xapi_activity_base && *o->xapi_activity_base)
+	if (o->xapi_activity_base && *o->xapi_activity_base) {
+		size_t n = strlen(o->xapi_activity_base);
+
+		if (!somo__iri_valid(o->xapi_activity_base) ||
+		    !strchr("/:", o->xapi_activity_base[n - 1]))
+			return somo__error(SOMO_EINVAL,
+			                   "the xAPI activity base '%s' is not an absolute IRI "
+			                   "ending in '/' or ':'",
+			                   o->xapi_activity_base);
 		so.xapi_activity_base = o->xapi_activity_base;
-	else if (!(so.xapi_activity_base = base =
-	               default_activity_base(somo_manifest_identifier(p->man))))
+	} else if (!(so.xapi_activity_base = base =
+	                 default_activity_base(somo_manifest_identifier(p->man))))
 		return somo__error_oom();
+	if (o->xapi_account_home && *o->xapi_account_home &&
+	    !somo__iri_valid(o->xapi_account_home)) {
+		somo__free(base);
+		return somo__error(SOMO_EINVAL, "the xAPI account home page '%s' is not an IRI",
+		                   o->xapi_account_home);
+	}
 	so.xapi_account_home = o->xapi_account_home && *o->xapi_account_home ? o->xapi_account_home
 	                                                                     : "http://127.0.0.1/";
 	rc = somo_session_open(&p->ses, p->store, p->man, p->learner_id, &so);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # somo play on the command line: usage errors, a package that cannot be
-# opened, a port in use, the default store under $XDG_DATA_HOME, the URL
+# opened, a bad --xapi-base or --xapi-home, a port in use, the default store under $XDG_DATA_HOME, the URL
 # alone on standard output, SIGTERM and SIGINT stopping with exit status 0.
 #   cli_play.sh SOMO SOURCE_DIR
 set -u
@@ -20,6 +20,12 @@ bad() { echo "not ok - $1"; fails=$((fails + 1)); }
 [ $rc -eq 2 ] && grep -q "nothing.zip" "$TMP/err" && ok "a missing package: exit 2, named" || bad "missing package ($rc)"
 "$SOMO" play "$COURSE" --db "$TMP/x.db" --lrs http://127.0.0.1:9/xAPI/ --lrs-password-file "$TMP/none" >/dev/null 2>&1
 [ $? -eq 2 ] && ok "an unreadable password file: exit 2" || bad "password file"
+for base in 'not an iri' 'https://x.example/c'; do
+	"$SOMO" play "$COURSE" --db "$TMP/x.db" --xapi-base "$base" >/dev/null 2>"$TMP/err"; rc=$?
+	[ $rc -eq 2 ] && grep -q "activity base" "$TMP/err" && ok "--xapi-base '$base' (not an IRI ending in / or :): exit 2, said" || bad "xapi-base '$base' ($rc)"
+done
+"$SOMO" play "$COURSE" --db "$TMP/x.db" --xapi-home 'not an iri' >/dev/null 2>"$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "home page" "$TMP/err" && ok "--xapi-home that is not an IRI: exit 2, said" || bad "xapi-home ($rc)"
 
 # start one player on the default store (XDG_DATA_HOME), wait for its URL
 start() { # OUTFILE ARGS...
