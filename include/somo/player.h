@@ -63,7 +63,9 @@ typedef struct {
 	 * "/" when it is itself an absolute http(s) IRI, else
 	 * "urn:somo:package:" followed by the identifier (percent-encoded) and
 	 * ":". The learner's account homePage is xapi_account_home, NULL:
-	 * "http://127.0.0.1/" (the player's host). */
+	 * "http://127.0.0.1/" (the player's host). somo_player_new() refuses
+	 * (SOMO_EINVAL) a base that is not an absolute IRI ending in "/" or
+	 * ":", and a home page that is not an IRI. */
 	const char *xapi_activity_base;
 	const char *xapi_account_home; /**< see xapi_activity_base; may be NULL */
 } somo_player_opts;
