@@ -37,6 +37,8 @@ struct somo_session {
 	const somo_manifest_item *cur_item;
 	somo_rt *rt;
 	somo_rt_data_map *maps;
+	/* each store's value as last read from or written to the store (NULL: none) */
+	char **shared_seen;
 	size_t map_count;
 	somo_rt_callbacks cb;
 	bool rt_init, rt_term;
@@ -240,9 +242,13 @@ static int put_runtime(somo_session *s)
 			bool writable = false;
 
 			for (k = 0; id && k < s->map_count; k++)
-				if (!strcmp(s->maps[k].id, id) && s->maps[k].write_shared_data)
+				if (!strcmp(s->maps[k].id, id) && s->maps[k].write_shared_data) {
 					writable = true;
-			if (!writable || !v)
+					break;
+				}
+			/* a store the SCO did not change is not written: another
+			 * session of the learner sharing it keeps what it wrote */
+			if (!writable || !v || (s->shared_seen[k] && !strcmp(s->shared_seen[k], v)))
 				continue;
 			memset(&sd, 0, sizeof(sd));
 			sd.learner_id = s->learner_id;
@@ -251,6 +257,16 @@ static int put_runtime(somo_session *s)
 			sd.data = v;
 			if ((rc = somo_store_shared_data_put(s->st, &sd)) < 0)
 				break;
+			/* inside a transaction that may roll back it is written again */
+			if (!somo_store_in_transaction(s->st)) {
+				char *copy = somo__strdup(v);
+				if (!copy) {
+					rc = somo__error_oom();
+					break;
+				}
+				somo__free(s->shared_seen[k]);
+				s->shared_seen[k] = copy;
+			}
 		}
 		json_decref(root);
 	}
@@ -422,6 +438,10 @@ static void drop_runtime(somo_session *s)
 {
 	somo_rt_free(s->rt);
 	s->rt = NULL;
+	for (size_t i = 0; s->shared_seen && i < s->map_count; i++)
+		somo__free(s->shared_seen[i]);
+	somo__free(s->shared_seen);
+	s->shared_seen = NULL;
 	somo__free(s->maps);
 	s->maps = NULL;
 	s->map_count = 0;
@@ -582,6 +602,11 @@ static int load_shared(somo_session *s, somo_rt *rt)
 			return rc;
 		snprintf(name, sizeof(name), "adl.data.%zu.store", i);
 		rc = set_lms(rt, name, sd->data);
+		if (rc >= 0) {
+			somo__free(s->shared_seen[i]);
+			if (!(s->shared_seen[i] = somo__strdup(sd->data)))
+				rc = somo__error_oom();
+		}
 		somo_free(sd);
 		if (rc < 0)
 			return rc;
@@ -609,7 +634,8 @@ static int attach_runtime(somo_session *s, const somo_manifest_item *it, bool in
 		return 0;
 	if (!is12(s) && it->data_map_count) {
 		s->maps = somo__calloc(it->data_map_count, sizeof(*s->maps));
-		if (!s->maps)
+		s->shared_seen = somo__calloc(it->data_map_count, sizeof(*s->shared_seen));
+		if (!s->maps || !s->shared_seen)
 			return somo__error_oom();
 		for (i = 0; i < it->data_map_count; i++) {
 			s->maps[i].id = it->data_maps[i]->target_id;

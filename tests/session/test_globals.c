@@ -175,8 +175,8 @@ out:
 
 /*
  * Two courses of one learner open at once, both global to the system: what
- * one writes into a global objective is not overwritten by the other's
- * older copy when the other stores its own state.
+ * one writes into a global objective or a shared data store is not
+ * overwritten by the other's older copy when the other stores its own state.
  */
 static void concurrent(const char *path)
 {
@@ -185,6 +185,7 @@ static void concurrent(const char *path)
 	somo_manifest *b = manifest("org.somo.tests.course-b", true, true);
 	somo_session *sa = NULL, *sb = NULL;
 	somo_store_objective *o = NULL;
+	somo_store_shared_data *sd = NULL;
 	somo_session_nav nav;
 
 	unlink(path);
@@ -197,6 +198,7 @@ static void concurrent(const char *path)
 	if (somo_session_navigate(sb, SOMO_NAV_START, NULL, &nav) < 0 ||
 	    !ok(somo_session_initialize(sb, "")) ||
 	    !ok(somo_session_set_value(sb, "cmi.success_status", "failed")) ||
+	    !ok(somo_session_set_value(sb, "adl.data.0.store", "first try")) ||
 	    !ok(somo_session_terminate(sb, "", NULL)) ||
 	    somo_session_navigate(sb, SOMO_NAV_EXIT_ALL, NULL, &nav) < 0)
 		FAIL("concurrent: the first try: %s", somo_error_last()->message);
@@ -207,23 +209,33 @@ static void concurrent(const char *path)
 		FAIL("concurrent: setup: %s", somo_error_last()->message);
 		goto out;
 	}
+	/* the first course's SCO starts (reading both) before the second writes */
+	if (somo_session_navigate(sa, SOMO_NAV_START, NULL, &nav) < 0 || !nav.accepted ||
+	    !ok(somo_session_initialize(sa, "")))
+		FAIL("concurrent: the first course: %s", somo_error_last()->message);
 	if (somo_session_navigate(sb, SOMO_NAV_START, NULL, &nav) < 0 ||
 	    !ok(somo_session_initialize(sb, "")) ||
 	    !ok(somo_session_set_value(sb, "cmi.success_status", "passed")) ||
+	    !ok(somo_session_set_value(sb, "adl.data.0.store", "second try")) ||
 	    !ok(somo_session_terminate(sb, "", NULL)))
 		FAIL("concurrent: the second course: %s", somo_error_last()->message);
 	if (somo_session_launchable(sb))
 		FAIL("concurrent: a terminated SCO is offered for launch");
-	/* the first course, opened before, stores its state after */
-	if (somo_session_navigate(sa, SOMO_NAV_START, NULL, &nav) < 0 || !nav.accepted ||
-	    !ok(somo_session_initialize(sa, "")) || !ok(somo_session_terminate(sa, "", NULL)))
-		FAIL("concurrent: the first course: %s", somo_error_last()->message);
+	/* the first course stores its state after: a Commit, then Terminate */
+	if (!ok(somo_session_set_value(sa, "cmi.location", "p2")) ||
+	    !ok(somo_session_commit(sa, "")) || !ok(somo_session_terminate(sa, "", NULL)))
+		FAIL("concurrent: the first course's end: %s", somo_error_last()->message);
 	if (somo_store_objective_get(st, "learner-1", "", "g-shared", &o) < 0 ||
 	    o->success != SOMO_STORE_SUCCESS_SATISFIED)
 		FAIL("concurrent: the global objective lost the second course's pass (%d)",
 		     o ? (int)o->success : -1);
+	if (somo_store_shared_data_get(st, "learner-1", "", "notes", &sd) < 0 ||
+	    strcmp(sd->data, "second try") != 0)
+		FAIL("concurrent: the shared store lost the second course's write ('%s')",
+		     sd ? sd->data : "(none)");
 out:
 	somo_free(o);
+	somo_free(sd);
 	somo_session_free(sa);
 	somo_session_free(sb);
 	somo_store_close(st);
