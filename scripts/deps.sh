@@ -20,10 +20,17 @@ command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 
 if ((${#need[@]})); then
 	SUDO=""
-	[[ $(id -u) -eq 0 ]] || SUDO=sudo
+	if [[ $(id -u) -ne 0 ]]; then
+		command -v sudo >/dev/null 2>&1 || {
+			echo "deps: missing ${need[*]}: run this as root (or install sudo) to install them" >&2
+			exit 1
+		}
+		SUDO=sudo
+	fi
 	echo "deps: installing ${need[*]}"
 	$SUDO apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+	# env, not a prefix assignment: sudo would drop the variable.
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
 # Node packages for the browser tests, the LRS and the comparison benchmarks,
