@@ -5,7 +5,9 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-bash scripts/deps.sh
+# Installing and building report on stderr: the first line on stdout is the
+# player's address, as `somo play` prints it.
+bash scripts/deps.sh >&2
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)"
+cmake --build build -j"$(nproc)" >&2
 exec ./build/somo play examples/courses/customs-clearance-basics "$@"
