@@ -736,6 +736,16 @@ static void emit_results(somo_session *s, json_t *vals)
 			r.has |= SOMO_XAPI_RESULT_MIN;
 		if (jreal(vals, "cmi.core.score.max", &r.max))
 			r.has |= SOMO_XAPI_RESULT_MAX;
+		if (r.has & SOMO_XAPI_RESULT_RAW) {
+			/* a scaled score as SCORM 2004 would give it: raw within min..max
+			 * (0..100 when not set, SCORM 1.2's range of a raw score) */
+			double lo = r.has & SOMO_XAPI_RESULT_MIN ? r.min : 0,
+			       hi = r.has & SOMO_XAPI_RESULT_MAX ? r.max : 100;
+			if (hi > lo && r.raw >= lo && r.raw <= hi) {
+				r.scaled = (r.raw - lo) / (hi - lo);
+				r.has |= SOMO_XAPI_RESULT_SCALED;
+			}
+		}
 		ex = jstr(vals, "cmi.core.exit");
 		st = jstr(vals, "cmi.core.session_time");
 		if (!st || somo__duration_parse(st, SOMO__DUR_SCORM12, &centis) < 0)

@@ -148,6 +148,62 @@ out:
 	somo_package_free(pkg);
 }
 
+static int scaled_of(const somo_store_outbox_entry *e, void *payload)
+{
+	const char *p = strstr(e->statement, "\"scaled\":");
+
+	if (strstr(e->statement, "/verbs/passed"))
+		snprintf(payload, 64, "%.*s", p ? (int)strcspn(p + 9, ",}") : 6,
+		         p ? p + 9 : "(none)");
+	return 0;
+}
+
+/* SCORM 1.2: the passed statement carries a scaled score from raw, min, max. */
+static void scorm12_scaled(const char *min, const char *max, const char *raw, const char *want)
+{
+	static const char xml[] =
+	    "<manifest identifier=\"org.somo.tests.s12\" version=\"1\""
+	    " xmlns=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2\""
+	    " xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_rootv1p2\">"
+	    "<metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>"
+	    "<organizations default=\"o\"><organization identifier=\"o\"><title>Q</title>"
+	    "<item identifier=\"quiz\" identifierref=\"r\"><title>Quiz</title></item>"
+	    "</organization></organizations><resources><resource identifier=\"r\""
+	    " type=\"webcontent\" adlcp:scormtype=\"sco\" href=\"q.html\"/></resources>"
+	    "</manifest>";
+	somo_session_opts o = SOMO_SESSION_OPTS_INIT;
+	somo_manifest *man = NULL;
+	somo_store *st = NULL;
+	somo_session *s = NULL;
+	somo_session_nav nav;
+	char got[64] = "(no passed statement)";
+
+	o.xapi_activity_base = "https://lms.example/q/";
+	if (somo_manifest_parse_memory(&man, xml, sizeof(xml) - 1, "imsmanifest.xml", NULL, NULL) <
+	        0 ||
+	    somo_store_open_memory(&st, NULL) < 0 ||
+	    somo_session_open(&s, st, man, "x-12", &o) < 0) {
+		FAIL("1.2 setup: %s", somo_error_last()->message);
+		goto out;
+	}
+	somo_session_navigate(s, SOMO_NAV_START, NULL, &nav);
+	if (!ok(somo_session_initialize(s, "")) ||
+	    (min && !ok(somo_session_set_value(s, "cmi.core.score.min", min))) ||
+	    (max && !ok(somo_session_set_value(s, "cmi.core.score.max", max))) ||
+	    !ok(somo_session_set_value(s, "cmi.core.score.raw", raw)) ||
+	    !ok(somo_session_set_value(s, "cmi.core.lesson_status", "passed")) ||
+	    !ok(somo_session_terminate(s, "", NULL)))
+		FAIL("1.2 run: %d", somo_session_last_error(s));
+	somo_store_outbox_list(st, 0, 0, scaled_of, got);
+	if (strcmp(got, want) != 0)
+		FAIL("1.2 scaled score of raw %s in %s..%s: %s, want %s", raw, min ? min : "-",
+		     max ? max : "-", got, want);
+out:
+	somo_session_free(s);
+	somo_store_close(st);
+	somo_manifest_free(man);
+}
+
 int main(void)
 {
 	char path[4096];
@@ -158,6 +214,9 @@ int main(void)
 	seen sn;
 
 	launch_urls();
+	scorm12_scaled(NULL, NULL, "80", "0.8");
+	scorm12_scaled("20", "60", "50", "0.75");
+	scorm12_scaled("50", "50", "50", "(none)");
 	snprintf(path, sizeof(path), "%s/examples/courses/customs-clearance-basics",
 	         SOMO_SOURCE_DIR);
 	if (somo_package_open(&pkg, path, NULL) < 0 ||
