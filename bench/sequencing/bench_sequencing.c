@@ -103,10 +103,11 @@ static void gen_cluster_seq(gen *g, unsigned id)
 {
 	fprintf(g->f, "<imsss:sequencing><imsss:controlMode choice=\"true\" flow=\"true\"/>");
 	if (id % 10 == 3)
-		fprintf(g->f, "<imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions>"
-		              "<imsss:ruleCondition condition=\"attemptLimitExceeded\"/>"
-		              "</imsss:ruleConditions><imsss:ruleAction action=\"disabled\"/>"
-		              "</imsss:preConditionRule></imsss:sequencingRules>");
+		fprintf(g->f,
+		        "<imsss:sequencingRules><imsss:preConditionRule><imsss:ruleConditions>"
+		        "<imsss:ruleCondition condition=\"attemptLimitExceeded\"/>"
+		        "</imsss:ruleConditions><imsss:ruleAction action=\"disabled\"/>"
+		        "</imsss:preConditionRule></imsss:sequencingRules>");
 	if (id % 3 == 0)
 		fprintf(g->f,
 		        "<imsss:rollupRules>"
@@ -153,16 +154,15 @@ static char *gen_manifest(unsigned n, size_t *size, gen *g)
 	if (!g->f)
 		return NULL;
 	g->next_id = 1;
-	fprintf(g->f,
-	        "<?xml version=\"1.0\"?>\n<manifest identifier=\"bench\" version=\"1\" "
-	        "xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\" "
-	        "xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\" "
-	        "xmlns:imsss=\"http://www.imsglobal.org/xsd/imsss\" "
-	        "xmlns:adlseq=\"http://www.adlnet.org/xsd/adlseq_v1p3\">\n"
-	        "<metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition"
-	        "</schemaversion></metadata>\n"
-	        "<organizations default=\"org\"><organization identifier=\"org\">"
-	        "<title>Generated course</title>\n");
+	fprintf(g->f, "<?xml version=\"1.0\"?>\n<manifest identifier=\"bench\" version=\"1\" "
+	              "xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\" "
+	              "xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\" "
+	              "xmlns:imsss=\"http://www.imsglobal.org/xsd/imsss\" "
+	              "xmlns:adlseq=\"http://www.adlnet.org/xsd/adlseq_v1p3\">\n"
+	              "<metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition"
+	              "</schemaversion></metadata>\n"
+	              "<organizations default=\"org\"><organization identifier=\"org\">"
+	              "<title>Generated course</title>\n");
 	gen_children(g, n - 1);
 	gen_cluster_seq(g, 0);
 	fprintf(g->f, "</organization></organizations>\n<resources><resource identifier=\"r\" "
@@ -280,8 +280,8 @@ static void run(unsigned n)
 	}
 	printf("%9u %9.2f %9.0f %9.3f %9.0f %9.4f %9.4f %9.4f %9.4f\n", n, median(t_parse, 3),
 	       (double)(man1 - man0) / n, median(t_build, reps_build), (double)(heap1 - heap0) / n,
-	       median(t_start, reps_build),
-	       median(t_cont, REPS), median(t_choice, REPS), median(t_rollup, REPS));
+	       median(t_start, reps_build), median(t_cont, REPS), median(t_choice, REPS),
+	       median(t_rollup, REPS));
 	fflush(stdout);
 	somo_seq_free(seq);
 	somo_manifest_free(man);

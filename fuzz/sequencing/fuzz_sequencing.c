@@ -34,7 +34,7 @@
 #include "trees.h"
 
 #define MAX_STEPS 256
-#define MAX_ACTS 64
+#define MAX_ACTS  64
 
 static somo_manifest *g_trees[FUZZ_TREE_COUNT];
 
@@ -69,8 +69,8 @@ static void load_trees(void)
 	}
 }
 
-static const somo_seq_status completions[] = {SOMO_SEQ_KEEP, SOMO_SEQ_UNKNOWN,
-                                              SOMO_SEQ_COMPLETED, SOMO_SEQ_INCOMPLETE};
+static const somo_seq_status completions[] = {SOMO_SEQ_KEEP, SOMO_SEQ_UNKNOWN, SOMO_SEQ_COMPLETED,
+                                              SOMO_SEQ_INCOMPLETE};
 static const somo_seq_status successes[] = {SOMO_SEQ_KEEP, SOMO_SEQ_UNKNOWN, SOMO_SEQ_PASSED,
                                             SOMO_SEQ_FAILED};
 
@@ -190,7 +190,8 @@ static void check_state(somo_seq *seq, attempts_seen *at)
 		*seen = e.attempt_count;
 		if (e.current) {
 			ncur++;
-			check(cur && strcmp(cur, e.id) == 0, "the current activity is the one named");
+			check(cur && strcmp(cur, e.id) == 0,
+			      "the current activity is the one named");
 		}
 		if (e.active) {
 			nactive++;
@@ -208,7 +209,8 @@ static void check_state(somo_seq *seq, attempts_seen *at)
 	check(ncur <= 1, "more than one current activity");
 	check(!cur || ncur == 1, "the named current activity is not marked current");
 	check(nactive == 0 || (size_t)deepest + 1 == nactive, "the active activities are a path");
-	check((somo_seq_current(seq, &d) == 0) == (cur != NULL), "current() agrees with current_id");
+	check((somo_seq_current(seq, &d) == 0) == (cur != NULL),
+	      "current() agrees with current_id");
 	somo_seq_nav_valid(seq, &ns);
 	somo_seq_course(seq, &cs);
 	check(cs.ended == (cur == NULL) || cs.ended, "course ended with a current activity");
@@ -228,7 +230,8 @@ static char *toc_text(somo_seq *seq)
 		    s + len, 160, "%.24s|%d%d%d%d%d%d%d%d%d%d|%u|%d%d|%d:%.6g\n", e.id, e.visible,
 		    e.hidden_from_choice, e.disabled, e.limit_exceeded, e.available, e.choosable,
 		    e.active, e.suspended, e.current, e.is_leaf, (unsigned)e.attempt_count,
-		    (int)e.completion, (int)e.success, e.has_measure, e.has_measure ? e.measure : 0);
+		    (int)e.completion, (int)e.success, e.has_measure,
+		    e.has_measure ? e.measure : 0);
 	}
 	s[len] = 0;
 	return s;
@@ -344,19 +347,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			           req != SOMO_NAV_RESUME_ALL),
 			      "a request said valid delivered nothing");
 			check(!res.deliver || res.accepted, "delivered without being accepted");
-			check(!res.deliver ||
-			          (somo_seq_current_id(seq) &&
-			           strcmp(res.deliver, somo_seq_current_id(seq)) == 0),
+			check(!res.deliver || (somo_seq_current_id(seq) &&
+			                       strcmp(res.deliver, somo_seq_current_id(seq)) == 0),
 			      "the delivered activity is not the current one");
 			check(!res.deliver || !res.ended, "delivered and ended at once");
 		} else if (op < 16) { /* what the content reported */
 			play_report(seq, data + 1);
 		} else if (op < 18) { /* adl.nav.request as the content writes it */
-			static const char *const forms[] = {"continue", "previous", "exit", "exitAll",
-			                                    "abandon", "abandonAll", "suspendAll",
-			                                    "_none_", "{target=%s}choice",
-			                                    "{target=%s}jump", "{target=}choice",
-			                                    "choice", "{target=%s}continue"};
+			static const char *const forms[] = {"continue",
+			                                    "previous",
+			                                    "exit",
+			                                    "exitAll",
+			                                    "abandon",
+			                                    "abandonAll",
+			                                    "suspendAll",
+			                                    "_none_",
+			                                    "{target=%s}choice",
+			                                    "{target=%s}jump",
+			                                    "{target=}choice",
+			                                    "choice",
+			                                    "{target=%s}continue"};
 			char buf[128];
 			somo_nav_request req;
 			const char *t;

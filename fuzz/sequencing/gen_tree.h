@@ -39,13 +39,18 @@ static void gen_put(gen_buf *b, const char *fmt, ...)
 		b->len = b->cap; /* too long: the caller sees the buffer full */
 }
 
-static const char *const gen_conditions[] = {
-    "satisfied",       "objectiveStatusKnown",   "objectiveMeasureKnown",
-    "completed",       "activityProgressKnown",  "attempted",
-    "attemptLimitExceeded", "always",            "objectiveMeasureGreaterThan"};
+static const char *const gen_conditions[] = {"satisfied",
+                                             "objectiveStatusKnown",
+                                             "objectiveMeasureKnown",
+                                             "completed",
+                                             "activityProgressKnown",
+                                             "attempted",
+                                             "attemptLimitExceeded",
+                                             "always",
+                                             "objectiveMeasureGreaterThan"};
 static const char *const gen_pre_actions[] = {"skip", "disabled", "hiddenFromChoice",
                                               "stopForwardTraversal"};
-static const char *const gen_post_actions[] = {"exitParent", "exitAll", "retry",
+static const char *const gen_post_actions[] = {"exitParent", "exitAll",  "retry",
                                                "retryAll",   "continue", "previous"};
 static const char *const gen_rollup_sets[] = {"all", "any", "none",
                                               "atLeastCount\" minimumCount=\"1",
@@ -100,33 +105,37 @@ static void gen_sequencing(gen_buf *b, uint8_t x, uint8_t y, bool cluster)
 		gen_put(b, "</imsss:rollupRules>");
 	}
 	if (y & 64) {
-		gen_put(b,
-		        "<imsss:objectives><imsss:primaryObjective objectiveID=\"p\" "
-		        "satisfiedByMeasure=\"%s\"><imsss:minNormalizedMeasure>0.5"
-		        "</imsss:minNormalizedMeasure><imsss:mapInfo targetObjectiveID=\"g%d\" "
-		        "readSatisfiedStatus=\"%s\" writeSatisfiedStatus=\"%s\" "
-		        "writeNormalizedMeasure=\"%s\"/></imsss:primaryObjective>"
-		        "<imsss:objective objectiveID=\"s\"><imsss:mapInfo targetObjectiveID=\"g%d\" "
-		        "writeSatisfiedStatus=\"true\"/></imsss:objective></imsss:objectives>",
-		        x & 32 ? "true" : "false", x & 1, x & 2 ? "true" : "false",
-		        x & 4 ? "true" : "false", x & 8 ? "true" : "false", !(x & 1));
+		gen_put(
+		    b,
+		    "<imsss:objectives><imsss:primaryObjective objectiveID=\"p\" "
+		    "satisfiedByMeasure=\"%s\"><imsss:minNormalizedMeasure>0.5"
+		    "</imsss:minNormalizedMeasure><imsss:mapInfo targetObjectiveID=\"g%d\" "
+		    "readSatisfiedStatus=\"%s\" writeSatisfiedStatus=\"%s\" "
+		    "writeNormalizedMeasure=\"%s\"/></imsss:primaryObjective>"
+		    "<imsss:objective objectiveID=\"s\"><imsss:mapInfo targetObjectiveID=\"g%d\" "
+		    "writeSatisfiedStatus=\"true\"/></imsss:objective></imsss:objectives>",
+		    x & 32 ? "true" : "false", x & 1, x & 2 ? "true" : "false",
+		    x & 4 ? "true" : "false", x & 8 ? "true" : "false", !(x & 1));
 	}
 	if (cluster && (y & 128))
-		gen_put(b,
-		        "<imsss:randomizationControls randomizationTiming=\"%s\" selectCount=\"%d\" "
-		        "selectionTiming=\"%s\" reorderChildren=\"true\"/>",
-		        x & 64 ? "onEachNewAttempt" : "once", 1 + (x & 3),
-		        x & 128 ? "onEachNewAttempt" : "once");
+		gen_put(
+		    b,
+		    "<imsss:randomizationControls randomizationTiming=\"%s\" selectCount=\"%d\" "
+		    "selectionTiming=\"%s\" reorderChildren=\"true\"/>",
+		    x & 64 ? "onEachNewAttempt" : "once", 1 + (x & 3),
+		    x & 128 ? "onEachNewAttempt" : "once");
 	if (!cluster && (y & 128))
 		gen_put(b, "<imsss:deliveryControls tracked=\"%s\" completionSetByContent=\"%s\"/>",
 		        x & 1 ? "false" : "true", x & 2 ? "true" : "false");
 	if (cluster && (x & 128))
-		gen_put(b, "<adlseq:constrainedChoiceConsiderations preventActivation=\"%s\" "
-		           "constrainChoice=\"%s\"/>",
+		gen_put(b,
+		        "<adlseq:constrainedChoiceConsiderations preventActivation=\"%s\" "
+		        "constrainChoice=\"%s\"/>",
 		        y & 1 ? "true" : "false", y & 2 ? "true" : "false");
 	if (x & 64)
-		gen_put(b, "<adlseq:rollupConsiderations requiredForSatisfied=\"%s\" "
-		           "requiredForCompleted=\"%s\" measureSatisfactionIfActive=\"%s\"/>",
+		gen_put(b,
+		        "<adlseq:rollupConsiderations requiredForSatisfied=\"%s\" "
+		        "requiredForCompleted=\"%s\" measureSatisfactionIfActive=\"%s\"/>",
 		        gen_considerations[y % 4], gen_considerations[(y >> 2) % 4],
 		        y & 16 ? "true" : "false");
 	gen_put(b, "</imsss:sequencing>");
@@ -145,7 +154,8 @@ static size_t gen_tree(const uint8_t *data, size_t size, char *out, size_t cap)
 	int depth = 0, nodes = 0, kids[GEN_MAX_DEPTH + 1] = {0};
 	size_t used = 0;
 
-	gen_put(&b, T_HEAD "<organizations default=\"o\"><organization identifier=\"o\" "
+	gen_put(&b,
+	        T_HEAD "<organizations default=\"o\"><organization identifier=\"o\" "
 	               "adlseq:objectivesGlobalToSystem=\"%s\"><title>Generated</title>",
 	        size && (data[0] & 4) ? "false" : "true");
 	while (nodes < GEN_MAX_NODES && used + 3 <= size) {
@@ -170,11 +180,12 @@ static size_t gen_tree(const uint8_t *data, size_t size, char *out, size_t cap)
 			kids[++depth] = 0;
 			continue;
 		}
-		gen_put(&b, "<item identifier=\"n%d\" identifierref=\"r\"><title>n%d</title>", nodes,
-		        nodes);
+		gen_put(&b, "<item identifier=\"n%d\" identifierref=\"r\"><title>n%d</title>",
+		        nodes, nodes);
 		if (x & y & 1)
-			gen_put(&b, "<adlcp:completionThreshold completedByMeasure=\"true\" "
-			            "minProgressMeasure=\"0.5\" progressWeight=\"%d\"/>",
+			gen_put(&b,
+			        "<adlcp:completionThreshold completedByMeasure=\"true\" "
+			        "minProgressMeasure=\"0.5\" progressWeight=\"%d\"/>",
 			        y >> 7);
 		gen_sequencing(&b, x, y, false);
 		gen_put(&b, "</item>");

@@ -6,6 +6,9 @@
 #ifndef SOMO_FUZZ_SEQ_TREES_H
 #define SOMO_FUZZ_SEQ_TREES_H
 
+/* The trees are laid out as XML, not as C. */
+/* clang-format off */
+
 #define T_HEAD                                                                                     \
 	"<?xml version=\"1.0\"?><manifest identifier=\"m\" version=\"1\" "                        \
 	"xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\" "                                       \
@@ -249,5 +252,7 @@ static const char tree_rich[] =
 static const char *const fuzz_trees[] = {tree_forced, tree_choice, tree_select, tree_shared,
                                          tree_rich};
 #define FUZZ_TREE_COUNT (sizeof(fuzz_trees) / sizeof(fuzz_trees[0]))
+
+/* clang-format on */
 
 #endif
