@@ -142,6 +142,7 @@ static void emit(somo_session *s, const char *verb, const somo_xapi_result *r)
 	c.learner_id = s->learner_id;
 	c.learner_name = s->learner_name;
 	c.registration = s->reg_id;
+	c.attempt = s->attempt;
 	c.course_title = s->org->title;
 	somo__session_statement(s->st, &c, s->cur_id, s->cur_item ? s->cur_item->title : NULL, verb,
 	                        r);

@@ -48,6 +48,7 @@ typedef struct {
 	const char *home; /* the actor account's homePage */
 	const char *learner_id, *learner_name;
 	const char *registration;
+	unsigned long attempt; /* the registration's attempt number */
 	const char *course_title;
 } somo__xapi_ctx;
 

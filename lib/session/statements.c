@@ -6,7 +6,11 @@
  * session time as duration). The actor is the learner as an account of the
  * host's home page; the object is the activity's IRI, the activity base
  * followed by the item identifier (percent-encoded); the context carries
- * the registration and the course (the activity base itself) as parent.
+ * the registration, the course (the activity base itself) as parent, and
+ * in grouping the course and the attempt activity of the profile: the
+ * activity's IRI with "attemptId=<registration>&attempt=<number>" as its
+ * query (somo_xapi_scorm_attempt_iri()), the same for every statement of
+ * one attempt of the registration, a resumed one included.
  * Each statement is validated (xAPI 1.0.3 rules, which 2.0 LRSs accept)
  * before it is enqueued; the state it reports is already stored by then.
  */
@@ -14,6 +18,7 @@
 
 #include "session/session_int.h"
 #include "somo/xapi.h"
+#include "somo/xapi_scorm.h"
 #include "util/util.h"
 
 #define VERB_BASE "http://adlnet.gov/expapi/verbs/"
@@ -46,10 +51,10 @@ int somo__session_statement(somo_store *st, const somo__xapi_ctx *c, const char 
 {
 	somo_xapi_statement *s = NULL;
 	somo_xapi_actor actor;
-	somo_xapi_activity act, course;
+	somo_xapi_activity act, course, attempt;
 	somo_xapi_lang name = {"und", item_title}, cname = {"und", c->course_title};
 	somo_xapi_validate_opts vo = SOMO_XAPI_VALIDATE_OPTS_INIT;
-	char *iri = NULL, *verb_iri = NULL, *json = NULL;
+	char *iri = NULL, *verb_iri = NULL, *json = NULL, *att_base = NULL, *att_iri = NULL;
 	int rc;
 
 	if (!c->base)
@@ -60,12 +65,21 @@ int somo__session_statement(somo_store *st, const somo__xapi_ctx *c, const char 
 	actor.account_name = c->learner_id;
 	memset(&act, 0, sizeof(act));
 	memset(&course, 0, sizeof(course));
+	memset(&attempt, 0, sizeof(attempt));
 	iri = activity_iri(c->base, item_id);
 	verb_iri = somo__sprintf(VERB_BASE "%s", verb);
 	if (!iri || !verb_iri) {
 		rc = somo__error_oom();
 		goto out;
 	}
+	if ((rc = somo_xapi_scorm_attempt_iri(iri, c->registration, &att_base)) < 0)
+		goto out;
+	if (!(att_iri = somo__sprintf("%s&attempt=%lu", att_base, c->attempt))) {
+		rc = somo__error_oom();
+		goto out;
+	}
+	attempt.id = att_iri;
+	attempt.type = "http://adlnet.gov/expapi/activities/attempt";
 	act.id = iri;
 	act.type = "http://adlnet.gov/expapi/activities/lesson";
 	if (item_title && *item_title) {
@@ -87,6 +101,10 @@ int somo__session_statement(somo_store *st, const somo__xapi_ctx *c, const char 
 	    (rc = somo_xapi_statement_set_registration(s, c->registration)) < 0 ||
 	    (rc = somo_xapi_statement_add_context_activity(s, SOMO_XAPI_CONTEXT_PARENT, &course)) <
 	        0 ||
+	    (rc = somo_xapi_statement_add_context_activity(s, SOMO_XAPI_CONTEXT_GROUPING, &course)) <
+	        0 ||
+	    (rc = somo_xapi_statement_add_context_activity(s, SOMO_XAPI_CONTEXT_GROUPING,
+	                                                   &attempt)) < 0 ||
 	    (rc = somo_xapi_statement_set_timestamp_now(s)) < 0)
 		goto out;
 	if ((rc = somo_xapi_statement_validate(s, &vo, NULL)) < 0) {
@@ -103,6 +121,8 @@ out:
 	somo_free(json);
 	somo__free(iri);
 	somo__free(verb_iri);
+	somo_free(att_base);
+	somo__free(att_iri);
 	somo_xapi_statement_free(s);
 	return rc;
 }

@@ -255,7 +255,9 @@ const VERB = 'http://adlnet.gov/expapi/verbs/';
  * The SCORM statements of a run, checked in the LRS: every statement of the
  * outbox (`somo export`) reached the LRS and is valid xAPI (`somo xapi
  * validate`), with the learner's account as actor, the registration of the
- * store, the course (base) as parent activity and an object under base.
+ * store, the course (base) as parent activity and an object under base, and
+ * in grouping the course and the attempt activity of the xAPI SCORM profile
+ * ("<object id>?attemptId=<registration>&attempt=<number>").
  * want: {base, scos: [item ids delivered, each initialized or resumed, then
  * terminated or suspended], results: {itemId: {verb, score}}} (score:
  * the score fields the statement must carry, or none). Returns the statements.
@@ -285,6 +287,15 @@ async function checkScormStatements(lrs, db, learner, want) {
 		if (parent.indexOf(want.base) < 0) {
 			bad.push(st.id + ': parent ' + JSON.stringify(parent));
 		}
+		const grouping = (((st.context || {}).contextActivities || {}).grouping || []);
+		const attemptOf = st.object.id + '?attemptId=' + (st.context && st.context.registration) +
+			'&attempt=';
+		if (!grouping.some(a => a.id === want.base) ||
+		    !grouping.some(a => a.id.indexOf(attemptOf) === 0 &&
+			/^[1-9][0-9]*$/.test(a.id.slice(attemptOf.length)) && a.definition &&
+			a.definition.type === 'http://adlnet.gov/expapi/activities/attempt')) {
+			bad.push(st.id + ': grouping ' + JSON.stringify(grouping));
+		}
 		if (st.object.id.indexOf(want.base) !== 0) {
 			bad.push(st.id + ': object ' + st.object.id);
 		}
@@ -293,7 +304,8 @@ async function checkScormStatements(lrs, db, learner, want) {
 		}
 	});
 	equal(bad, [], 'each statement in the LRS is valid xAPI (somo xapi validate) and names the ' +
-		'learner, the registration, the course as parent and an activity of the course');
+		'learner, the registration, the course as parent and an activity of the course, the ' +
+		'course and the attempt in grouping');
 	const verbsOf = id => got.filter(st => st.object.id === want.base + encodeURIComponent(id))
 		.map(st => st.verb.id.replace(VERB, ''));
 	want.scos.forEach(id => {

@@ -2,12 +2,17 @@
  * xAPI statements of a session: the sample course played with an activity
  * base puts, in order, the ADL SCORM profile verbs into the outbox; every
  * statement is valid xAPI (1.0.3 and 2.0), names the learner's account, the
- * registration and the course; without a base nothing is enqueued; a base
+ * registration and the course, and has in context.contextActivities
+ * .grouping the course and the attempt activity of ADL's xAPI SCORM profile
+ * (the activity's IRI with "?attemptId=<registration>&attempt=<number>",
+ * the same when the attempt is resumed); without a base nothing is enqueued; a base
  * that is not an IRI enqueues nothing and the content does not notice.
  * Also the launch URLs a session gives (xml:base, item parameters).
  */
 #include <stdio.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "somo.h"
 #include "somo/session.h"
@@ -29,6 +34,36 @@ typedef struct {
 	int count;
 } seen;
 
+/* grouping holds the course and "<object id>?attemptId=<reg>&attempt=1". */
+static void check_grouping(const char *statement, const char *registration)
+{
+	json_t *root = json_loads(statement, 0, NULL);
+	json_t *grouping = json_object_get(
+	    json_object_get(json_object_get(root, "context"), "contextActivities"), "grouping");
+	const char *object = json_string_value(json_object_get(json_object_get(root, "object"), "id"));
+	char want[1024];
+	bool attempt = false, course = false;
+	size_t i;
+	json_t *a;
+
+	snprintf(want, sizeof(want), "%s?attemptId=%s&attempt=1", object ? object : "?",
+	         registration);
+	json_array_foreach(grouping, i, a)
+	{
+		const char *id = json_string_value(json_object_get(a, "id"));
+		const char *type = json_string_value(
+		    json_object_get(json_object_get(a, "definition"), "type"));
+		if (id && !strcmp(id, want) && type &&
+		    !strcmp(type, "http://adlnet.gov/expapi/activities/attempt"))
+			attempt = true;
+		if (id && !strcmp(id, "https://lms.example/c/"))
+			course = true;
+	}
+	if (!object || !attempt || !course)
+		FAIL("grouping without the course or the attempt activity %s: %s", want, statement);
+	json_decref(root);
+}
+
 static int collect(const somo_store_outbox_entry *e, void *payload)
 {
 	seen *sn = payload;
@@ -47,6 +82,7 @@ static int collect(const somo_store_outbox_entry *e, void *payload)
 	    !strstr(e->statement,
 	            "\"parent\":[{\"objectType\":\"Activity\",\"id\":\"https://lms.example/c/\""))
 		FAIL("actor, registration or course missing: %s", e->statement);
+	check_grouping(e->statement, sn->registration);
 	if (v) {
 		const char *end = strchr(v + 31, '"');
 		size_t len = strlen(sn->verbs);
