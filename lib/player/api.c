@@ -264,7 +264,9 @@ static json_t *scorm_state(somo_player *p)
 	                   status_name(cs.success), "suspended", cs.suspended, "ended", cs.ended);
 	if (course && cs.has_measure)
 		json_object_set_new(course, "measure", json_real(cs.measure));
-	url = somo_session_launch_url(p->ses);
+	/* no launch for an activity whose SCO has ended (Exit, Terminate, or an
+	 * earlier run of the player): its content would only find error 101 */
+	url = somo_session_launchable(p->ses) ? somo_session_launch_url(p->ses) : NULL;
 	json_object_set_new(st, "standard",
 	                    json_string(somo_session_scorm_version(p->ses) == SOMO_SCORM_12
 	                                    ? "scorm12"

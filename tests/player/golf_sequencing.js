@@ -5,7 +5,9 @@
  * SCO), the assessment answered right. At every step the table of contents
  * (hidden, disabled, selectable) and the buttons (enabled, disabled,
  * hidden) are what the session's sequencing says, and the forced order
- * holds: what lies ahead cannot be chosen. The statements of the run reach
+ * holds: what lies ahead cannot be chosen. After Exit, and after the
+ * player is started again on the same store, the ended SCO is not launched:
+ * the launcher says the activity has ended. The statements of the run reach
  * the project's test LRS: each delivery of a SCO begun and ended once (the
  * first two SCOs were delivered twice), the assessment passed with its
  * score, each valid xAPI.
@@ -51,8 +53,9 @@ async function run(folder) {
 	const db = path.join(dir, 'somo.db');
 	const browser = await h.browser(pw);
 	const lrs = await h.startLrs(dir);
-	const player = await h.play(pkg, ['--db', db, '--learner', 'seq-1'].concat(lrs.args));
-	const page = await browser.newPage();
+	const args = ['--db', db, '--learner', 'seq-1'].concat(lrs.args);
+	let player = await h.play(pkg, args);
+	let page = await browser.newPage();
 	page.on('dialog', d => d.accept());
 	page.on('pageerror', e => console.log('page error: ' + e));
 	await page.goto(player.url);
@@ -104,6 +107,26 @@ async function run(folder) {
 			s = await h.checkView(page, 'after Exit');
 			h.equal(await page.textContent('#message-title'), 'This activity has ended',
 				'Exit delivers nothing, and the launcher says so');
+
+			/* somo play again on the same store: the exited SCO is not launched again */
+			await page.close();
+			h.equal(await player.stop(), 0, 'somo play stops cleanly after Exit');
+			player = await h.play(pkg, args);
+			page = await browser.newPage();
+			page.on('dialog', d => d.accept());
+			page.on('pageerror', e => console.log('page error: ' + e));
+			const loaded = [];
+			page.on('request', r => loaded.push(r.url()));
+			await page.goto(player.url);
+			await page.waitForSelector('#message:not([hidden])');
+			s = await h.checkView(page, 'after Exit and a restart');
+			h.equal([s.current, s.launch], [id, null],
+				'after a restart the exited activity is still current, with no launch');
+			h.check(await page.isHidden('#sco'), 'after a restart the ended SCO is not shown');
+			h.equal(await page.textContent('#message-title'), 'This activity has ended',
+				'after a restart the launcher says the activity has ended');
+			h.equal(loaded.filter(u => u.indexOf('/content/') >= 0), [],
+				'after a restart the ended SCO\'s content is not loaded');
 		}
 	}
 

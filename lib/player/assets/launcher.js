@@ -292,6 +292,15 @@
 				'Go on with the controls below or the table of contents.', null);
 			return;
 		}
+		if (s.current && !s.launch) {
+			/* the activity's SCO has ended (Exit, or in an earlier run of the
+			 * player): nothing is launched until a request delivers one */
+			loadedLaunch = null;
+			el('sco').src = 'about:blank';
+			showMessage('This activity has ended',
+				'Go on with the controls below or the table of contents.', null);
+			return;
+		}
 		if (s.current && s.launch) {
 			if (fromTerminate) {
 				loadedLaunch = null; /* a new delivery, even of the same SCO */
