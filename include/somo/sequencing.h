@@ -239,6 +239,13 @@ typedef enum {
 } somo_seq_status;
 
 /**
+ * The SCORM 2004 vocabulary word of a status: "completed", "incomplete",
+ * "passed", "failed", or "unknown" (for UNKNOWN, KEEP and any other value).
+ * Static; never NULL.
+ */
+SOMO_API const char *somo_seq_status_name(somo_seq_status st);
+
+/**
  * One objective's values: what the content should be initialised with
  * (somo_seq_objective_at()), or what it reported (somo_seq_report()).
  * has_* false means unknown (or, in a report, not written).

@@ -58,22 +58,6 @@ static const struct {
     {"LMSGetDiagnostic", CALL_GET_DIAGNOSTIC, 1},
 };
 
-static const char *status_name(somo_seq_status s)
-{
-	switch (s) {
-	case SOMO_SEQ_COMPLETED:
-		return "completed";
-	case SOMO_SEQ_INCOMPLETE:
-		return "incomplete";
-	case SOMO_SEQ_PASSED:
-		return "passed";
-	case SOMO_SEQ_FAILED:
-		return "failed";
-	default:
-		return "unknown";
-	}
-}
-
 static void set_error(somo__reply *r, unsigned status, const char *msg)
 {
 	json_t *o = json_pack("{s:s}", "error", msg);
@@ -257,11 +241,11 @@ static json_t *scorm_state(somo_player *p)
 		    json_pack("{s:s,s:s,s:i,s:b,s:b,s:b,s:s,s:s}", "id", e.id ? e.id : "", "title",
 		              e.title ? e.title : "", "depth", e.depth, "visible", e.visible,
 		              "choosable", e.choosable, "current", e.current, "completion",
-		              status_name(e.completion), "success", status_name(e.success)));
+		              somo_seq_status_name(e.completion), "success", somo_seq_status_name(e.success)));
 	}
 	somo_session_course(p->ses, &cs);
-	course = json_pack("{s:s,s:s,s:b,s:b}", "completion", status_name(cs.completion), "success",
-	                   status_name(cs.success), "suspended", cs.suspended, "ended", cs.ended);
+	course = json_pack("{s:s,s:s,s:b,s:b}", "completion", somo_seq_status_name(cs.completion), "success",
+	                   somo_seq_status_name(cs.success), "suspended", cs.suspended, "ended", cs.ended);
 	if (course && cs.has_measure)
 		json_object_set_new(course, "measure", json_real(cs.measure));
 	/* no launch for an activity whose SCO has ended (Exit, Terminate, or an

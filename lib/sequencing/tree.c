@@ -17,6 +17,22 @@ SOMO_API const char *somo_nav_name(somo_nav_request req)
 	return nav_names[req];
 }
 
+SOMO_API const char *somo_seq_status_name(somo_seq_status st)
+{
+	switch (st) {
+	case SOMO_SEQ_COMPLETED:
+		return "completed";
+	case SOMO_SEQ_INCOMPLETE:
+		return "incomplete";
+	case SOMO_SEQ_PASSED:
+		return "passed";
+	case SOMO_SEQ_FAILED:
+		return "failed";
+	default:
+		return "unknown";
+	}
+}
+
 SOMO_API int somo_nav_parse(const char *s, somo_nav_request *req, const char **target,
                             size_t *target_len)
 {

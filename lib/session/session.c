@@ -85,22 +85,6 @@ static int set_lms_real(somo_rt *rt, const char *el, double v)
 	return set_lms(rt, el, buf);
 }
 
-static const char *status_name(somo_seq_status st)
-{
-	switch (st) {
-	case SOMO_SEQ_COMPLETED:
-		return "completed";
-	case SOMO_SEQ_INCOMPLETE:
-		return "incomplete";
-	case SOMO_SEQ_PASSED:
-		return "passed";
-	case SOMO_SEQ_FAILED:
-		return "failed";
-	default:
-		return "unknown";
-	}
-}
-
 static somo_seq_status completion_of(const char *s)
 {
 	if (!s)
@@ -567,9 +551,9 @@ static int init_objectives(somo_session *s, somo_rt *rt)
 		rc |= set_lms_real(rt, name, value);                                               \
 	} while (0)
 		if (v.success == SOMO_SEQ_PASSED || v.success == SOMO_SEQ_FAILED)
-			OBJ("success_status", status_name(v.success));
+			OBJ("success_status", somo_seq_status_name(v.success));
 		if (v.completion == SOMO_SEQ_COMPLETED || v.completion == SOMO_SEQ_INCOMPLETE)
-			OBJ("completion_status", status_name(v.completion));
+			OBJ("completion_status", somo_seq_status_name(v.completion));
 		if (v.has_scaled)
 			OBJR("score.scaled", v.scaled);
 		if (v.has_raw)
