@@ -125,3 +125,30 @@ bool somo_cli_call_is(const char *call, const char *name2004, const char *name12
 {
 	return strcmp(call, name2004) == 0 || strcmp(call, name12) == 0;
 }
+
+json_t *somo_cli_parse_call(const char *line)
+{
+	json_error_t jerr;
+	json_t *a = json_loads(line, JSON_DECODE_ANY, &jerr), *v;
+	size_t i;
+
+	if (!a) {
+		somo_cli_emit_error("not JSON: %s", jerr.text);
+		return NULL;
+	}
+	if (!json_is_array(a) || json_array_size(a) == 0) {
+		json_decref(a);
+		somo_cli_emit_error("%s",
+		                    "a line must be a JSON array of strings: [\"Call\", args...]");
+		return NULL;
+	}
+	json_array_foreach (a, i, v) {
+		if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
+			json_decref(a);
+			somo_cli_emit_error(
+			    "%s", "a line must be a JSON array of strings (no NUL characters)");
+			return NULL;
+		}
+	}
+	return a;
+}

@@ -65,4 +65,11 @@ const char *somo_cli_arg(json_t *a, size_t i);
 /* call is the SCORM 2004 name or the SCORM 1.2 name of one API function. */
 bool somo_cli_call_is(const char *call, const char *name2004, const char *name12);
 
+/*
+ * One input line of `somo rte` / `somo session`: a JSON array of strings
+ * without NUL characters, ["Call", args...]. Anything else is answered with an
+ * {"error":...} line and NULL is returned. The caller json_decref()s the array.
+ */
+json_t *somo_cli_parse_call(const char *line);
+
 #endif

@@ -265,30 +265,12 @@ static int apply_init(somo_rt *rt, json_t *init, const char *path)
 
 static void run_line(somo_rt *rt, const char *line)
 {
-	json_error_t jerr;
-	json_t *a = json_loads(line, JSON_DECODE_ANY, &jerr), *v;
+	json_t *a = somo_cli_parse_call(line);
 	const char *call, *ret;
 	char errbuf[8];
-	size_t i;
 
-	if (!a) {
-		somo_cli_emit_error("not JSON: %s", jerr.text);
+	if (!a)
 		return;
-	}
-	if (!json_is_array(a) || json_array_size(a) == 0) {
-		json_decref(a);
-		somo_cli_emit_error("%s",
-		                    "a line must be a JSON array of strings: [\"Call\", args...]");
-		return;
-	}
-	json_array_foreach (a, i, v) {
-		if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-			json_decref(a);
-			somo_cli_emit_error(
-			    "%s", "a line must be a JSON array of strings (no NUL characters)");
-			return;
-		}
-	}
 	call = json_string_value(json_array_get(a, 0));
 	if (somo_cli_call_is(call, "Initialize", "LMSInitialize"))
 		ret = somo_rt_initialize(rt, somo_cli_arg(a, 1));
