@@ -195,20 +195,10 @@ static int rollup_conditions(const somo_seq *seq, const somo__seq_act *p, const 
 			v = child_completion(seq, p, c) >= 0;
 			break;
 		case SOMO_SS_COND_ATTEMPTED:
-			v = (c->flags & ACT_PROGRESS) && c->attempt_count > 0;
-			break;
 		case SOMO_SS_COND_ATTEMPT_LIMIT_EXCEEDED:
-			v = (c->flags & ACT_PROGRESS) && c->ss->limits.has_attempt_limit &&
-			    c->ss->limits.attempt_limit > 0 &&
-			    c->attempt_count >= c->ss->limits.attempt_limit;
-			break;
 		case SOMO_SS_COND_TIME_LIMIT_EXCEEDED:
-			v = c->ss->limits.attempt_absolute_duration_limit_centis > 0 &&
-			    (c->flags & ACT_PROGRESS) &&
-			    c->att_abs >= c->ss->limits.attempt_absolute_duration_limit_centis;
-			break;
 		case SOMO_SS_COND_OUTSIDE_AVAILABLE_TIME_RANGE:
-			v = 0;
+			v = somo__seq_progress_cond(c, cd->condition);
 			break;
 		case SOMO_SS_COND_ALWAYS:
 			v = 1;

@@ -5,6 +5,31 @@
  */
 #include "sequencing/seq_internal.h"
 
+/*
+ * The conditions on an activity's own progress and limits, shared by the
+ * sequencing rules (UP.2.1) and the rollup rules (RB.1.4.1): 1 true, 0 false.
+ * Limit conditions follow UP.1: only the attempt limit and the attempt
+ * absolute duration are used by SCORM; begin/end time ranges never apply.
+ */
+int somo__seq_progress_cond(const somo__seq_act *a, somo_ss_condition_type cond)
+{
+	const bool progress = (a->flags & ACT_PROGRESS) != 0;
+
+	switch (cond) {
+	case SOMO_SS_COND_ATTEMPTED:
+		return progress && a->attempt_count > 0;
+	case SOMO_SS_COND_ATTEMPT_LIMIT_EXCEEDED:
+		return progress && a->ss->limits.has_attempt_limit &&
+		       a->ss->limits.attempt_limit > 0 &&
+		       a->attempt_count >= a->ss->limits.attempt_limit;
+	case SOMO_SS_COND_TIME_LIMIT_EXCEEDED:
+		return progress && a->ss->limits.attempt_absolute_duration_limit_centis > 0 &&
+		       a->att_abs >= a->ss->limits.attempt_absolute_duration_limit_centis;
+	default: /* SOMO_SS_COND_OUTSIDE_AVAILABLE_TIME_RANGE */
+		return 0;
+	}
+}
+
 /* Three-valued logic: 1 true, 0 false, -1 unknown. */
 static int tri_not(int v)
 {
@@ -105,21 +130,10 @@ tracked:
 			v = v >= 0;
 		break;
 	case SOMO_SS_COND_ATTEMPTED:
-		v = (a->flags & ACT_PROGRESS) && a->attempt_count > 0;
-		break;
 	case SOMO_SS_COND_ATTEMPT_LIMIT_EXCEEDED:
-		v = (a->flags & ACT_PROGRESS) && a->ss->limits.has_attempt_limit &&
-		    a->ss->limits.attempt_limit > 0 &&
-		    a->attempt_count >= a->ss->limits.attempt_limit;
-		break;
 	case SOMO_SS_COND_TIME_LIMIT_EXCEEDED:
-		v = a->ss->limits.attempt_absolute_duration_limit_centis > 0 &&
-		    (a->flags & ACT_PROGRESS) &&
-		    a->att_abs >= a->ss->limits.attempt_absolute_duration_limit_centis;
-		break;
 	case SOMO_SS_COND_OUTSIDE_AVAILABLE_TIME_RANGE:
-		/* begin/end time limits are not used by SCORM: never outside */
-		v = 0;
+		v = somo__seq_progress_cond(a, c->condition);
 		break;
 	case SOMO_SS_COND_ALWAYS:
 		v = 1;

@@ -152,6 +152,7 @@ void somo__seq_obj_effective(const somo_seq *seq, const somo__seq_act *a, const 
 void somo__seq_obj_write(somo_seq *seq, somo__seq_act *a, somo__seq_obj *o, uint16_t mask,
                          const somo__seq_vals *v);
 int somo__seq_completion(const somo_seq *seq, const somo__seq_act *a);
+int somo__seq_progress_cond(const somo__seq_act *a, somo_ss_condition_type cond);
 bool somo__seq_amount(const somo_seq *seq, const somo__seq_act *a, double *amt);
 void somo__seq_set_completion(somo_seq *seq, somo__seq_act *a, int completed);
 void somo__seq_set_amount(somo_seq *seq, somo__seq_act *a, bool known, double amt);
